@@ -1,0 +1,37 @@
+# Two commands, on a fresh machine with Python 3.11 and make:
+#   make run    set up, load the bundled report into a fresh store, answer every question
+#   make test   set up (with the optional servers and browser where apt can), run the tests
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STORE  ?= .ckg
+
+.PHONY: run test setup setup-test system-deps bench clean
+
+run: setup
+	$(BIN)/ckg --store $(STORE) demo --fresh
+
+test: system-deps setup-test
+	$(BIN)/python -m pytest -q
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+setup: $(BIN)/python
+	$(BIN)/python -m pip install -q -e .
+
+setup-test: $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[test]'
+
+# Virtuoso (integration tests of the remote backend) and Chromium (browser tests of the
+# maps and briefing) come from Debian. Installed only where we are root and apt exists;
+# elsewhere the tests that need them skip and say why.
+system-deps:
+	@bash scripts/system-deps.sh
+
+bench: setup-test
+	$(BIN)/python benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) $(STORE) *.egg-info

@@ -1,0 +1,108 @@
+"""The ``ckg`` command: a thin click layer over :mod:`kg`.
+
+Each group of commands lives in its own module of this package and is registered at the
+bottom of this file. Data goes to stdout, messages and progress to stderr. Exit codes:
+0 ok / conforms, 1 a check failed (the report is still written), 2 usage, 3 bad input or
+processing error.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from kg import __version__
+from kg.errors import CkgError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+@dataclass
+class State:
+    """What the group options decide for every command (kept in ``ctx.obj``)."""
+
+    store_dir: Path = Path(".ckg")
+    quiet: bool = False
+
+
+class CkgCommandError(click.ClickException):
+    """A library error shown as one ``Error: …`` line, with the library's exit code."""
+
+    def __init__(self, message: str, exit_code: int = 3):
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def handle_errors(func: F) -> F:
+    """Turn :class:`kg.errors.CkgError` into a one-line error and its exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except CkgError as exc:
+            raise CkgCommandError(str(exc), exc.exit_code) from exc
+
+    return wrapper  # type: ignore[return-value]
+
+
+def store_option(func: F) -> F:
+    """``--store DIR`` on a command, overriding the group's choice."""
+
+    def callback(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+        if value is not None:
+            ctx.ensure_object(State).store_dir = Path(value)
+
+    return click.option(
+        "--store",
+        "store_dir_override",
+        metavar="DIR",
+        default=None,
+        expose_value=False,
+        is_eager=True,
+        callback=callback,
+        help="Store folder (default: $CKG_STORE or ./.ckg).",
+    )(func)
+
+
+@click.group(context_settings=CONTEXT_SETTINGS)
+@click.version_option(__version__, "--version", prog_name="ckg")
+@click.option(
+    "--store",
+    "store_dir",
+    metavar="DIR",
+    default=lambda: os.environ.get("CKG_STORE", ".ckg"),
+    show_default="$CKG_STORE or ./.ckg",
+    help="Folder of the embedded store.",
+)
+@click.option("-q", "--quiet", is_flag=True, help="No progress or notes on stderr.")
+@click.pass_context
+def cli(ctx: click.Context, store_dir: str, quiet: bool) -> None:
+    """conflict-kg: a knowledge graph of armed conflict, with saved questions.
+
+    \b
+    Example:
+        ckg demo                      # load the bundled report, answer every question
+        ckg query run towns_attacked_twice -p window 30
+    """
+    state = ctx.ensure_object(State)
+    state.store_dir = Path(store_dir)
+    state.quiet = quiet
+
+
+def register() -> None:
+    """Attach every command module's commands to :data:`cli`."""
+    # Imported here so that a module's import error names the module, and so that the
+    # order of ``ckg --help`` is the order below.
+    from kg.cli import commands_store  # noqa: F401
+
+
+register()

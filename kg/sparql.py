@@ -1,0 +1,58 @@
+"""Binding parameters into SPARQL text without pasting user text.
+
+Values reach a query only as rdflib terms, serialised by rdflib's own escaping
+(``Node.n3()``), inside ``VALUES`` blocks. The block is placed at the start of every group
+that follows ``WHERE`` — the outer query and each sub-select — so a parameter is bound
+wherever the query uses it, on every SPARQL 1.1 engine (pyoxigraph's ``substitutions``
+and rdflib's ``initBindings`` bind only the outer query, and Virtuoso has neither).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from rdflib.term import BNode, Literal, Node, URIRef, Variable
+
+from kg.errors import UsageError
+
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+_VAR_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def values_block(bindings: Mapping[str, Node]) -> str:
+    """A one-row ``VALUES`` block for ``bindings`` built from escaped RDF terms."""
+    names = []
+    terms = []
+    for name, term in bindings.items():
+        if not _VAR_NAME.match(name):
+            raise UsageError(f"{name!r} is not a SPARQL variable name")
+        if isinstance(term, BNode) or not isinstance(term, (URIRef, Literal)):
+            raise UsageError(f"parameter {name} must be an IRI or a literal, not {term!r}")
+        if isinstance(term, URIRef) and not _safe_iri(str(term)):
+            raise UsageError(f"parameter {name}: {str(term)!r} is not a valid IRI")
+        names.append(Variable(name).n3())
+        terms.append(term.n3())
+    return f"VALUES ({' '.join(names)}) {{ ({' '.join(terms)}) }}"
+
+
+def bind_values(sparql: str, bindings: Mapping[str, Node] | None) -> str:
+    """Return ``sparql`` with ``bindings`` injected after every ``WHERE {``.
+
+    Only variables the query mentions are bound; an empty mapping returns the text as is.
+    Saved questions must spell ``WHERE {`` before each group that uses a parameter.
+    """
+    if not bindings:
+        return sparql
+    used = {k: v for k, v in bindings.items() if re.search(r"[?$]" + re.escape(k) + r"\b", sparql)}
+    if not used:
+        return sparql
+    block = values_block(used)
+    if not _WHERE.search(sparql):
+        raise UsageError("a query with parameters must write its pattern as 'WHERE { … }'")
+    return _WHERE.sub(lambda m: m.group(0) + " " + block + " ", sparql)
+
+
+def _safe_iri(iri: str) -> bool:
+    # The characters SPARQL forbids inside <…>; rdflib's n3() would not escape them.
+    return not any(c in iri for c in '<>"{}|^`\\ \n\t') and ":" in iri

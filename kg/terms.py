@@ -1,0 +1,40 @@
+"""Fixed IRIs of the project: namespaces, bases for instances, and reserved graphs.
+
+Everything that mints an IRI takes its base from here, so an IRI never changes spelling
+between the loader, the importers, the queries and the tests.
+"""
+
+from __future__ import annotations
+
+from rdflib import Namespace
+
+#: The ontology namespace (prefix ``ckg:``); terms live in :mod:`kg.namespace`.
+ONTOLOGY_IRI = "https://w3id.org/conflict-kg/ontology"
+CKG_NS = ONTOLOGY_IRI + "#"
+
+#: Base of instance IRIs: ``ID["group/jnim"]``, ``ID["place/geonames/2455518"]``.
+ID = Namespace("https://w3id.org/conflict-kg/id/")
+
+#: Base of named-graph IRIs.
+GRAPH = Namespace("https://w3id.org/conflict-kg/graph/")
+
+#: Holds one description per named graph (source, loaded-at, triple count, staleness).
+META_GRAPH = GRAPH["meta"]
+
+#: Holds the consequences computed by ``ckg reason`` and nothing else.
+INFERRED_GRAPH = GRAPH["inferred"]
+
+#: The ontology itself, loaded with the bundled data so queries can see class axioms.
+ONTOLOGY_GRAPH = GRAPH["ontology"]
+
+#: Graphs that are not data: queries never use them as part of the default graph.
+RESERVED_GRAPHS = frozenset({str(META_GRAPH)})
+
+# Standard namespaces used by the ontology and the data.
+ORG = Namespace("http://www.w3.org/ns/org#")
+SEM = Namespace("http://semanticweb.cs.vu.nl/2009/11/sem/")
+GEO = Namespace("http://www.opengis.net/ont/geosparql#")
+TIME = Namespace("http://www.w3.org/2006/time#")
+WD = Namespace("http://www.wikidata.org/entity/")
+GN = Namespace("https://sws.geonames.org/")
+ACLED = Namespace("https://w3id.org/conflict-kg/acled#")
