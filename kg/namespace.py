@@ -156,6 +156,7 @@ class CKG(DefinedNamespace):
     hostageCount: URIRef  # hostage count
     inDocument: URIRef  # in document
     interCode: URIRef  # ACLED inter code
+    issuedNotBefore: URIRef  # issued not before
     kilometres: URIRef  # kilometres
     latitude: URIRef  # latitude
     listedOn: URIRef  # listed on
