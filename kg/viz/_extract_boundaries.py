@@ -1,105 +1,93 @@
-"""Rebuild ``data/boundaries.geojson`` from Natural Earth's 1:110m countries (maintainers only).
+"""Rebuild ``data/boundaries.geojson`` from Natural Earth 1:50m countries (maintainers only).
 
-Not imported at runtime. The source is the copy of Natural Earth that the geopandas
-0.14.4 wheel on PyPI bundles (``geopandas/datasets/naturalearth_lowres``); see
-``data/BOUNDARIES.md`` for the exact commands. The shapefile is read with a few lines of
-``struct`` so that rebuilding needs nothing beyond the standard library.
+Not imported at runtime. ``data/BOUNDARIES.md`` gives the exact steps: Debian's package
+``r-cran-rnaturalearthdata`` ships Natural Earth's 1:50m Admin 0 countries; a short R
+script dumps the rings of the wanted countries to CSV (``iso,name,ring,hole,lon,lat``),
+and this module turns that CSV into a compact GeoJSON with the standard library only.
 
 Usage::
 
-    python -m kg.viz._extract_boundaries DIR/naturalearth_lowres OUT.geojson
+    python -m kg.viz._extract_boundaries ne50.csv kg/viz/data/boundaries.geojson
 """
 
 from __future__ import annotations
 
+import csv
 import json
-import struct
 import sys
 from pathlib import Path
 
-# West Africa and the Sahel: Mali, every neighbour, and the states the seed report names.
-WANTED = {
-    "MLI", "SEN", "MRT", "DZA", "NER", "BFA", "CIV", "GIN",  # Mali and its neighbours
-    "BEN", "TGO", "GHA", "NGA", "TCD", "LBY", "MAR", "ESH", "TUN",
-    "GMB", "GNB", "SLE", "LBR", "CMR",
-}
-DECIMALS = 3  # ~100 m: far finer than the 1:110m source itself
+DECIMALS = 3  # ~100 m, finer than the 1:50m source itself (~1 km)
+TOLERANCE = 0.004  # degrees; Douglas-Peucker keeps every vertex farther than ~400 m
 
 
-def read_dbf(path: Path) -> list[dict[str, str]]:
-    """The attribute rows of a dBase III file, as text."""
-    data = path.read_bytes()
-    count, header_len, record_len = struct.unpack("<IHH", data[4:12])
-    fields = []
-    pos = 32
-    while data[pos] != 0x0D:
-        name = data[pos : pos + 11].split(b"\0")[0].decode("ascii")
-        fields.append((name, data[pos + 16]))
-        pos += 32
-    rows = []
-    for i in range(count):
-        rec = data[header_len + i * record_len : header_len + (i + 1) * record_len]
-        off = 1  # deletion flag
-        row = {}
-        for name, size in fields:
-            row[name] = rec[off : off + size].decode("utf-8", "replace").strip()
-            off += size
-        rows.append(row)
-    return rows
-
-
-def read_polygons(path: Path) -> list[list[list[tuple[float, float]]]]:
-    """Each record's rings (lists of lon/lat pairs) from a polygon shapefile."""
-    data = path.read_bytes()
-    pos = 100
-    shapes = []
-    while pos < len(data):
-        _num, length = struct.unpack(">ii", data[pos : pos + 8])
-        content = data[pos + 8 : pos + 8 + 2 * length]
-        pos += 8 + 2 * length
-        (stype,) = struct.unpack("<i", content[:4])
-        if stype != 5:
-            shapes.append([])
-            continue
-        nparts, npoints = struct.unpack("<ii", content[36:44])
-        parts = list(struct.unpack(f"<{nparts}i", content[44 : 44 + 4 * nparts]))
-        base = 44 + 4 * nparts
-        pts = [struct.unpack("<dd", content[base + 16 * k : base + 16 * k + 16]) for k in range(npoints)]
-        bounds = parts + [npoints]
-        shapes.append([pts[bounds[j] : bounds[j + 1]] for j in range(nparts)])
-    return shapes
+def simplify(points: list[tuple[float, float]], tol: float) -> list[tuple[float, float]]:
+    """Douglas-Peucker simplification of one closed ring (first point kept)."""
+    if len(points) < 5:
+        return points
+    keep = [False] * len(points)
+    keep[0] = keep[-1] = True
+    stack = [(0, len(points) - 1)]
+    while stack:
+        a, b = stack.pop()
+        (x1, y1), (x2, y2) = points[a], points[b]
+        dx, dy = x2 - x1, y2 - y1
+        norm = (dx * dx + dy * dy) ** 0.5
+        best, far = -1.0, -1
+        for k in range(a + 1, b):
+            px, py = points[k]
+            if norm == 0:
+                dist = ((px - x1) ** 2 + (py - y1) ** 2) ** 0.5
+            else:
+                dist = abs(dy * px - dx * py + x2 * y1 - y2 * x1) / norm
+            if dist > best:
+                best, far = dist, k
+        if best > tol:
+            keep[far] = True
+            stack.extend([(a, far), (far, b)])
+    return [p for p, k in zip(points, keep) if k]
 
 
 def main(src: str, out: str) -> None:
-    """Write the wanted countries as a compact GeoJSON FeatureCollection."""
-    base = Path(src)
-    rows = read_dbf(base.with_suffix(".dbf"))
-    shapes = read_polygons(base.with_suffix(".shp"))
+    """Write every country of the CSV as a MultiPolygon feature of one FeatureCollection."""
+    rings: dict[str, dict[int, list[tuple[float, float]]]] = {}
+    names: dict[str, str] = {}
+    holes: dict[tuple[str, int], bool] = {}
+    with open(src, newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            iso = "ESH" if row["iso"] == "SAH" else row["iso"]
+            names[iso] = row["name"]
+            ring = int(row["ring"])
+            rings.setdefault(iso, {}).setdefault(ring, []).append(
+                (float(row["lon"]), float(row["lat"]))
+            )
+            holes[(iso, ring)] = row["hole"] == "1"
     features = []
-    for row, rings in zip(rows, shapes):
-        if row["iso_a3"] not in WANTED:
-            continue
+    for iso in sorted(rings):
         polys = []
-        for ring in rings:
-            coords = []
-            for lon, lat in ring:
+        for ring, pts in rings[iso].items():
+            if holes[(iso, ring)]:
+                continue  # none of these countries has an enclave at this scale
+            coords: list[list[float]] = []
+            for lon, lat in simplify(pts, TOLERANCE):
                 pt = [round(lon, DECIMALS), round(lat, DECIMALS)]
                 if not coords or coords[-1] != pt:
                     coords.append(pt)
-            # Shapefile outer rings run clockwise, holes anticlockwise; none of these
-            # countries has a hole at 1:110m, so each ring is one polygon.
-            polys.append([coords])
+            if coords[0] != coords[-1]:
+                coords.append(coords[0])
+            if len(coords) >= 4:
+                polys.append([coords])
         features.append(
             {
                 "type": "Feature",
-                "properties": {"name": row["name"], "iso_a3": row["iso_a3"]},
+                "properties": {"name": names[iso], "iso_a3": iso},
                 "geometry": {"type": "MultiPolygon", "coordinates": polys},
             }
         )
-    features.sort(key=lambda f: f["properties"]["iso_a3"])
     doc = {
         "type": "FeatureCollection",
-        "source": "Natural Earth 1:110m Admin 0 - Countries (public domain), via geopandas 0.14.4",
+        "source": "Natural Earth 1:50m Admin 0 - Countries (public domain), "
+        "via Debian r-cran-rnaturalearthdata 0.1.0-2",
         "features": features,
     }
     Path(out).write_text(json.dumps(doc, separators=(",", ":"), ensure_ascii=False) + "\n")

@@ -1,0 +1,325 @@
+"""``ckg map``, ``ckg timeline``, ``ckg report`` and ``ckg export``: pictures and files.
+
+Thin over :mod:`kg.viz`. Files are written where ``-o`` says; messages (what was drawn,
+what could not be placed) go to stderr. Exit codes: 0 written; 1 written, but nothing in
+it could be drawn; 2 usage (unknown format, bad parameter); 3 the store or a question
+failed.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from kg.cli.main import State, cli, handle_errors, store_option
+
+from kg.errors import UsageError
+from kg.store import Store
+
+MAP_FORMATS = (".html", ".htm", ".svg", ".png")
+TIMELINE_FORMATS = (".html", ".htm", ".svg", ".png")
+
+
+def open_store(ctx: click.Context) -> Store:
+    """The store the group options chose (``--store DIR``); it must exist already."""
+    from kg.embedded import open_store as _open
+
+    # Pictures of an empty, freshly created store would only hide a mistyped --store.
+    return _open(ctx.ensure_object(State).store_dir, create=False)
+
+
+def _note(ctx: click.Context, message: str) -> None:
+    if not ctx.ensure_object(State).quiet:
+        click.echo(message, err=True)
+
+
+def _params(pairs: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for name, value in pairs:
+        if name in out:
+            raise UsageError(f"parameter {name} given twice")
+        out[name] = value
+    return out
+
+
+def _check_suffix(path: Path, allowed: tuple[str, ...], what: str) -> None:
+    if path.suffix.lower() not in allowed:
+        raise UsageError(
+            f"{path}: cannot write a {what} as {path.suffix or 'a file without extension'}; "
+            f"use {', '.join(s for s in allowed if s != '.htm')}"
+        )
+
+
+param_option = click.option(
+    "-p",
+    "--param",
+    "params",
+    nargs=2,
+    multiple=True,
+    metavar="NAME VALUE",
+    help="A parameter of the saved question (repeatable).",
+)
+
+
+def _collect(
+    ctx: click.Context,
+    store: Store,
+    name: str | None,
+    params: dict[str, str],
+    all_events: bool,
+    title: str | None,
+):
+    from kg.viz import questions
+    from kg.viz.mapdata import collect
+
+    if name is None:
+        if params:
+            raise UsageError("-p needs a saved question NAME")
+        return collect(store, title=title, all_events=all_events), None
+    result = questions.run(store, name, params)
+    if result.kind == "select" and not result.rows:
+        _note(ctx, f"warning: {name} has an empty answer; drawing an empty map")
+    return collect(store, result, title=title or name), result
+
+
+@cli.command("map")
+@click.argument("name", required=False)
+@param_option
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="FILE.html (interactive), FILE.svg or FILE.png.",
+)
+@click.option(
+    "--all-events", is_flag=True, help="Without NAME: every event with a place, not only attacks."
+)
+@click.option("--title", help="Title drawn on the map.")
+@store_option
+@click.pass_context
+@handle_errors
+def map_command(
+    ctx: click.Context,
+    name: str | None,
+    params: tuple,
+    output: Path,
+    all_events: bool,
+    title: str | None,
+) -> None:
+    """Draw the events and places a saved question returns (default: all attacks).
+
+    Markers are sized by number of events and coloured by perpetrator; the parts of a
+    coordinated operation are joined by dashed lines. The HTML map pans, zooms and shows
+    an event's date, type, perpetrator, targets and source passage on click, and works
+    offline (nothing is fetched). Places without coordinates are listed, not dropped.
+
+    \b
+    Example:
+        ckg map -o attacks.html
+        ckg map towns_attacked_twice -p window 30 -o recurring.png
+    """
+    from kg.viz.mapview import write_map
+
+    _check_suffix(output, MAP_FORMATS, "map")
+    store = open_store(ctx)
+    try:
+        data, _ = _collect(ctx, store, name, _params(params), all_events, title)
+        write_map(data, output, title=title)
+    finally:
+        store.close()
+    _note(ctx, f"wrote {output}: {data.summary()}")
+    for note in data.notes:
+        _note(ctx, f"note: {note}")
+    if data.is_empty():
+        _note(ctx, "warning: nothing to draw — no event or place in the answer has coordinates")
+        ctx.exit(1)
+
+
+@cli.command("timeline")
+@click.argument("name", required=False)
+@param_option
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="FILE.png, FILE.svg or FILE.html.",
+)
+@click.option(
+    "--by",
+    type=click.Choice(["town", "group"]),
+    default="town",
+    show_default=True,
+    help="One row per town or per perpetrator.",
+)
+@click.option(
+    "--window",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Window in days for the towns_attacked_twice pairs (its default: 365).",
+)
+@click.option(
+    "--all-events", is_flag=True, help="Without NAME: every dated event, not only attacks."
+)
+@click.option("--title", help="Title drawn on the timeline.")
+@store_option
+@click.pass_context
+@handle_errors
+def timeline_command(
+    ctx: click.Context,
+    name: str | None,
+    params: tuple,
+    output: Path,
+    by: str,
+    window: int | None,
+    all_events: bool,
+    title: str | None,
+) -> None:
+    """Draw events over time per town (or per group), marking recurring attacks.
+
+    The pairs of attacks on one town that the saved question towns_attacked_twice finds
+    are joined by a red arc with the gap in days.
+
+    \b
+    Example:
+        ckg timeline -o timeline.png
+        ckg timeline --by group --window 30 -o timeline.svg
+    """
+    from kg.viz import questions
+    from kg.viz.timeline import pairs_from_answer, timeline_scene, write_timeline
+
+    _check_suffix(output, TIMELINE_FORMATS, "timeline")
+    store = open_store(ctx)
+    try:
+        data, _ = _collect(ctx, store, name, _params(params), all_events, title)
+        pairs = []
+        if questions.exists("towns_attacked_twice"):
+            extra = {"window": str(window)} if window is not None else {}
+            pairs = pairs_from_answer(data, questions.run(store, "towns_attacked_twice", extra))
+        else:
+            _note(ctx, "note: no saved question towns_attacked_twice; no pairs marked")
+        scene = timeline_scene(data, pairs, by=by, title=title)
+        write_timeline(scene, output)
+    finally:
+        store.close()
+    dated = sum(1 for e in data.events.values() if e.start)
+    _note(ctx, f"wrote {output}: {dated} dated events, {len(pairs)} recurring pair(s) marked")
+    if not dated:
+        _note(ctx, "warning: nothing to draw — no dated event")
+        ctx.exit(1)
+
+
+@cli.command("report")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The briefing, FILE.html.",
+)
+@click.option(
+    "--questions",
+    "names",
+    metavar="NAME,...",
+    help="Saved questions to include (default: all that run without parameters).",
+)
+@click.option("--title", default="Conflict briefing", show_default=True)
+@click.option(
+    "--all-events", is_flag=True, help="Map and timeline of every event, not only attacks."
+)
+@store_option
+@click.pass_context
+@handle_errors
+def report_command(
+    ctx: click.Context, output: Path, names: str | None, title: str, all_events: bool
+) -> None:
+    """Write a self-contained HTML briefing: sources, validation, map, timeline, answers, claims.
+
+    One file with everything inside (no request leaves it), readable printed and on a
+    phone. Each claim links to the passage it comes from.
+
+    \b
+    Example:
+        ckg report -o briefing.html
+        ckg report -o briefing.html --questions towns_attacked_twice
+    """
+    from kg.viz.report import build_briefing
+
+    _check_suffix(output, (".html", ".htm"), "briefing")
+    chosen = None
+    if names is not None:
+        chosen = [n.strip() for n in names.split(",") if n.strip()]
+        if not chosen:
+            raise UsageError("--questions needs at least one NAME")
+    store = open_store(ctx)
+    try:
+        brief = build_briefing(store, chosen, title=title, all_events=all_events)
+    finally:
+        store.close()
+    output.write_text(brief.html, encoding="utf-8")
+    v = brief.validation
+    _note(
+        ctx,
+        f"wrote {output} in {brief.seconds:.2f} s: {len(brief.questions)} question(s), "
+        f"{brief.data.summary() if brief.data else ''}; validation: "
+        f"{v.status if v else 'not validated'}",
+    )
+    if v and v.status == "not validated":
+        _note(ctx, f"note: {v.detail}")
+    for name, err in brief.failed.items():
+        _note(ctx, f"warning: question {name} failed: {err}")
+
+
+@cli.command("export")
+@click.argument("name")
+@param_option
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["geojson", "csv", "kml"]),
+    required=True,
+    help="Output format.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Output file (default: stdout).",
+)
+@store_option
+@click.pass_context
+@handle_errors
+def export_command(
+    ctx: click.Context, name: str, params: tuple, fmt: str, output: Path | None
+) -> None:
+    """Export a saved question's answer with coordinates, for QGIS or a spreadsheet.
+
+    Each row is placed at its first event's place (or its first place); every column is
+    kept. Rows without coordinates keep a null geometry (GeoJSON) or empty coordinates
+    (CSV), and are left out of KML.
+
+    \b
+    Example:
+        ckg export towns_attacked_twice -f geojson -o recurring.geojson
+        ckg export towns_attacked_twice -p window 30 -f csv
+    """
+    from kg.viz.export import export
+
+    store = open_store(ctx)
+    try:
+        data, result = _collect(ctx, store, name, _params(params), False, None)
+        assert result is not None
+        text, unplaced = export(data, result, fmt, output)
+    finally:
+        store.close()
+    if output is None:
+        sys.stdout.write(text)
+    rows = len(result.rows)
+    _note(
+        ctx,
+        f"{'wrote ' + str(output) if output else 'exported'}: {rows} row(s) as {fmt}"
+        + (f", {unplaced} without coordinates" if unplaced else ""),
+    )

@@ -1,0 +1,58 @@
+"""Saved questions as the pictures need them: run one by name, list the runnable ones.
+
+The catalogue (:mod:`kg.catalogue`) owns saved questions — headers, typed parameters,
+bound values, close-name suggestions; this module only adapts it to what maps, timelines
+and the briefing ask.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from kg import catalogue
+from kg.store import QueryResult, Store
+
+
+@dataclass
+class Question:
+    """A saved question's name, summary and parameters (name → required?)."""
+
+    name: str
+    summary: str = ""
+    params: dict[str, bool] = field(default_factory=dict)
+    defaults: dict[str, str] = field(default_factory=dict)
+
+    def runnable_without_input(self) -> bool:
+        """Whether every required parameter has a default."""
+        return all(not req or p in self.defaults for p, req in self.params.items())
+
+
+def run(store: Store, name: str, params: Mapping[str, str] | None = None) -> QueryResult:
+    """The answer of saved question ``name`` (or of an ``.rq`` file) with ``params`` bound."""
+    return catalogue.run_question(store, name, dict(params or {}))
+
+
+def available() -> list[Question]:
+    """Every saved question, with its summary and parameters."""
+    out = []
+    for q in catalogue.load_catalogue().values():
+        out.append(
+            Question(
+                q.name,
+                q.summary,
+                {p.name: p.required for p in q.params},
+                {p.name: p.default for p in q.params if p.default is not None},
+            )
+        )
+    return out
+
+
+def check(name: str) -> None:
+    """Raise QueryError (with close names) unless ``name`` is a saved question."""
+    catalogue.get_question(name)
+
+
+def exists(name: str) -> bool:
+    """Whether a saved question of that name ships with the package."""
+    return name in catalogue.load_catalogue()

@@ -1,0 +1,264 @@
+"""A tiny drawing model with two painters: SVG text, and PNG through matplotlib.
+
+Maps and timelines are laid out once, in pixels, as a :class:`Scene` of shapes; the same
+scene becomes an SVG file (written directly, so it is small, text-searchable and needs
+nothing) or a PNG (painted with matplotlib's Agg backend, no display needed). Shapes may
+carry ``cls``/``data`` attributes, which only the SVG painter writes: the HTML pages use
+them to find markers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from html import escape
+from pathlib import Path
+from typing import Literal
+
+Anchor = Literal["start", "middle", "end"]
+
+
+@dataclass
+class Shape:
+    """One drawable: ``kind`` is path, circle, line, polyline, rect or text."""
+
+    kind: str
+    points: list[tuple[float, float]] = field(default_factory=list)
+    r: float = 0.0
+    w: float = 0.0
+    h: float = 0.0
+    text: str = ""
+    fill: str | None = None
+    stroke: str | None = None
+    stroke_width: float = 1.0
+    opacity: float = 1.0
+    dash: str | None = None
+    size: float = 12.0
+    anchor: Anchor = "start"
+    weight: str = "normal"
+    cls: str | None = None
+    data: dict[str, str] = field(default_factory=dict)
+    title: str | None = None
+    closed_rings: list[list[tuple[float, float]]] = field(default_factory=list)
+    halo: bool = False  # text: a white outline so it stays legible over lines
+
+
+@dataclass
+class Scene:
+    """Shapes on a canvas of ``width`` × ``height`` pixels, painted in order."""
+
+    width: int
+    height: int
+    background: str = "#ffffff"
+    shapes: list[Shape] = field(default_factory=list)
+    title: str = ""
+
+    def add(self, shape: Shape) -> Shape:
+        """Append a shape and return it."""
+        self.shapes.append(shape)
+        return shape
+
+    def rings(self, rings: list[list[tuple[float, float]]], **kw: object) -> Shape:
+        """A filled outline made of closed rings (a country)."""
+        return self.add(Shape("path", closed_rings=rings, **kw))  # type: ignore[arg-type]
+
+    def circle(self, x: float, y: float, r: float, **kw: object) -> Shape:
+        """A circle centred at (x, y)."""
+        return self.add(Shape("circle", points=[(x, y)], r=r, **kw))  # type: ignore[arg-type]
+
+    def line(self, points: list[tuple[float, float]], **kw: object) -> Shape:
+        """An open polyline."""
+        return self.add(Shape("polyline", points=points, **kw))  # type: ignore[arg-type]
+
+    def rect(self, x: float, y: float, w: float, h: float, **kw: object) -> Shape:
+        """An axis-aligned rectangle with its top-left corner at (x, y)."""
+        return self.add(Shape("rect", points=[(x, y)], w=w, h=h, **kw))  # type: ignore[arg-type]
+
+    def label(self, x: float, y: float, text: str, **kw: object) -> Shape:
+        """Text whose baseline starts (or centres, or ends) at (x, y)."""
+        return self.add(Shape("text", points=[(x, y)], text=text, **kw))  # type: ignore[arg-type]
+
+
+def _f(v: float) -> str:
+    return f"{v:.1f}".rstrip("0").rstrip(".") if v != int(v) else str(int(v))
+
+
+def _style(s: Shape) -> str:
+    parts = []
+    parts.append(f'fill="{s.fill}"' if s.fill else 'fill="none"')
+    if s.stroke:
+        parts.append(f'stroke="{s.stroke}" stroke-width="{_f(s.stroke_width)}"')
+    if s.opacity != 1.0:
+        parts.append(f'opacity="{s.opacity:.2f}"')
+    if s.dash:
+        parts.append(f'stroke-dasharray="{s.dash}"')
+    if s.cls:
+        parts.append(f'class="{escape(s.cls)}"')
+    for k, v in s.data.items():
+        parts.append(f'data-{k}="{escape(v)}"')
+    return " ".join(parts)
+
+
+def to_svg(
+    scene: Scene, *, standalone: bool = True, font: str = "DejaVu Sans, Arial, sans-serif"
+) -> str:
+    """The scene as SVG markup (a full document, or an inline ``<svg>`` element)."""
+    out = []
+    if standalone:
+        out.append('<?xml version="1.0" encoding="UTF-8"?>\n')
+    out.append(
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{scene.width}" height="{scene.height}" '
+        f'viewBox="0 0 {scene.width} {scene.height}" font-family="{escape(font)}" role="img">'
+    )
+    if scene.title:
+        out.append(f"<title>{escape(scene.title)}</title>")
+    out.append(f'<rect width="{scene.width}" height="{scene.height}" fill="{scene.background}"/>')
+    for s in scene.shapes:
+        tip = f"<title>{escape(s.title)}</title>" if s.title else ""
+        if s.kind == "path":
+            d = "".join(
+                "M" + "L".join(f"{_f(x)},{_f(y)}" for x, y in ring) + "Z" for ring in s.closed_rings
+            )
+            out.append(f'<path d="{d}" {_style(s)} stroke-linejoin="round">{tip}</path>')
+        elif s.kind == "circle":
+            ((x, y),) = s.points
+            out.append(
+                f'<circle cx="{_f(x)}" cy="{_f(y)}" r="{_f(s.r)}" {_style(s)}>{tip}</circle>'
+            )
+        elif s.kind == "polyline":
+            pts = " ".join(f"{_f(x)},{_f(y)}" for x, y in s.points)
+            out.append(
+                f'<polyline points="{pts}" {_style(s)} stroke-linecap="round">{tip}</polyline>'
+            )
+        elif s.kind == "rect":
+            ((x, y),) = s.points
+            out.append(
+                f'<rect x="{_f(x)}" y="{_f(y)}" width="{_f(s.w)}" height="{_f(s.h)}" {_style(s)}>{tip}</rect>'
+            )
+        elif s.kind == "text":
+            ((x, y),) = s.points
+            weight = f' font-weight="{s.weight}"' if s.weight != "normal" else ""
+            fill = s.fill or "#222"
+            extra = f' class="{escape(s.cls)}"' if s.cls else ""
+            if s.halo:
+                extra += ' stroke="#ffffff" stroke-width="3" stroke-linejoin="round" paint-order="stroke"'
+            out.append(
+                f'<text x="{_f(x)}" y="{_f(y)}" font-size="{_f(s.size)}" text-anchor="{s.anchor}"'
+                f' fill="{fill}"{weight}{extra}>{escape(s.text)}</text>'
+            )
+    out.append("</svg>")
+    return "".join(out)
+
+
+def to_png(scene: Scene, path: Path, *, dpi: int = 100) -> None:
+    """Paint the scene into a PNG of exactly ``width`` × ``height`` pixels."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.patches import PathPatch, Rectangle
+    from matplotlib.path import Path as MplPath
+    from matplotlib.patheffects import withStroke
+
+    # A Figure on an Agg canvas (not pyplot): no display, no global state between calls.
+    fig = Figure(figsize=(scene.width / dpi, scene.height / dpi), dpi=dpi)
+    FigureCanvasAgg(fig)
+    fig.patch.set_facecolor(scene.background)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, scene.width)
+    ax.set_ylim(scene.height, 0)
+    ax.set_axis_off()
+    pt = 72.0 / dpi  # one pixel in points
+    shapes = scene.shapes
+    i = 0
+    while i < len(shapes):
+        s = shapes[i]
+        z = i
+        if s.kind == "circle":
+            # A run of circles is one scatter call: thousands of markers paint in
+            # milliseconds instead of one patch each.
+            run = [s]
+            while i + len(run) < len(shapes) and shapes[i + len(run)].kind == "circle":
+                run.append(shapes[i + len(run)])
+            rgba = [_rgba(c.fill, c.opacity) for c in run]
+            edges = [_rgba(c.stroke, c.opacity) for c in run]
+            ax.scatter(
+                [c.points[0][0] for c in run],
+                [c.points[0][1] for c in run],
+                s=[(2 * c.r * pt) ** 2 for c in run],
+                c=rgba,
+                edgecolors=edges,
+                linewidths=[c.stroke_width * pt if c.stroke else 0 for c in run],
+                zorder=z,
+            )
+            i += len(run)
+            continue
+        i += 1
+        common = {"alpha": s.opacity, "zorder": z}
+        if s.kind == "path":
+            verts: list[tuple[float, float]] = []
+            codes: list[int] = []
+            for ring in s.closed_rings:
+                if len(ring) < 3:
+                    continue
+                verts.extend(ring + [ring[0]])
+                codes.extend(
+                    [MplPath.MOVETO] + [MplPath.LINETO] * (len(ring) - 1) + [MplPath.CLOSEPOLY]
+                )
+            if verts:
+                ax.add_patch(
+                    PathPatch(
+                        MplPath(verts, codes),
+                        facecolor=s.fill or "none",
+                        edgecolor=s.stroke or "none",
+                        linewidth=s.stroke_width * pt,
+                        **common,
+                    )
+                )
+        elif s.kind == "polyline":
+            ls = (0, tuple(float(v) for v in s.dash.split(","))) if s.dash else "solid"
+            ax.plot(
+                [p[0] for p in s.points],
+                [p[1] for p in s.points],
+                color=s.stroke or "#000",
+                linewidth=s.stroke_width * pt,
+                linestyle=ls,
+                solid_capstyle="round",
+                **common,
+            )
+        elif s.kind == "rect":
+            ((x, y),) = s.points
+            ax.add_patch(
+                Rectangle(
+                    (x, y),
+                    s.w,
+                    s.h,
+                    facecolor=s.fill or "none",
+                    edgecolor=s.stroke or "none",
+                    linewidth=s.stroke_width * pt,
+                    **common,
+                )
+            )
+        elif s.kind == "text":
+            ((x, y),) = s.points
+            ha = {"start": "left", "middle": "center", "end": "right"}[s.anchor]
+            effects = [withStroke(linewidth=3 * pt, foreground="#ffffff")] if s.halo else None
+            ax.text(
+                x,
+                y,
+                s.text,
+                fontsize=s.size * pt,
+                ha=ha,
+                va="baseline",
+                color=s.fill or "#222",
+                fontweight=s.weight,
+                path_effects=effects,
+                **common,
+            )
+    fig.savefig(str(path), dpi=dpi, facecolor=scene.background)
+
+
+def _rgba(colour: str | None, alpha: float) -> tuple[float, float, float, float]:
+    if not colour or colour == "none":
+        return (0.0, 0.0, 0.0, 0.0)
+    from matplotlib.colors import to_rgba
+
+    r, g, b, a = to_rgba(colour)
+    return (r, g, b, a * alpha)

@@ -1,0 +1,422 @@
+"""Timelines: events over time, one row per town (or per group), recurring attacks marked.
+
+Each event is a dot on its town's row (a bar when its date interval is wide enough to
+see), coloured by perpetrator as on the map. The pairs found by the saved question
+``towns_attacked_twice`` are joined by a red arc labelled with the gap in days, so the
+question's answer and the picture can be read side by side.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from html import escape
+from pathlib import Path
+
+from rdflib import XSD
+from rdflib.term import Literal, URIRef
+
+from kg.errors import UsageError
+from kg.store import QueryResult
+from kg.viz.mapdata import Event, MapData, short
+from kg.viz.mapview import groups_of, radius
+from kg.viz.scene import Scene, to_png, to_svg
+
+PAIR_COLOUR = "#c0392b"
+MAX_ROWS = 40
+ROW_H = 28
+
+
+@dataclass
+class Pair:
+    """Two events the recurrence question pairs (same town, within its window)."""
+
+    first: str
+    second: str
+    gap_days: int | None = None
+    town: str | None = None
+
+
+@dataclass
+class Glyph:
+    """Events of one row on one day (or month, for big timelines)."""
+
+    row: int
+    start: date
+    end: date
+    events: list[str] = field(default_factory=list)
+
+
+def _day(text: str | None) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        return None
+
+
+def pairs_from_answer(data: MapData, result: QueryResult) -> list[Pair]:
+    """The event pairs of a ``towns_attacked_twice`` answer.
+
+    A row may name the two events directly (two event IRIs), or name a town and two
+    dates: then the pair is the town's events that cover those dates.
+    """
+    pairs: list[Pair] = []
+    for row in result.rows:
+        events = [str(t) for t in row if isinstance(t, URIRef) and str(t) in data.events]
+        towns = [str(t) for t in row if isinstance(t, URIRef) and str(t) in data.places]
+        dates = [_day(str(t)) for t in row if isinstance(t, Literal) and t.datatype == XSD.date]
+        gap = None
+        for t in row:
+            if isinstance(t, Literal) and t.datatype in (
+                XSD.integer,
+                XSD.int,
+                XSD.long,
+                XSD.decimal,
+            ):
+                try:
+                    gap = int(t)
+                except ValueError:
+                    pass
+        if len(events) >= 2:
+            pairs.append(Pair(events[0], events[1], gap, towns[0] if towns else None))
+            continue
+        if not towns or len([d for d in dates if d]) < 2:
+            continue
+        town = towns[0]
+        chosen = []
+        for d in [d for d in dates if d][:2]:
+            hit = _event_at(data, town, d, exclude=chosen)
+            if hit:
+                chosen.append(hit)
+        if len(chosen) == 2:
+            pairs.append(Pair(chosen[0], chosen[1], gap, town))
+    return pairs
+
+
+def _event_at(data: MapData, town: str, day: date, exclude: list[str]) -> str | None:
+    """An event in ``town`` (or at a site in it) whose interval covers ``day``."""
+    for ev in sorted(data.events.values(), key=lambda e: (e.start or "", e.iri)):
+        if ev.iri in exclude:
+            continue
+        if town not in (ev.place, data.town_of(ev)):
+            continue
+        s, e = _day(ev.start), _day(ev.end) or _day(ev.start)
+        if s and e and s <= day <= e:
+            return ev.iri
+    return None
+
+
+def _ticks(lo: date, hi: date) -> list[tuple[date, str]]:
+    """Tick dates and labels on month boundaries, spaced by the span shown."""
+    span = (hi - lo).days
+    step = (
+        1
+        if span <= 300
+        else 3
+        if span <= 365 * 4
+        else 12
+        if span <= 365 * 12
+        else 24
+        if span <= 365 * 25
+        else 60
+    )
+    fmt = "%Y" if step >= 12 else "%b %Y"
+    idx = lo.year * 12 + lo.month - 1 + (1 if lo.day > 1 else 0)
+    idx += -idx % step  # align: quarters start in Jan/Apr/Jul/Oct, years in January
+    out = []
+    while True:
+        y, m = divmod(idx, 12)
+        d = date(y, m + 1, 1)
+        if d > hi:
+            return out
+        out.append((d, d.strftime(fmt)))
+        idx += step
+
+
+def timeline_scene(
+    data: MapData,
+    pairs: list[Pair] | None = None,
+    *,
+    by: str = "town",
+    width: int = 1000,
+    title: str | None = None,
+    pair_note: str = "pair found by towns_attacked_twice",
+) -> Scene:
+    """Lay out the timeline of ``data``'s dated events (rows by ``town`` or ``group``)."""
+    if by not in ("town", "group"):
+        raise UsageError(f"--by must be 'town' or 'group', not {by!r}")
+    pairs = pairs or []
+    dated = [e for e in data.events.values() if _day(e.start)]
+    undated = [e for e in data.events.values() if not _day(e.start)]
+    groups, gindex = groups_of(data, dated)
+
+    def row_key(ev: Event) -> tuple[str, str]:
+        if by == "group":
+            key = ev.perpetrator_key
+            return key, ((data.labels.get(key) or short(key)) if key else "unknown perpetrator")
+        town = data.town_of(ev)
+        return (town or ""), (data.place_label(town) if town else "no place")
+
+    rows: dict[str, dict] = {}
+    for ev in sorted(dated, key=lambda e: (e.start or "", e.label)):
+        key, label = row_key(ev)
+        r = rows.setdefault(key, {"label": label, "events": [], "first": ev.start})
+        r["events"].append(ev)
+    order = sorted(rows, key=lambda k: (rows[k]["first"], rows[k]["label"]))
+    hidden = 0
+    if len(order) > MAX_ROWS:
+        # Keep the busiest rows; the rest are counted, not drawn.
+        keep = set(sorted(order, key=lambda k: -len(rows[k]["events"]))[: MAX_ROWS - 1])
+        hidden = sum(len(rows[k]["events"]) for k in order if k not in keep)
+        order = [k for k in order if k in keep]
+
+    title = title or f"{data.title}: timeline by {by}"
+    left, right, top = 190, 30, 70
+    n_rows = max(len(order), 1)
+    axis_y = top + n_rows * ROW_H + 8
+    notes = 1 + (1 if hidden else 0) + (1 if undated else 0)
+    legend_rows = 1 + (len(groups) + (1 if pairs else 0) + 3) // 4
+    height = axis_y + 34 + 20 * legend_rows + 18 * notes + 10
+    scene = Scene(width, height, title=title)
+    scene.label(16, 28, title, size=18, weight="bold")
+    scene.label(
+        width - 16,
+        28,
+        f"{len(dated)} dated event{'s' if len(dated) != 1 else ''}",
+        size=12,
+        anchor="end",
+        fill="#555",
+    )
+
+    if dated:
+        lo = min(_day(e.start) for e in dated)  # type: ignore[type-var]
+        hi = max((_day(e.end) or _day(e.start)) for e in dated)  # type: ignore[type-var]
+        pad = max(15, (hi - lo).days // 25)  # type: ignore[operator]
+        lo, hi = lo - timedelta(days=pad), hi + timedelta(days=pad)  # type: ignore[operator]
+    else:
+        lo, hi = date.today() - timedelta(days=365), date.today()
+    span = max((hi - lo).days, 1)
+    plot_w = width - left - right
+
+    def x_of(d: date) -> float:
+        return left + (d - lo).days / span * plot_w
+
+    for i, key in enumerate(order):
+        y = top + i * ROW_H
+        if i % 2 == 0:
+            scene.rect(left, y, plot_w, ROW_H, fill="#f6f6f3")
+        label = rows[key]["label"]
+        if len(label) > 26:
+            label = label[:25] + "…"
+        scene.label(
+            left - 8,
+            y + ROW_H / 2 + 4,
+            f"{label} ({len(rows[key]['events'])})",
+            size=11,
+            anchor="end",
+        )
+    for d, text in _ticks(lo, hi):
+        x = x_of(d)
+        scene.line([(x, top), (x, axis_y)], stroke="#d4d4d4", stroke_width=1)
+        scene.label(x, axis_y + 16, text, size=10, anchor="middle", fill="#555")
+    scene.line([(left, axis_y), (left + plot_w, axis_y)], stroke="#888", stroke_width=1)
+
+    # One glyph per row and day — per month when there are too many to see.
+    row_of = {key: i for i, key in enumerate(order)}
+    cells: dict[tuple[int, date, date, int], Glyph] = {}
+    monthly = len(dated) > 4000
+    for ev in dated:
+        key, _ = row_key(ev)
+        if key not in row_of:
+            continue
+        s = _day(ev.start)
+        e = _day(ev.end) or s
+        assert s is not None and e is not None
+        if monthly:
+            s = e = s.replace(day=1)
+        g = gindex.get(ev.perpetrator_key, 0)
+        ck = (row_of[key], s, e, g)
+        cell = cells.get(ck) or cells.setdefault(ck, Glyph(row_of[key], s, e))
+        cell.events.append(ev.iri)
+    pos: dict[str, tuple[float, float]] = {}
+    for (row, s, e, g), cell in sorted(cells.items(), key=lambda kv: -len(kv[1].events)):
+        y = top + row * ROW_H + ROW_H / 2
+        x0, x1 = x_of(s), x_of(e + timedelta(days=1))
+        n = len(cell.events)
+        colour = groups[g].colour if groups else "#666"
+        labels = [data.events[i].label for i in cell.events[:6]]
+        tip = (
+            f"{s.isoformat()}"
+            + (f" – {e.isoformat()}" if e != s else "")
+            + ": "
+            + "; ".join(labels)
+        )
+        if n > 6:
+            tip += f"; … ({n} events)"
+        data_attrs = {"events": str(n), "row": str(row)}
+        if x1 - x0 >= 8:
+            scene.rect(
+                x0,
+                y - 6,
+                x1 - x0,
+                12,
+                fill=colour,
+                opacity=0.85,
+                stroke="#fff",
+                cls="tl-event",
+                data=data_attrs,
+                title=tip,
+            )
+            cx = (x0 + x1) / 2
+        else:
+            cx = (x0 + x1) / 2
+            scene.circle(
+                cx,
+                y,
+                min(radius(n) * 0.8, ROW_H / 2 - 1),
+                fill=colour,
+                opacity=0.9,
+                stroke="#fff",
+                stroke_width=1,
+                cls="tl-event",
+                data=data_attrs,
+                title=tip,
+            )
+        for iri in cell.events:
+            pos[iri] = (cx, y)
+
+    drawn_pairs = 0
+    for pair in pairs:
+        a, b = pos.get(pair.first), pos.get(pair.second)
+        if not a or not b:
+            continue
+        drawn_pairs += 1
+        (xa, ya), (xb, yb) = sorted([a, b])
+        lift = min(ROW_H * 0.9, 10 + abs(xb - xa) / 8)
+        pts = []
+        for k in range(17):
+            t = k / 16
+            pts.append((xa + (xb - xa) * t, ya + (yb - ya) * t - lift * math.sin(math.pi * t)))
+        gap = pair.gap_days
+        if gap is None:
+            da = _day(data.events[pair.first].start)
+            db = _day(data.events[pair.second].start)
+            gap = abs((db - da).days) if da and db else None
+        tip = f"{data.events[pair.first].label} → {data.events[pair.second].label}"
+        scene.line(
+            pts,
+            stroke=PAIR_COLOUR,
+            stroke_width=2,
+            cls="tl-pair",
+            data={"gap": str(gap) if gap is not None else ""},
+            title=tip,
+        )
+        for x, y in (a, b):
+            scene.circle(x, y, 8, stroke=PAIR_COLOUR, stroke_width=2)
+        if gap is not None:
+            scene.label(
+                (xa + xb) / 2,
+                min(ya, yb) - lift - 3,
+                f"{gap} days",
+                size=10,
+                anchor="middle",
+                fill=PAIR_COLOUR,
+                weight="bold",
+            )
+
+    y = axis_y + 40
+    x = 16.0
+    items = [(g.colour, f"{g.label} ({g.events})", "dot") for g in groups]
+    if pairs:
+        items.append((PAIR_COLOUR, f"{pair_note} ({drawn_pairs})", "arc"))
+    for colour, text, kind in items:
+        w = 36 + 6.3 * len(text)
+        if x + w > width - 16:
+            x = 16.0
+            y += 20
+        if kind == "dot":
+            scene.circle(x + 6, y - 4, 6, fill=colour, stroke="#fff")
+        else:
+            scene.line([(x, y - 1), (x + 6, y - 7), (x + 12, y - 1)], stroke=colour, stroke_width=2)
+        scene.label(x + 18, y, text, size=11)
+        x += w
+    y += 14
+    if hidden:
+        scene.label(
+            16,
+            y,
+            f"{hidden} events in {len(rows) - len(order)} further rows not drawn "
+            f"(the {MAX_ROWS - 1} busiest rows are shown)",
+            size=11,
+            fill="#a33",
+        )
+        y += 18
+    if undated:
+        names = ", ".join(e.label for e in undated[:5]) + (" …" if len(undated) > 5 else "")
+        scene.label(16, y, f"Undated, not drawn ({len(undated)}): {names}", size=11, fill="#a33")
+        y += 18
+    if not dated:
+        scene.label(
+            width / 2,
+            top + ROW_H / 2 + 4,
+            "Nothing to draw: no dated event",
+            size=14,
+            anchor="middle",
+            fill="#a33",
+            weight="bold",
+        )
+    if monthly:
+        scene.label(
+            16, y, "Events grouped by month (too many to draw one by one).", size=10, fill="#666"
+        )
+        y += 18
+    scene.height = int(y)  # the legend's rows are known only now
+    return scene
+
+
+def timeline_fragment(scene: Scene) -> str:
+    """The timeline as an inline, scalable SVG figure for an HTML page."""
+    svg = to_svg(scene, standalone=False)
+    svg = svg.replace(f'width="{scene.width}" height="{scene.height}" ', 'class="timeline-svg" ', 1)
+    return f'<figure class="ckg-timeline">{svg}</figure>'
+
+
+def timeline_page(scene: Scene) -> str:
+    """A complete, self-contained HTML page with the timeline."""
+    from kg.viz.mapview import _asset
+
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<title>{escape(scene.title)}</title>
+<style>{_asset("page.css")}{TIMELINE_CSS}</style></head>
+<body><main>{timeline_fragment(scene)}
+<p class="muted">Hover over a dot for its events.</p></main></body></html>
+"""
+
+
+TIMELINE_CSS = """
+.ckg-timeline{margin:.5em 0 1em;overflow-x:auto}
+.ckg-timeline .timeline-svg{display:block;width:100%;min-width:640px;height:auto}
+.ckg-timeline .tl-event:hover{stroke:#000;stroke-width:2px}
+@media print{.ckg-timeline{overflow:visible}.ckg-timeline .timeline-svg{min-width:0}}
+"""
+
+
+def write_timeline(scene: Scene, path: Path) -> None:
+    """Write the timeline as ``.png``, ``.svg`` or ``.html`` (by extension)."""
+    suffix = path.suffix.lower()
+    if suffix == ".svg":
+        path.write_text(to_svg(scene), encoding="utf-8")
+    elif suffix == ".png":
+        to_png(scene, path)
+    elif suffix in (".html", ".htm"):
+        path.write_text(timeline_page(scene), encoding="utf-8")
+    else:
+        raise UsageError(
+            f"{path}: unknown timeline format {suffix or '(none)'}; use .png, .svg or .html"
+        )

@@ -1,0 +1,509 @@
+"""Maps, timelines, the briefing and exports (kg.viz, ckg map/timeline/report/export).
+
+Pictures are checked for content — size, markers drawn in the perpetrator's colour, links,
+the missing-places list — not only for existence. The browser tests are in
+test_browser.py.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import sys
+import types
+import xml.etree.ElementTree as ET
+from importlib.resources import files
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from rdflib import Literal, URIRef
+
+from kg.errors import QueryError, UsageError
+from kg.store import QueryResult
+from kg.viz import geo, questions
+from kg.viz.export import export
+from kg.viz.mapdata import collect, values_block
+from kg.viz.mapview import PALETTE, map_payload, map_scene, spanning_edges, write_map
+from kg.viz.report import build_briefing, validation_status
+from kg.viz.timeline import Pair, pairs_from_answer, timeline_scene, write_timeline
+
+FIXTURE = Path(__file__).parent / "fixtures" / "viz" / "events.ttl"
+ID = "https://w3id.org/conflict-kg/id/"
+JNIM_COLOUR = PALETTE[0]
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+# --------------------------------------------------------------------------- store
+
+
+def make_store(tmp_path: Path, paths: list[Path] | None = None):
+    """A fresh embedded store under ``tmp_path`` with the ontology and ``paths`` loaded."""
+    from kg.embedded import open_store
+    from kg.loading import load_files
+
+    store = open_store(tmp_path / "store")
+    ontology = Path(str(files("kg.ontology").joinpath("conflict.ttl")))
+    load_files(store, [ontology, *(paths if paths is not None else [FIXTURE])])
+    return store
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    """One store for the module's read-only tests (loading it is the slow part)."""
+    s = make_store(tmp_path_factory.mktemp("viz"))
+    yield s
+    s.close()
+
+
+def svg_root(path: Path) -> ET.Element:
+    return ET.parse(path).getroot()
+
+
+def by_class(root: ET.Element, tag: str, cls: str) -> list[ET.Element]:
+    return [e for e in root.iter(SVG + tag) if cls in (e.get("class") or "").split()]
+
+
+def colour_pixels(png: Path, hex_colour: str, tol: int = 40) -> int:
+    """How many pixels of ``png`` are within ``tol`` of ``hex_colour``."""
+    import numpy as np
+    from PIL import Image
+
+    rgb = np.asarray(Image.open(png).convert("RGB")).astype(int)
+    target = np.array([int(hex_colour[i : i + 2], 16) for i in (1, 3, 5)])
+    return int((np.abs(rgb - target).max(axis=2) <= tol).sum())
+
+
+# --------------------------------------------------------------------------- boundaries
+
+
+def test_boundaries_cover_mali_and_its_neighbours_and_are_small():
+    isos = {c.iso for c in geo.countries()}
+    assert {"MLI", "SEN", "MRT", "DZA", "NER", "BFA", "CIV", "GIN"} <= isos
+    size = len(files("kg.viz").joinpath("data/boundaries.geojson").read_bytes())
+    assert size < 300_000
+    provenance = files("kg.viz").joinpath("data/BOUNDARIES.md").read_text("utf-8")
+    assert "Natural Earth" in provenance and "public domain" in provenance
+
+
+def _inside(pt, ring):
+    x, y = pt
+    inside = False
+    for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1]):
+        if (y1 > y) != (y2 > y) and x < (x2 - x1) * (y - y1) / (y2 - y1) + x1:
+            inside = not inside
+    return inside
+
+
+def test_towns_of_the_report_fall_inside_mali_outline():
+    mali = next(c for c in geo.countries() if c.iso == "MLI")
+    for lon, lat in [
+        (-8.0, 12.65),
+        (-11.44448, 14.44693),
+        (-3.00742, 16.77348),
+        (-12.19945, 14.45511),
+        (-1.3025, 14.7983),
+    ]:
+        assert any(_inside((lon, lat), list(r)) for r in mali.rings), (lon, lat)
+
+
+# --------------------------------------------------------------------------- collecting
+
+
+def test_default_map_data_has_attacks_places_operation_and_passages(store):
+    data = collect(store)
+    assert len(data.events) == 8  # the blockade is not an attack
+    assert len(data.located_events()) == 7
+    [missing] = data.missing
+    assert missing.label == "Sandaré" and "no coordinates" in missing.reason
+    post = data.places[ID + "place/site/kayes-military-post"]
+    assert (post.lon, post.lat) == (-11.44448, 14.44693) and post.approx_from == "Kayes"
+    [op] = data.operations.values()
+    assert len(op.parts) == 3 and op.label == "JNIM attacks of 1 July 2025"
+    diboli = data.events[ID + "event/attack-diboli-2025-07-01"]
+    assert diboli.passages[0].via == op.label  # the claim is about the operation
+    assert "Diboli, Kayes" in diboli.passages[0].text
+    nioro = data.events[ID + "event/attack-nioro-2025-01-06"]
+    assert nioro.start == "2025-01-06" and nioro.end == "2025-01-07"
+    assert nioro.passages[0].modality == "reported"
+    assert diboli.targets == [(ID + "group/fama", "Malian Armed Forces")]
+
+
+def test_all_events_adds_the_blockade(store):
+    data = collect(store, all_events=True)
+    assert ID + "event/blockade-kayes" in data.events
+    assert len(data.located_events()) == 8
+
+
+def test_answer_of_saved_question_is_mapped_through_its_event_iris(store):
+    result = questions.run(store, "towns_attacked_twice")
+    data = collect(store, result, title="towns_attacked_twice")
+    assert set(data.events) == {
+        ID + "event/attack-nioro-2025-01-06",
+        ID + "event/attack-nioro-2025-07-01",
+        ID + "event/attack-boulkessi-2025-06-01",
+        ID + "event/attack-boulkessi-2025-06-05",
+    }
+    assert data.answer_places == []  # the towns are the events' places, not extra markers
+
+
+def test_answer_of_places_lists_places_without_coordinates(store):
+    rows = [(URIRef(ID + "place/geonames/2455518"),), (URIRef(ID + "place/sandare"),)]
+    data = collect(store, QueryResult("select", ["town"], rows))
+    assert data.answer_places == [ID + "place/geonames/2455518", ID + "place/sandare"]
+    assert [m.label for m in data.missing] == ["Sandaré"]
+    assert not data.is_empty()
+
+
+def test_answer_without_iris_is_empty_and_says_so(store):
+    data = collect(store, QueryResult("select", ["n"], [(Literal(3),)]))
+    assert data.is_empty() and data.notes == ["the answer names no event and no place"]
+
+
+def test_ask_answer_cannot_be_drawn(store):
+    with pytest.raises(QueryError, match="only a SELECT"):
+        collect(store, QueryResult("ask", boolean=True))
+
+
+def test_values_block_escapes_iris_and_rejects_broken_ones():
+    block = values_block("e", [ID + "event/a", ID + "event/b"])
+    assert block == f"VALUES ?e {{ <{ID}event/a> <{ID}event/b> }}"
+    with pytest.raises(QueryError, match="not a valid IRI"):
+        values_block("e", [ID + "x> } DROP ALL { <y"])
+
+
+def test_spanning_edges_link_every_part_once():
+    pts = [(0.0, 0.0), (1.0, 0.0), (5.0, 0.0), (1.0, 1.0)]
+    edges = spanning_edges(pts)
+    assert len(edges) == 3
+    assert {frozenset(e) for e in edges} == {
+        frozenset({0, 1}),
+        frozenset({1, 3}),
+        frozenset({1, 2}),
+    }
+
+
+# --------------------------------------------------------------------------- pictures
+
+
+def test_svg_map_draws_markers_links_and_missing_places(store, tmp_path):
+    out = tmp_path / "map.svg"
+    write_map(collect(store), out)
+    root = svg_root(out)
+    markers = by_class(root, "circle", "marker")
+    # Diboli, Kayes, Nioro (2 events), Boulkessi JNIM, Boulkessi ISGS, Timbuktu (unknown).
+    assert len(markers) == 6
+    assert sum(int(m.get("data-events")) for m in markers) == 7
+    assert {m.get("fill") for m in markers} >= {JNIM_COLOUR, PALETTE[1]}
+    assert len(by_class(root, "polyline", "link")) == 2  # three parts, two links
+    text = " ".join(t.text or "" for t in root.iter(SVG + "text"))
+    assert "Sandaré — place of Attack at Sandaré has no coordinates" in text
+    assert "Natural Earth" in text
+
+
+def test_png_map_has_expected_size_and_coloured_markers(store, tmp_path):
+    from PIL import Image
+
+    out = tmp_path / "map.png"
+    write_map(collect(store), out)
+    img = Image.open(out)
+    assert img.size[0] == 1000 and img.size[1] > 400
+    import numpy as np
+
+    rgb = np.asarray(img.convert("RGB")).reshape(-1, 3)
+    assert len(np.unique(rgb, axis=0)) > 50  # not blank
+    assert colour_pixels(out, JNIM_COLOUR, tol=30) > 200  # the JNIM markers are drawn
+
+
+def test_empty_map_is_still_drawn_with_a_message(store, tmp_path):
+    data = collect(store, QueryResult("select", ["e"], []), title="nothing")
+    out = tmp_path / "empty.svg"
+    write_map(data, out)
+    root = svg_root(out)
+    assert by_class(root, "circle", "marker") == []
+    assert any("Nothing to draw" in (t.text or "") for t in root.iter(SVG + "text"))
+    assert (
+        len(by_class(root, "path", "")) >= 8 or len(list(root.iter(SVG + "path"))) >= 8
+    )  # borders
+
+
+def test_html_map_is_self_contained(store, tmp_path):
+    out = tmp_path / "map.html"
+    write_map(collect(store), out)
+    html = out.read_text("utf-8")
+    assert "Content-Security-Policy" in html and "default-src 'none'" in html
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
+    assert "<link" not in html and "@import" not in html
+    payload = json.loads(
+        re.search(
+            r'<script type="application/json" class="map-data">(.*?)</script>', html, re.DOTALL
+        ).group(1)
+    )
+    assert len(payload["markers"]) == 6
+    assert sum(m[3] for m in payload["markers"]) == 7
+    assert payload["missing"] == [
+        {"l": "Sandaré", "r": "place of Attack at Sandaré has no coordinates"}
+    ]
+    nioro = next(m for m in payload["markers"] if m[4] == "Nioro du Sahel")
+    texts = [s["t"] for i in nioro[5] for s in payload["events"][i].get("s", [])]
+    assert any("January 6-7 attack at Nioro" in t for t in texts)
+
+
+def test_unknown_map_format_is_a_usage_error(store, tmp_path):
+    with pytest.raises(UsageError, match="use .html, .svg or .png"):
+        write_map(collect(store), tmp_path / "map.jpg")
+
+
+def test_big_map_payload_caps_details_but_keeps_counts():
+    from kg.viz.mapdata import Event, MapData, Place
+
+    data = MapData(title="many")
+    for i in range(3000):
+        iri = f"{ID}place/p{i}"
+        data.places[iri] = Place(iri, f"P{i}", lon=-8 + (i % 60) * 0.02, lat=12 + (i // 60) * 0.02)
+        for k in range(10):
+            e = f"{ID}event/e{i}-{k}"
+            data.events[e] = Event(e, f"E{i}-{k}", start="2020-01-01", place=iri)
+    payload = map_payload(data)
+    assert sum(m[3] for m in payload["markers"]) == 30_000
+    assert len(payload["events"]) <= 20_000
+    assert len(payload["markers"]) > payload["clusterFrom"]  # the page will cluster
+    scene = map_scene(data)
+    drawn = [s for s in scene.shapes if s.cls == "marker"]
+    assert sum(int(s.data["events"]) for s in drawn) == 30_000 and len(drawn) < 3000
+
+
+# --------------------------------------------------------------------------- timeline
+
+
+def test_recurrence_pairs_come_from_the_saved_question(store):
+    data = collect(store)
+    pairs = pairs_from_answer(data, questions.run(store, "towns_attacked_twice"))
+    got = {(p.first.rsplit("/", 1)[1], p.second.rsplit("/", 1)[1], p.gap_days) for p in pairs}
+    assert got == {
+        ("attack-nioro-2025-01-06", "attack-nioro-2025-07-01", 175),
+        ("attack-boulkessi-2025-06-01", "attack-boulkessi-2025-06-05", 4),
+    }
+    short = pairs_from_answer(data, questions.run(store, "towns_attacked_twice", {"window": "30"}))
+    assert [p.town for p in short] == [ID + "place/boulkessi"]
+
+
+def test_pairs_found_by_town_and_dates_when_no_event_iris(store):
+    data = collect(store)
+    d = lambda s: Literal(s, datatype=URIRef("http://www.w3.org/2001/XMLSchema#date"))
+    row = (URIRef(ID + "place/geonames/2452651"), d("2025-01-07"), d("2025-07-01"))
+    [pair] = pairs_from_answer(data, QueryResult("select", ["town", "a", "b"], [row]))
+    assert (pair.first, pair.second) == (
+        ID + "event/attack-nioro-2025-01-06",
+        ID + "event/attack-nioro-2025-07-01",
+    )
+
+
+def test_timeline_svg_rows_events_and_pair_arcs(store, tmp_path):
+    data = collect(store)
+    pairs = pairs_from_answer(data, questions.run(store, "towns_attacked_twice"))
+    out = tmp_path / "timeline.svg"
+    write_timeline(timeline_scene(data, pairs), out)
+    root = svg_root(out)
+    marks = by_class(root, "circle", "tl-event") + by_class(root, "rect", "tl-event")
+    assert sum(int(m.get("data-events")) for m in marks) == 8  # Sandaré is dated: it is drawn
+    arcs = by_class(root, "polyline", "tl-pair")
+    assert sorted(a.get("data-gap") for a in arcs) == ["175", "4"]
+    labels = [t.text for t in root.iter(SVG + "text")]
+    assert "Nioro du Sahel (2)" in labels and "Kayes (1)" in labels  # the post counts for Kayes
+
+
+def test_timeline_png_by_group_shows_pair_colour(store, tmp_path):
+    data = collect(store)
+    pairs = [Pair(ID + "event/attack-nioro-2025-01-06", ID + "event/attack-nioro-2025-07-01")]
+    out = tmp_path / "timeline.png"
+    write_timeline(timeline_scene(data, pairs, by="group"), out)
+    assert colour_pixels(out, "#c0392b", tol=30) > 100
+    assert colour_pixels(out, JNIM_COLOUR, tol=30) > 50
+
+
+def test_timeline_rejects_unknown_grouping(store):
+    with pytest.raises(UsageError, match="town' or 'group"):
+        timeline_scene(collect(store), by="month")
+
+
+# --------------------------------------------------------------------------- export
+
+
+def test_export_geojson_csv_kml(store, tmp_path):
+    result = questions.run(store, "towns_attacked_twice")
+    data = collect(store, result)
+    text, unplaced = export(data, result, "geojson", tmp_path / "a.geojson")
+    doc = json.loads((tmp_path / "a.geojson").read_text("utf-8"))
+    assert unplaced == 0 and len(doc["features"]) == 2
+    nioro = next(f for f in doc["features"] if f["properties"]["town"].endswith("2452651"))
+    assert nioro["geometry"] == {"type": "Point", "coordinates": [-9.59, 15.23]}
+    assert nioro["properties"]["gapDays"] == "175"
+
+    text, _ = export(data, result, "csv")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert {r["place"] for r in rows} == {"Nioro du Sahel", "Boulkessi"}
+    assert {r["longitude"] for r in rows} == {"-9.590000", "-1.302500"}
+
+    text, _ = export(data, result, "kml")
+    kml = ET.fromstring(text.encode())
+    marks = kml.findall(".//{http://www.opengis.net/kml/2.2}Placemark")
+    assert len(marks) == 2
+
+
+def test_export_keeps_rows_without_coordinates(store):
+    rows = [(URIRef(ID + "place/sandare"),), (URIRef(ID + "place/geonames/2455518"),)]
+    result = QueryResult("select", ["place"], rows)
+    data = collect(store, result)
+    text, unplaced = export(data, result, "geojson")
+    doc = json.loads(text)
+    assert unplaced == 1 and [f["geometry"] is None for f in doc["features"]] == [True, False]
+    text, _ = export(data, result, "kml")
+    assert text.count("<Placemark>") == 1
+
+
+# --------------------------------------------------------------------------- briefing
+
+
+def test_briefing_has_every_part_and_links_claims_to_passages(store, monkeypatch):
+    monkeypatch.setitem(sys.modules, "kg.validation", None)  # not installed: says so
+    brief = build_briefing(store, ["towns_attacked_twice"], title="Test briefing")
+    html = brief.html
+    for part in (
+        'id="validation"',
+        'id="sources"',
+        'class="ckg-map"',
+        'class="ckg-timeline"',
+        'id="q-towns_attacked_twice"',
+        'id="claims"',
+        "<h1>Test briefing</h1>",
+    ):
+        assert part in html, part
+    assert "not validated" in html and brief.validation.status == "not validated"
+    links = re.findall(r'class="passage-link" href="#(passage-\d+)"', html)
+    assert len(links) == 4  # four claims
+    for anchor in set(links):
+        assert f'id="{anchor}"' in html
+    assert "https://w3id.org/conflict-kg/graph/file/events" in html  # the source graph is listed
+    assert "@media print" in html and 'name="viewport"' in html
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
+
+
+def test_briefing_reports_validation_result(store, monkeypatch):
+    fake = types.ModuleType("kg.validation")
+    fake.validate_store = lambda s: types.SimpleNamespace(conforms=False, results=[1, 2, 3])
+    monkeypatch.setitem(sys.modules, "kg.validation", fake)
+    assert validation_status(store).status == "violations"
+    assert "3 violation(s)" in build_briefing(store, []).html
+
+
+def test_briefing_unknown_question_is_refused(store):
+    with pytest.raises(QueryError, match="no saved question 'nope'"):
+        build_briefing(store, ["nope"])
+
+
+def test_briefing_includes_every_question_runnable_without_input(store):
+    brief = build_briefing(store)
+    runnable = [q.name for q in questions.available() if q.runnable_without_input()]
+    assert brief.questions == runnable and "towns_attacked_twice" in runnable
+    assert not brief.failed
+    for name in runnable:
+        assert f'id="q-{name}"' in brief.html
+
+
+# --------------------------------------------------------------------------- command line
+
+
+@pytest.fixture(scope="module")
+def store_dir(tmp_path_factory):
+    """A closed store holding the fixture, for the commands to open (read-only tests)."""
+    folder = tmp_path_factory.mktemp("cli")
+    make_store(folder).close()
+    return folder / "store"
+
+
+@pytest.fixture
+def ckg(store_dir):
+    """Run ``ckg --store STORE ARGS…`` in-process on the fixture store."""
+    from kg.cli.main import cli
+
+    runner = CliRunner()
+
+    def run(*args: str):
+        return runner.invoke(cli, ["--store", str(store_dir), *args])
+
+    return run
+
+
+def test_cli_map_writes_each_format_and_reports_missing(ckg, tmp_path):
+    for ext in ("html", "svg", "png"):
+        out = tmp_path / f"m.{ext}"
+        res = ckg("map", "-o", str(out))
+        assert res.exit_code == 0, res.output
+        assert out.stat().st_size > 1000
+        assert "7 of 8 events drawn" in res.stderr and "Sandaré" in res.stderr
+        assert res.stdout == ""
+
+
+def test_cli_map_of_saved_question_with_parameter(ckg, tmp_path):
+    out = tmp_path / "m.svg"
+    res = ckg("map", "towns_attacked_twice", "-p", "window", "30", "-o", str(out))
+    assert res.exit_code == 0, res.output
+    assert "2 of 2 events drawn" in res.stderr
+    markers = by_class(svg_root(out), "circle", "marker")
+    assert sum(int(m.get("data-events")) for m in markers) == 2
+
+
+def test_cli_map_errors(ckg, tmp_path):
+    res = ckg("map", "-o", str(tmp_path / "m.gif"))
+    assert res.exit_code == 2 and "use .html, .svg, .png" in res.stderr
+    res = ckg("map", "towns_attacked_twise", "-o", str(tmp_path / "m.svg"))
+    assert res.exit_code == 3 and "did you mean towns_attacked_twice" in res.stderr
+    res = ckg("map", "towns_attacked_twice", "-p", "window", "soon", "-o", str(tmp_path / "m.svg"))
+    assert res.exit_code == 2 and "window" in res.stderr
+    res = ckg("map", "-p", "window", "3", "-o", str(tmp_path / "m.svg"))
+    assert res.exit_code == 2 and "-p needs a saved question NAME" in res.stderr
+    assert not (tmp_path / "m.svg").exists()
+
+
+def test_cli_refuses_a_folder_that_is_no_store(tmp_path):
+    from kg.cli.main import cli
+
+    res = CliRunner().invoke(
+        cli, ["--store", str(tmp_path / "nowhere"), "map", "-o", str(tmp_path / "m.svg")]
+    )
+    assert res.exit_code == 3 and "there is no ckg store" in res.stderr
+    assert not (tmp_path / "nowhere").exists()
+
+
+def test_cli_map_with_nothing_to_draw_exits_1_but_writes(ckg, tmp_path):
+    query = tmp_path / "nothing.rq"
+    query.write_text("SELECT ?e WHERE { ?e <urn:no:such> ?x }\n", encoding="utf-8")
+    out = tmp_path / "m.png"
+    res = ckg("map", str(query), "-o", str(out))
+    assert res.exit_code == 1
+    assert "empty answer" in res.stderr and "nothing to draw" in res.stderr
+    assert out.stat().st_size > 1000
+
+
+def test_cli_timeline_report_export(ckg, tmp_path):
+    res = ckg("timeline", "--window", "30", "-o", str(tmp_path / "t.svg"))
+    assert res.exit_code == 0, res.output
+    assert "1 recurring pair(s) marked" in res.stderr
+    res = ckg("report", "-o", str(tmp_path / "b.html"), "--questions", "towns_attacked_twice")
+    assert res.exit_code == 0, res.output
+    assert 'class="ckg-map"' in (tmp_path / "b.html").read_text("utf-8")
+    res = ckg("export", "towns_attacked_twice", "-f", "csv")
+    assert res.exit_code == 0, res.output
+    assert res.stdout.splitlines()[0].endswith("longitude,latitude,place")
+    assert len(res.stdout.splitlines()) == 3
+
+
+def test_viz_commands_have_help_with_example():
+    from kg.cli.main import cli
+
+    for name in ("map", "timeline", "report", "export"):
+        res = CliRunner().invoke(cli, [name, "--help"])
+        assert res.exit_code == 0 and "Example:" in res.output, name
