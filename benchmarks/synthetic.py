@@ -162,8 +162,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=10_000, help="number of events")
     parser.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
-    parser.add_argument("--format", choices=["nt", "ttl"], default=None,
-                        help="output format (default: from the -o suffix, else nt)")
+    parser.add_argument(
+        "--format",
+        choices=["nt", "ttl"],
+        default=None,
+        help="output format (default: from the -o suffix, else nt)",
+    )
     parser.add_argument("-o", "--output", required=True, help="file to write")
     args = parser.parse_args(argv)
     n = write_events(args.output, args.events, args.seed, args.format)

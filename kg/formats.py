@@ -1,0 +1,214 @@
+"""Writing query answers for people and programs: table, CSV, TSV, JSON, Turtle.
+
+``table`` is for reading in a terminal: IRIs shortened with the project's prefixes
+(``ckgid:group/jnim``), literals shown as their plain value (``2025-07-01``, ``365``),
+numbers right-aligned. ``csv`` and ``tsv`` are for spreadsheets and QGIS: a header row,
+full IRIs and plain values (the SPARQL 1.1 CSV convention; TSV uses the same values with
+tabs). ``json`` is the SPARQL 1.1 JSON results format. CONSTRUCT and DESCRIBE answers are
+Turtle (``table``) or JSON-LD (``json``); ASK answers are ``true`` or ``false``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from typing import Any, TextIO
+
+from rdflib import Graph
+from rdflib.namespace import XSD
+from rdflib.term import BNode, Literal, Node, URIRef
+
+from kg.errors import UsageError
+from kg.store import QueryResult
+from kg.terms import CKG_NS, GEO, GRAPH, ID, ORG, SEM, TIME, WD
+
+#: Prefixes used to shorten IRIs in tables and Turtle, and to expand CURIE parameters.
+PREFIXES: dict[str, str] = {
+    "ckg": CKG_NS,
+    "ckgid": str(ID),
+    "ckggraph": str(GRAPH),
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "prov": "http://www.w3.org/ns/prov#",
+    "void": "http://rdfs.org/ns/void#",
+    "org": str(ORG),
+    "geo": str(GEO),
+    "time": str(TIME),
+    "sem": str(SEM),
+    "wd": str(WD),
+    "sh": "http://www.w3.org/ns/shacl#",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+}
+
+#: The output formats of ``ckg query run -f``.
+FORMATS = ("table", "csv", "tsv", "json")
+
+#: Longest cell shown in a table; longer values end with an ellipsis (CSV has them whole).
+MAX_CELL = 70
+
+_BY_LENGTH = sorted(PREFIXES.items(), key=lambda kv: len(kv[1]), reverse=True)
+_NUMERIC = {
+    str(XSD[t])
+    for t in (
+        "integer",
+        "decimal",
+        "double",
+        "float",
+        "int",
+        "long",
+        "nonNegativeInteger",
+        "positiveInteger",
+    )
+}
+
+
+def shorten(iri: str) -> str:
+    """``ckgid:group/jnim`` for a known namespace, else the IRI itself."""
+    for prefix, base in _BY_LENGTH:
+        if iri.startswith(base) and len(iri) > len(base):
+            return f"{prefix}:{iri[len(base) :]}"
+    return iri
+
+
+def display(term: Node | None) -> str:
+    """A term as a person reads it in a table."""
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        return shorten(str(term))
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return str(term)
+
+
+def plain(term: Node | None) -> str:
+    """A term as CSV carries it: full IRI, a literal's lexical form, ``_:id`` for blank nodes."""
+    if term is None:
+        return ""
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return str(term)
+
+
+def format_table(
+    headers: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[bool] | None = None
+) -> str:
+    """Aligned columns with a header and a rule; ``numeric`` columns right-aligned."""
+    cells = [[_clip(c) for c in row] for row in rows]
+    widths = [len(h) for h in headers]
+    for row in cells:
+        for i, c in enumerate(row):
+            widths[i] = max(widths[i], len(c))
+    right = list(numeric) if numeric is not None else [False] * len(headers)
+
+    def line(values: Sequence[str]) -> str:
+        parts = [
+            v.rjust(widths[i]) if right[i] else v.ljust(widths[i]) for i, v in enumerate(values)
+        ]
+        return "  ".join(parts).rstrip()
+
+    out = [line(headers), "  ".join("-" * w for w in widths)]
+    out.extend(line(row) for row in cells)
+    return "\n".join(out) + "\n"
+
+
+def result_text(result: QueryResult, fmt: str = "table") -> str:
+    """The whole answer as text in ``fmt`` (see the module docstring)."""
+    buffer = io.StringIO()
+    write_result(result, fmt, buffer)
+    return buffer.getvalue()
+
+
+def write_result(result: QueryResult, fmt: str, out: TextIO) -> None:
+    """Write an answer to ``out`` in ``fmt``: table, csv, tsv or json."""
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    if result.kind == "ask":
+        if fmt == "json":
+            out.write(json.dumps({"head": {}, "boolean": bool(result.boolean)}) + "\n")
+        else:
+            out.write("true\n" if result.boolean else "false\n")
+        return
+    if result.kind == "graph":
+        graph = result.graph if result.graph is not None else Graph()
+        out.write(graph_text(graph, fmt))
+        return
+    if fmt == "table":
+        numeric = (
+            [
+                bool(col) and all(_is_number(v) for v in col if v is not None)
+                for col in zip(*result.rows)
+            ]
+            if result.rows
+            else None
+        )
+        out.write(
+            format_table(
+                result.variables, [[display(v) for v in row] for row in result.rows], numeric
+            )
+        )
+    elif fmt in ("csv", "tsv"):
+        writer = csv.writer(out, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+        writer.writerow(result.variables)
+        for row in result.rows:
+            writer.writerow([plain(v) for v in row])
+    else:
+        json.dump(sparql_json(result), out, ensure_ascii=False, indent=1)
+        out.write("\n")
+
+
+def graph_text(graph: Graph, fmt: str = "table") -> str:
+    """A CONSTRUCT/DESCRIBE answer: Turtle, or JSON-LD with ``json``."""
+    for prefix, base in PREFIXES.items():
+        graph.bind(prefix, base, override=True, replace=True)
+    if fmt == "table":
+        return graph.serialize(format="turtle")
+    if fmt == "json":
+        return graph.serialize(format="json-ld", indent=1) + "\n"
+    raise UsageError(
+        f"a CONSTRUCT or DESCRIBE answer is a graph: use -f table (Turtle) or -f json "
+        f"(JSON-LD), not -f {fmt}"
+    )
+
+
+def sparql_json(result: QueryResult) -> dict[str, Any]:
+    """A SELECT answer in the SPARQL 1.1 Query Results JSON shape."""
+    bindings = []
+    for row in result.rows:
+        item = {}
+        for var, term in zip(result.variables, row):
+            if term is not None:
+                item[var] = _json_term(term)
+        bindings.append(item)
+    return {"head": {"vars": list(result.variables)}, "results": {"bindings": bindings}}
+
+
+def _json_term(term: Node) -> dict[str, str]:
+    if isinstance(term, URIRef):
+        return {"type": "uri", "value": str(term)}
+    if isinstance(term, BNode):
+        return {"type": "bnode", "value": str(term)}
+    assert isinstance(term, Literal)
+    out = {"type": "literal", "value": str(term)}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype is not None:
+        out["datatype"] = str(term.datatype)
+    return out
+
+
+def _is_number(term: Node) -> bool:
+    return (
+        isinstance(term, Literal) and term.datatype is not None and str(term.datatype) in _NUMERIC
+    )
+
+
+def _clip(text: str) -> str:
+    text = text.replace("\n", " ").replace("\t", " ")
+    return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"

@@ -1,0 +1,360 @@
+"""Loading RDF files into a store, each source into its own named graph.
+
+Every file is parsed completely (by pyoxigraph, about five times faster than rdflib)
+before anything is written, and all files of one call are committed in one transaction:
+a syntax error in the third file leaves the store exactly as it was, and the error names
+the file and line. A Turtle, N-Triples or RDF/XML file goes into the graph
+``graph/file/<stem>`` (or the graph the caller names); a TriG, N-Quads or JSON-LD file
+keeps its own named graphs, and its default-graph triples go into the file's graph.
+Loading a source again replaces its graphs; graphs it no longer contains are dropped.
+Loading marks the inferred graph stale, because its consequences may no longer hold.
+
+Files bigger than :data:`BULK_BYTES` in total go through pyoxigraph's bulk loader after a
+full syntax check: much less memory and time, but a crash in the middle leaves the graphs
+marked stale instead of untouched (``ckg graphs`` shows it; load again to repair).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+import pyoxigraph as ox
+from rdflib import Graph, Literal, URIRef
+
+from kg.embedded import EmbeddedStore, to_rdflib
+from kg.errors import InputError, UsageError
+from kg.store import Store
+from kg.terms import GRAPH, INFERRED_GRAPH, META_GRAPH
+
+#: Formats by file extension (lower case, with the dot).
+FORMATS: dict[str, ox.RdfFormat] = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".turtle": ox.RdfFormat.TURTLE,
+    ".trig": ox.RdfFormat.TRIG,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+    ".json": ox.RdfFormat.JSON_LD,
+    ".rdf": ox.RdfFormat.RDF_XML,
+    ".owl": ox.RdfFormat.RDF_XML,
+    ".xml": ox.RdfFormat.RDF_XML,
+}
+
+#: Above this many bytes in one call, the embedded store loads with the bulk loader.
+BULK_BYTES = 64 * 1024 * 1024
+
+_POSITION = re.compile(r"^Parser error (?:at|between) [^:]*:\s*")
+_COLUMN = re.compile(r"column (\d+)")
+
+
+@dataclass
+class Source:
+    """One thing to load: a file or bytes, its format, and where its triples go."""
+
+    name: str
+    format: ox.RdfFormat
+    graph: str
+    path: Path | None = None
+    data: bytes | None = None
+    title: str | None = None
+    #: How messages name the source (the path as the user typed it); defaults to ``name``.
+    shown: str | None = None
+
+    def where(self) -> str:
+        """The source's name for messages."""
+        return self.shown or self.name
+
+    def size(self) -> int:
+        """Size in bytes, to choose between the transactional and the bulk loader."""
+        if self.data is not None:
+            return len(self.data)
+        return self.path.stat().st_size if self.path is not None else 0
+
+
+@dataclass
+class LoadReport:
+    """What loading one source did: triples per graph, graphs dropped, notes for the user."""
+
+    source: str
+    graphs: dict[str, int] = field(default_factory=dict)
+    dropped: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    bulk: bool = False
+
+
+def file_graph(path: str | Path) -> URIRef:
+    """The default named graph of a file: ``graph/file/<stem>``."""
+    return GRAPH["file/" + quote(Path(path).stem, safe="-._~")]
+
+
+def source_for_file(path: str | Path, graph: str | None = None) -> Source:
+    """Describe a file to load, checking that it exists and its extension is known."""
+    p = Path(path)
+    fmt = FORMATS.get(p.suffix.lower())
+    if not p.exists():
+        raise InputError("no such file; check the path", path=str(p))
+    if p.is_dir():
+        raise InputError("is a folder; give the RDF files in it instead", path=str(p))
+    if fmt is None:
+        known = " ".join(sorted(FORMATS))
+        raise InputError(
+            f"unknown RDF format {p.suffix or '(no extension)'!r}; use one of {known}",
+            path=str(p),
+        )
+    try:
+        with p.open("rb"):
+            pass
+    except OSError as exc:
+        raise InputError(f"cannot read the file: {exc.strerror or exc}", path=str(p)) from exc
+    target = graph if graph is not None else str(file_graph(p))
+    # The absolute path, so a reload from another folder is still the same source.
+    return Source(name=str(p.resolve()), format=fmt, graph=target, path=p, shown=str(p))
+
+
+def load_files(
+    store: Store, paths: Sequence[str | Path], graph: str | None = None, *, bulk: bool | None = None
+) -> list[LoadReport]:
+    """Load files into ``store``, all or nothing; see the module docstring for the rules."""
+    if graph is not None:
+        check_graph_target(graph)
+    sources = [source_for_file(p, graph) for p in paths]
+    if graph is None:
+        check_distinct_graphs(sources)
+    return load_sources(store, sources, bulk=bulk)
+
+
+def check_distinct_graphs(sources: Sequence[Source]) -> None:
+    """Refuse two different sources whose triples would land in the same graph."""
+    seen: dict[str, str] = {}
+    for s in sources:
+        if s.graph in seen and seen[s.graph] != s.where():
+            raise InputError(
+                f"{seen[s.graph]} and {s.where()} would both go into graph {s.graph}; "
+                "load them one at a time or give --graph"
+            )
+        seen[s.graph] = s.where()
+
+
+def load_sources(
+    store: Store, sources: Sequence[Source], *, bulk: bool | None = None
+) -> list[LoadReport]:
+    """Parse every source, then commit them together; mark the inferred graph stale."""
+    if not sources:
+        return []
+    embedded = isinstance(store, EmbeddedStore)
+    if bulk is None:
+        bulk = embedded and sum(s.size() for s in sources) > BULK_BYTES
+    if bulk and not embedded:
+        raise UsageError("bulk loading needs the embedded store")
+    existing = {str(info.iri): info for info in store.graphs()}
+    reports = _bulk(store, sources) if bulk else _transactional(store, sources, existing)  # type: ignore[arg-type]
+    for report in reports:
+        for g in report.graphs:
+            old = existing.get(g)
+            if (
+                old is not None
+                and old.source
+                and old.source != report.source
+                and report.source not in old.source
+            ):
+                report.notes.append(
+                    f"graph {g} came from {old.source}; it now holds {report.source}"
+                )
+    if str(INFERRED_GRAPH) in existing and all(
+        g != str(INFERRED_GRAPH) for r in reports for g in r.graphs
+    ):
+        mark_inferred_stale(store)
+        reports[-1].notes.append(
+            "the inferred graph is now stale: run 'ckg reason' to recompute it"
+        )
+    return reports
+
+
+def mark_inferred_stale(store: Store) -> bool:
+    """Mark the inferred graph stale if it exists (after a load or a drop); say if it did."""
+    if any(info.iri == INFERRED_GRAPH for info in store.graphs()):
+        store.set_meta(INFERRED_GRAPH, "stale", Literal(True))
+        return True
+    return False
+
+
+def parse_source(source: Source) -> dict[str, list[ox.Triple]]:
+    """Parse a source completely into triples per graph; raise InputError with the line."""
+    out: dict[str, list[ox.Triple]] = {}
+    for graph, triple in _iter_source(source):
+        out.setdefault(graph, []).append(triple)
+    return out
+
+
+def _iter_source(source: Source) -> Iterator[tuple[str, ox.Triple]]:
+    default = source.graph
+    try:
+        for q in _parse(source):
+            g = q.graph_name
+            if isinstance(g, ox.DefaultGraph):
+                name = default
+            elif isinstance(g, ox.NamedNode):
+                name = g.value
+                if name in (str(META_GRAPH), str(INFERRED_GRAPH)):
+                    raise InputError(
+                        f"the file writes into the reserved graph {name}; rename that graph",
+                        path=source.where(),
+                    )
+            else:
+                raise InputError(
+                    "a named graph with a blank-node name; give the graph an IRI",
+                    path=source.where(),
+                )
+            yield name, q.triple
+    except SyntaxError as exc:
+        raise _syntax_error(source, exc) from exc
+    except OSError as exc:
+        raise InputError(f"cannot read the file: {exc}", path=source.where()) from exc
+
+
+def _parse(source: Source) -> Iterator[ox.Quad]:
+    # Blank nodes are renamed so that _:b1 of one file never merges with _:b1 of another.
+    if source.data is not None:
+        return ox.parse(source.data, source.format, rename_blank_nodes=True)
+    return ox.parse(path=str(source.path), format=source.format, rename_blank_nodes=True)
+
+
+def _syntax_error(source: Source, exc: SyntaxError) -> InputError:
+    message = exc.msg if isinstance(exc.msg, str) else str(exc)
+    line = exc.lineno
+    column = exc.offset
+    if line is None and source.format == ox.RdfFormat.RDF_XML:
+        line = _xml_line(source)
+    detail = _POSITION.sub("", message)
+    where = f" (column {column})" if column else ""
+    return InputError(
+        f"syntax error{where}: {detail}; fix the file and load it again",
+        path=source.where(),
+        line=line,
+    )
+
+
+def _xml_line(source: Source) -> int | None:
+    # pyoxigraph's RDF/XML errors carry no position; the XML parser under rdflib does.
+    from xml.sax import SAXParseException
+
+    data = source.data if source.data is not None else source.path.read_bytes()  # type: ignore[union-attr]
+    try:
+        Graph().parse(data=data, format="xml")
+    except SAXParseException as exc:
+        return int(exc.getLineNumber())
+    except Exception:  # noqa: BLE001 - any other failure: no line to report
+        return None
+    return None
+
+
+def check_graph_target(graph: str) -> None:
+    """Refuse a --graph that is reserved or not an IRI."""
+    if graph in (str(META_GRAPH), str(INFERRED_GRAPH)):
+        raise UsageError(f"{graph} is reserved; choose another --graph")
+    if ":" not in graph or any(c in graph for c in '<>"{}|^`\\ \n\t'):
+        raise UsageError(f"--graph {graph!r} is not an IRI (e.g. https://example.org/graph/x)")
+
+
+def _stale_graphs(existing: Mapping[str, object], source: Source, new: Sequence[str]) -> list[str]:
+    # Graphs this same source filled last time but no longer contains.
+    return [
+        g
+        for g, info in existing.items()
+        if getattr(info, "source", None) == source.name and g not in new
+    ]
+
+
+def _transactional(
+    store: Store, sources: Sequence[Source], existing: Mapping[str, object]
+) -> list[LoadReport]:
+    parsed = [(s, parse_source(s)) for s in sources]
+    content: dict[str, list[ox.Triple]] = {}
+    names: dict[str, list[str]] = {}
+    titles: dict[str, str] = {}
+    drops: list[str] = []
+    reports = []
+    for source, graphs in parsed:
+        if not graphs:
+            # An empty file still replaces (empties) its graph.
+            graphs = {source.graph: []}
+        for g, triples in graphs.items():
+            content.setdefault(g, []).extend(triples)
+            names.setdefault(g, []).append(source.name)
+            if source.title:
+                titles[g] = source.title
+        dropped = _stale_graphs(existing, source, list(graphs))
+        drops.extend(dropped)
+        reports.append(
+            LoadReport(source=source.name, graphs=dict.fromkeys(graphs, 0), dropped=dropped)
+        )
+    meta = {
+        g: {"source": ", ".join(dict.fromkeys(names[g])), "title": titles.get(g)} for g in content
+    }
+    drops = [g for g in dict.fromkeys(drops) if g not in content]
+    if isinstance(store, EmbeddedStore):
+        counts = store.replace_native(content, meta=meta, drop=drops)
+    else:
+        counts = {}
+        for g, triples in content.items():
+            counts[g] = store.replace_graph(
+                URIRef(g),
+                (
+                    (to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object))
+                    for t in triples
+                ),  # type: ignore[misc]
+                source=meta[g]["source"],
+                title=meta[g]["title"],
+            )
+        for g in drops:
+            store.drop_graph(URIRef(g))
+    for report in reports:
+        report.graphs = {g: counts[g] for g in report.graphs}
+    return reports
+
+
+def _bulk(store: EmbeddedStore, sources: Sequence[Source]) -> list[LoadReport]:
+    existing = {str(info.iri): info for info in store.graphs()}
+    # Check every file's syntax (streaming, nothing kept) before touching the store.
+    checked = []
+    names: dict[str, list[str]] = {}
+    for source in sources:
+        graphs: dict[str, None] = {}
+        for g, _t in _iter_source(source):
+            graphs.setdefault(g)
+        found = list(graphs) or [source.graph]
+        for g in found:
+            names.setdefault(g, []).append(source.name)
+        checked.append((source, found))
+
+    def quads() -> Iterator[ox.Quad]:
+        for src in sources:
+            for g, t in _iter_source(src):
+                yield ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(g))
+
+    meta = {
+        g: {
+            "source": ", ".join(dict.fromkeys(n)),
+            "title": next((s.title for s in sources if s.title), None),
+        }
+        for g, n in names.items()
+    }
+    counts = store.bulk_replace(list(names), quads, meta=meta)
+    reports = []
+    for source, graphs in checked:
+        dropped = [g for g in _stale_graphs(existing, source, graphs) if g not in names]
+        for g in dropped:
+            store.drop_graph(URIRef(g))
+        reports.append(
+            LoadReport(
+                source=source.name,
+                graphs={g: counts[g] for g in graphs},
+                dropped=dropped,
+                bulk=True,
+            )
+        )
+    return reports
