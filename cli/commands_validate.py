@@ -1,0 +1,245 @@
+"""``ckg validate`` and ``ckg add``: check data against the shapes; add it only if it conforms.
+
+Thin over :mod:`kg.validation`. The report goes to stdout (text, table, json or turtle);
+progress and the verdict to stderr. Exit codes: 0 conforms / added; 1 the data does not
+conform (the report is still written; ``ckg add`` wrote nothing); 2 usage; 3 a file could
+not be parsed, or the store failed (nothing written).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from kg.cli.main import State, cli, handle_errors, store_option
+
+from kg.store import Store
+from kg.terms import INFERRED_GRAPH
+from kg.validation import (
+    FORMATS,
+    INFERENCE_CHOICES,
+    SEVERITIES,
+    Batch,
+    Report,
+    commit_batch,
+    parse_batch,
+    validate_batch,
+    validate_store,
+)
+
+
+def _open(ctx: click.Context, *, create: bool) -> Store:
+    from kg.embedded import open_store
+
+    return open_store(ctx.ensure_object(State).store_dir, create=create)
+
+
+def _graph(text: str | None) -> str | None:
+    # The same shorthand as `ckg load --graph`: a full IRI, or a name under graph/.
+    from kg.cli.commands_store import graph_iri
+
+    return graph_iri(text) if text is not None else None
+
+
+def _report_options(func):  # type: ignore[no-untyped-def]
+    """``--inference``, ``-f/--format`` and ``--fail-on``, shared by validate and add."""
+    func = click.option(
+        "--fail-on",
+        type=click.Choice(SEVERITIES),
+        default="violation",
+        show_default=True,
+        help="Lowest severity that makes the check fail (exit 1; ckg add writes nothing).",
+    )(func)
+    func = click.option(
+        "-f",
+        "--format",
+        "fmt",
+        type=click.Choice(FORMATS),
+        default="text",
+        show_default=True,
+        help="Report format: text (grouped by shape, in words), table, json, or turtle "
+        "(the sh:ValidationReport).",
+    )(func)
+    func = click.option(
+        "--inference",
+        type=click.Choice(INFERENCE_CHOICES),
+        default="none",
+        show_default=True,
+        help="Let pyshacl expand the data graph first (rdfs or owlrl; slower).",
+    )(func)
+    return func
+
+
+def _graph_option(func):  # type: ignore[no-untyped-def]
+    return click.option(
+        "--graph",
+        "graph",
+        metavar="IRI",
+        default=None,
+        help="Named graph for the files' default-graph triples (Turtle, N-Triples): a full "
+        "IRI or a name under graph/ such as doc/corrections. Without it every triple must "
+        "be inside a GRAPH block of a TriG file.",
+    )(func)
+
+
+def _emit(report: Report, fmt: str, always: bool) -> None:
+    if always or report.results or fmt in ("json", "turtle"):
+        click.echo(report.render(fmt), nl=False)
+
+
+def _verdict(report: Report, fail_on: str) -> str:
+    counts = report.counts()
+    parts = [f"{counts[s]} {s}{'s' if counts[s] != 1 else ''}" for s in SEVERITIES if counts[s]]
+    text = ", ".join(parts) if parts else "no results"
+    if counts["preexisting"]:
+        text += f" (+{counts['preexisting']} pre-existing, not blocking)"
+    return text
+
+
+@cli.command("validate")
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@_report_options
+@_graph_option
+@store_option
+@click.pass_context
+@handle_errors
+def validate_command(
+    ctx: click.Context,
+    files: tuple[Path, ...],
+    inference: str,
+    fmt: str,
+    fail_on: str,
+    graph: str | None,
+) -> None:
+    """Check the store, or FILES in the context of the store, against the SHACL shapes.
+
+    Without FILES, every asserted graph of the store is checked (the inferred and meta
+    graphs are not). With FILES, they are checked together with the part of the store
+    they touch, exactly as `ckg add` would, and nothing is written. The text report
+    groups results by shape and names each offending node by its label, the value, the
+    source graph and passage, and what to do. Exit 0 conforms, 1 does not (the report is
+    still printed), 3 a file could not be parsed.
+
+    \b
+    Example:
+        ckg validate                              # the whole store
+        ckg validate new-report.trig              # a batch, in context, writes nothing
+        ckg validate -f json --fail-on warning
+        ckg validate corrections.ttl --graph https://w3id.org/conflict-kg/graph/doc/corrections
+    """
+    state = ctx.ensure_object(State)
+    batch = parse_batch(list(files), _graph(graph)) if files else None
+    store = _open(ctx, create=False)
+    try:
+        report = (
+            validate_batch(store, batch, inference) if batch else validate_store(store, inference)
+        )
+    finally:
+        store.close()
+    _emit(report, fmt, always=True)
+    failed = report.failed(fail_on)
+    if not state.quiet:
+        what = "batch" if batch else "store"
+        status = "does not conform" if failed else "conforms"
+        click.echo(
+            f"validate: the {what} {status} ({_verdict(report, fail_on)}; "
+            f"{report.triples} triples in {report.seconds:.2f} s)",
+            err=True,
+        )
+    if failed:
+        ctx.exit(1)
+
+
+@cli.command("add")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@_graph_option
+@click.option("--dry-run", is_flag=True, help="Validate only; write nothing.")
+@click.option(
+    "--reason",
+    "then_reason",
+    is_flag=True,
+    help="After adding, recompute the inferred graph (ckg reason) instead of marking it stale.",
+)
+@_report_options
+@store_option
+@click.pass_context
+@handle_errors
+def add_command(
+    ctx: click.Context,
+    files: tuple[Path, ...],
+    graph: str | None,
+    dry_run: bool,
+    then_reason: bool,
+    inference: str,
+    fmt: str,
+    fail_on: str,
+) -> None:
+    """Add FILES to the store, only if they conform in the context of the store.
+
+    The files are parsed (a syntax error names the file and line; nothing is written),
+    then validated together with the part of the store they touch: their nodes, what those
+    reference, the places' locatedIn chains up to the country, the groups' lineage, and the
+    store's nodes the batch would break. If nothing reaches --fail-on, every graph of the
+    batch is added in one store transaction (an interrupted add leaves the store as it
+    was) and the inferred graph is marked stale. Otherwise the report is printed, the
+    exit code is 1 and the store is untouched.
+
+    TriG files carry their own graphs; Turtle and N-Triples need --graph IRI (every
+    assertion lives in a source's named graph).
+
+    \b
+    Example:
+        ckg add new-report.trig
+        ckg add corrections.ttl --graph https://w3id.org/conflict-kg/graph/doc/corrections
+        ckg add new-report.trig --dry-run -f table
+        ckg add new-report.trig --reason
+    """
+    state = ctx.ensure_object(State)
+    batch = parse_batch(list(files), _graph(graph))
+    store = _open(ctx, create=True)
+    try:
+        report = validate_batch(store, batch, inference)
+        failed = report.failed(fail_on)
+        _emit(report, fmt, always=failed or dry_run)
+        if failed:
+            if not state.quiet:
+                click.echo(
+                    f"add: not added ({_verdict(report, fail_on)}); the store is unchanged",
+                    err=True,
+                )
+            ctx.exit(1)
+        if dry_run:
+            if not state.quiet:
+                click.echo(
+                    f"add: dry run, the batch conforms ({_verdict(report, fail_on)}); "
+                    "nothing written",
+                    err=True,
+                )
+            return
+        _commit(store, batch, state, then_reason, files)
+    finally:
+        store.close()
+
+
+def _commit(
+    store: Store, batch: Batch, state: State, then_reason: bool, files: tuple[Path, ...]
+) -> None:
+    if not state.quiet:
+        click.echo(
+            f"add: committing {len(batch)} triples to {len(batch.graphs)} graph(s)…", err=True
+        )
+    counts = commit_batch(store, batch, source="ckg add " + " ".join(str(f) for f in files))
+    if not state.quiet:
+        for iri, n in sorted(counts.items()):
+            added = len(batch.graphs[iri])
+            click.echo(f"add: {added} triples into <{iri}> (now {n})", err=True)
+    if then_reason:
+        from kg.reasoning import reason
+
+        result = reason(store)
+        if not state.quiet:
+            click.echo(f"add: reasoned, {len(result.triples)} inferred triples", err=True)
+    elif not state.quiet and any(info.iri == INFERRED_GRAPH for info in store.graphs()):
+        click.echo(
+            "add: the inferred graph is now stale; run `ckg reason` to recompute it", err=True
+        )
