@@ -13,10 +13,6 @@ run (which replaces the first one's graph), the clashes found, and the peak resi
 memory; then the seconds per 1,000 events, which stay flat when
 growth is linear. The target is 100k events in under 2 minutes on 2 cores.
 
-Note: synthetic.py writes ckg:latitude / ckg:longitude / ckg:interCode on events, whose
-domains in the ontology are ckg:Place and ckg:Actor, so every synthetic event is also
-typed a place and an actor and clashes with ckg:Event (reported, counted, not fatal).
-
 Usage::
 
     .venv/bin/python benchmarks/bench_reason.py                    # seed, 10k, 100k

@@ -43,7 +43,9 @@ DAYS = (date(2025, 12, 31) - FIRST_DAY).days
 
 GROUPS = ["group/jnim", "group/isgs", "group/ansar-dine", "group/katiba-macina", "group/aqim"]
 TARGETS = ["group/fama", "group/burkina-armed-forces", "group/wagner", "group/civilians"]
-EVENT_TYPES = ["attack", "armed-clash", "remote-explosive", "shelling"]
+# Concepts of the ontology's event-type scheme (id/event-type/<slug>); every event is an
+# ckg:Attack, typed more finely here as ACLED data would be.
+EVENT_TYPES = ["attack", "battle", "remote-violence", "violence-against-civilians"]
 
 
 def _iri(local: str) -> str:
@@ -114,11 +116,11 @@ def iter_triples(events: int, seed: int = 7) -> Iterator[tuple[str, str, str]]:
         yield ev, _ckg("target"), _iri(rng.choice(TARGETS))
         yield ev, _ckg("fatalities"), _lit(str(rng.choice([0, 0, 1, 2, 3, 5, 10, 20])), "integer")
         yield ev, _ckg("acledId"), _lit(f"SYN{e:07d}")
-        yield ev, _ckg("interCode"), _lit(str(rng.choice([12, 13, 17, 27])))
+        yield ev, _ckg("disorderType"), _lit("Political violence")
         yield ev, _ckg("geoPrecision"), _lit(str(rng.choice([1, 1, 2, 3])), "integer")
-        yield ev, _ckg("eventType"), _iri(f"concept/event-type/{rng.choice(EVENT_TYPES)}")
-        yield ev, _ckg("latitude"), _lit(f"{lat}", "decimal")
-        yield ev, _ckg("longitude"), _lit(f"{lon}", "decimal")
+        yield ev, _ckg("eventType"), _iri(f"event-type/{rng.choice(EVENT_TYPES)}")
+        yield ev, _ckg("civilianTargeting"), _lit("false", "boolean")
+        yield ev, _ckg("tag"), _lit(f"synthetic; near {lat:.1f},{lon:.1f}")
 
 
 def iter_lines(events: int, seed: int = 7, fmt: str = "nt") -> Iterator[str]:

@@ -1554,7 +1554,6 @@ def disjointness_shapes(tbox: Graph | None = None) -> Graph:
             )
             shapes.add((shape, SH.targetClass, first))
             shapes.add((shape, SH["not"], inner))
-            shapes.add((inner, RDF.type, SH.NodeShape))
             shapes.add((inner, SH["class"], second))
             shapes.add((shape, SH.severity, SH.Violation))
             la, lb = labels.get(first, name_a), labels.get(second, name_b)

@@ -115,10 +115,25 @@ _PREFIXES = {
 
 
 @functools.cache
-def shapes_graph() -> Graph:
-    """The bundled SHACL shapes (``ontology/shapes.ttl``), parsed once per process."""
+def bundled_shapes() -> Graph:
+    """The hand-written SHACL shapes of ``ontology/shapes.ttl``, parsed once per process."""
     text = files("kg.ontology").joinpath("shapes.ttl").read_text("utf-8")
     return Graph().parse(data=text, format="turtle")
+
+
+@functools.cache
+def shapes_graph() -> Graph:
+    """Every shape validation applies: shapes.ttl plus one per disjointness axiom.
+
+    The disjointness shapes are generated from ``conflict.ttl`` (kg.reasoning), so that an
+    individual both a person and an armed group is refused without Java as well.
+    """
+    from kg.reasoning import disjointness_shapes
+
+    graph = Graph()
+    graph += bundled_shapes()
+    graph += disjointness_shapes(ontology_graph())
+    return graph
 
 
 @functools.cache

@@ -18,7 +18,7 @@ import pytest
 from rdflib import RDF, Dataset, Graph, URIRef
 from rdflib.namespace import SH
 
-from kg.validation import CKGSH, ValidationResult, shapes_graph, validate_graph
+from kg.validation import CKGSH, ValidationResult, bundled_shapes, shapes_graph, validate_graph
 
 CONTEXT = (Path(__file__).parent / "fixtures" / "validation" / "context.ttl").read_text("utf-8")
 
@@ -550,7 +550,7 @@ def test_context_conforms_without_any_result() -> None:
 
 
 def _shapes_with_constraints() -> set[str]:
-    shapes = shapes_graph()
+    shapes = bundled_shapes()
     named = {s for s in shapes.subjects(RDF.type, SH.NodeShape)} | {
         s for s in shapes.subjects(RDF.type, SH.PropertyShape)
     }
@@ -562,6 +562,12 @@ def _shapes_with_constraints() -> set[str]:
 def test_every_shape_has_a_case() -> None:
     assert _shapes_with_constraints() - {c.shape for c in CASES} == set()
     assert {c.shape for c in CASES} - _shapes_with_constraints() == set()
+
+
+def test_disjointness_axioms_are_enforced_as_shapes() -> None:
+    shapes = shapes_graph()
+    assert (CKGSH["Disjoint-Organization-Person"], RDF.type, SH.NodeShape) in shapes
+    assert len(shapes) > len(bundled_shapes())
 
 
 def test_every_shape_has_label_severity_message_and_fix() -> None:
