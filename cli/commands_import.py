@@ -1,0 +1,212 @@
+"""``ckg import acled|geonames|un-sanctions``: real data files into the store, with resolution.
+
+Thin over :mod:`kg.importers`. Each file goes into its own graph under
+``graph/import/<kind>/<file-stem>``; importing it again replaces that graph. Progress and
+the summary go to stderr; ``--report`` writes the unresolved names with their closest
+candidates, and every rejected row, to stdout. Exit codes: 0 imported; 1 imported, but
+some rows were rejected (they are listed); 2 usage; 3 a file is not what the command reads,
+or ``--strict`` refused it (the store is untouched), or the store failed.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+from kg.cli.main import State, cli, handle_errors, store_option
+
+from kg.importers import ImportSummary, Progress
+from kg.store import Store
+
+
+def _open(ctx: click.Context) -> Store:
+    from kg.embedded import open_store
+
+    return open_store(ctx.ensure_object(State).store_dir)
+
+
+def _progress(ctx: click.Context) -> Callable[[Progress], None] | None:
+    """A progress printer for stderr, or None with ``--quiet``."""
+    if ctx.ensure_object(State).quiet:
+        return None
+    interactive = sys.stderr.isatty()
+    last = [0.0]
+
+    def show(p: Progress) -> None:
+        now = time.monotonic()
+        if p.phase == "reading" and now - last[0] < (0.5 if interactive else 5.0):
+            return
+        last[0] = now
+        name = Path(p.path).name
+        if p.phase == "writing":
+            text = f"{name}: {p.rows:,} rows read; writing the graph…"
+        else:
+            share = 100.0 * p.done_bytes / p.total_bytes if p.total_bytes else 100.0
+            eta = p.eta_seconds
+            text = (
+                f"{name}: {p.rows:,} rows, {p.rows_per_second:,.0f} rows/s, {share:.0f}% read"
+                + (f", ETA {eta:.0f} s" if eta is not None and p.phase == "reading" else "")
+            )
+        if interactive:
+            click.echo("\r" + text.ljust(78), err=True, nl=p.phase != "reading")
+        else:
+            click.echo(text, err=True)
+
+    return show
+
+
+def _finish(ctx: click.Context, summaries: list[ImportSummary], report: bool) -> None:
+    """Print summaries (stderr) and the report (stdout); exit 1 or 3 when rows were rejected."""
+    quiet = ctx.ensure_object(State).quiet
+    for summary in summaries:
+        # Rejected rows are never silent, not even with --quiet.
+        if not quiet or summary.refused or summary.rejected:
+            for line in summary.lines():
+                click.echo(line, err=True)
+        if report:
+            for line in summary.report_lines():
+                click.echo(line)
+    if any(s.refused for s in summaries):
+        ctx.exit(3)
+    if any(s.rejected for s in summaries):
+        ctx.exit(1)
+
+
+@cli.group("import")
+def import_group() -> None:
+    """Import real data: ACLED exports, the GeoNames gazetteer, the UN sanctions list.
+
+    Names are resolved to the graph's own nodes (JNIM, Kayes, Boulkessi…) through the
+    curated alias table and the labels already in the store; what does not resolve is kept
+    as a new node and listed by --report with its closest candidates.
+
+    \b
+    Example:
+        ckg import geonames ../shared/data/geonames-ML.txt
+        ckg import acled export.csv --report > unresolved.txt
+    """
+
+
+@import_group.command("acled")
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--strict", is_flag=True, help="Refuse a whole file (store untouched) if any row is malformed."
+)
+@click.option(
+    "--report",
+    is_flag=True,
+    help="Write unresolved names with their closest candidates, and rejected rows, to stdout.",
+)
+@store_option
+@click.pass_context
+@handle_errors
+def import_acled_command(
+    ctx: click.Context, files: tuple[Path, ...], strict: bool, report: bool
+) -> None:
+    """Import ACLED export files (current, HDX or legacy layout), one graph per file.
+
+    Each row becomes an event (event/acled/<event_id_cnty>) typed from its event and
+    sub-event type, dated as an interval from time_precision, with its actors, its place,
+    fatalities, and its notes as the passage of a claim. A malformed row is rejected with
+    its line number and reason and the rest imported (exit 1); with --strict the file is
+    refused and the store left as it was (exit 3).
+
+    \b
+    Example:
+        ckg import acled mali-2024.csv niger-2024.csv
+        ckg import acled --strict --report export.csv
+    """
+    from kg.importers.acled import import_acled
+    from kg.loading import mark_inferred_stale
+
+    store = _open(ctx)
+    try:
+        summaries = import_acled(
+            store, list(files), strict=strict, report=report, progress=_progress(ctx)
+        )
+        if any(s.written for s in summaries) and mark_inferred_stale(store):
+            summaries[-1].notes.append(
+                "the inferred graph is now stale: run 'ckg reason' to recompute it"
+            )
+    finally:
+        store.close()
+    _finish(ctx, summaries, report)
+
+
+@import_group.command("geonames")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--strict", is_flag=True, help="Refuse the file (store untouched) if any row is malformed."
+)
+@click.option("--report", is_flag=True, help="Write rejected rows to stdout.")
+@store_option
+@click.pass_context
+@handle_errors
+def import_geonames_command(ctx: click.Context, file: Path, strict: bool, report: bool) -> None:
+    """Import a GeoNames dump (the 19 standard columns) as places with alternate names.
+
+    Every row becomes place/geonames/<geonameid>: countries, regions (ADM1), cercles
+    (ADM2), towns and villages, sites and natural features, located in their admin
+    divisions, with coordinates, population and the row itself as the passage of a claim.
+
+    \b
+    Example:
+        ckg import geonames ../shared/data/geonames-ML.txt
+    """
+    from kg.importers.geonames import import_geonames
+    from kg.loading import mark_inferred_stale
+
+    store = _open(ctx)
+    try:
+        summary = import_geonames(store, file, strict=strict, progress=_progress(ctx))
+        if summary.written and mark_inferred_stale(store):
+            summary.notes.append(
+                "the inferred graph is now stale: run 'ckg reason' to recompute it"
+            )
+    finally:
+        store.close()
+    _finish(ctx, [summary], report)
+
+
+@import_group.command("un-sanctions")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--strict", is_flag=True, help="Refuse the file (store untouched) if any entry is malformed."
+)
+@click.option(
+    "--report",
+    is_flag=True,
+    help="Write the entries that resolved to no known node, with candidates, to stdout.",
+)
+@store_option
+@click.pass_context
+@handle_errors
+def import_sanctions_command(ctx: click.Context, file: Path, strict: bool, report: bool) -> None:
+    """Import the UN Security Council consolidated sanctions list (XML).
+
+    Groups and people become actors with their aliases, reference numbers and listing
+    dates, matched to known nodes by reference number (and, for groups, by name); roles
+    and mergers the comments state in unambiguous forms become memberships and lineage.
+
+    \b
+    Example:
+        ckg import un-sanctions ../shared/data/un-isil-al-qaida-sanctions-list-2024-06-07.xml
+    """
+    from kg.importers.sanctions import import_sanctions
+    from kg.loading import mark_inferred_stale
+
+    store = _open(ctx)
+    try:
+        summary = import_sanctions(store, file, strict=strict, report=report)
+        if summary.written and mark_inferred_stale(store):
+            summary.notes.append(
+                "the inferred graph is now stale: run 'ckg reason' to recompute it"
+            )
+    finally:
+        store.close()
+    _finish(ctx, [summary], report)
