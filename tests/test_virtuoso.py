@@ -130,18 +130,54 @@ def canon_graph(graph: Graph) -> list[tuple[str | None, ...]]:
     return canon_rows([tuple(t) for t in graph])
 
 
+# Saved questions whose answer on Debian's Virtuoso 7.2 still differs from the embedded
+# store's, with the cause found so far (issue 7 stays open until this is empty). Strict:
+# a question that starts to agree fails here until it is taken off the list.
+_SUBCLASS_STAR = (
+    "Virtuoso 7.2 returns no rows for ?c rdfs:subClassOf* ckg:Attack joined with other "
+    "patterns; portable rewrite: { ?e a ckg:Attack } UNION { ?e a ?c . ?c rdfs:subClassOf+ ckg:Attack }"
+)
+_SQ156 = "Virtuoso 7.2 fails to compile COALESCE over an aggregate sub-select (SQ156 'Bad dfe')"
+_NO_ROWS = "Virtuoso 7.2 returns no rows; cause not isolated yet"
+VIRTUOSO_GAPS = {
+    "attacks_by_region": _SUBCLASS_STAR,
+    "attacks_on_date": _SUBCLASS_STAR,
+    "attacks_on_date--2025-06-05": _SUBCLASS_STAR,
+    "attacks_west_to_east": _SUBCLASS_STAR,
+    "attacks_west_to_east--july-1": _SUBCLASS_STAR,
+    "regional_capitals_attacked": _SUBCLASS_STAR,
+    "towns_attacked_twice": _SQ156,
+    "towns_attacked_twice--since-february": _SQ156,
+    "towns_attacked_twice--window-30": _SQ156,
+    "group_lineage": _NO_ROWS,
+    "group_lineage--al-mourabitoun": _NO_ROWS,
+    "group_structure--2016": "Virtuoso 7.2 returns other rows; cause not isolated yet",
+    "events_timeline--jnim-2025": "Virtuoso 7.2 returns other rows; cause not isolated yet",
+}
+
+
+def _gap(case_id: str) -> str | None:
+    return VIRTUOSO_GAPS.get(case_id)
+
+
 def _question_cases() -> list[object]:
     from kg.catalogue import load_catalogue
 
     names = list(load_catalogue())
     cases: list[object] = []
     covered = set()
+
+    def param(name: str, golden: Path | None, case_id: str) -> object:
+        reason = _gap(case_id)
+        marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+        return pytest.param(name, golden, id=case_id, marks=marks)
+
     for path in sorted(GOLDEN.glob("*.json")):
         base = path.stem.split("--")[0]
         if base in names:
-            cases.append(pytest.param(base, path, id=path.stem))
+            cases.append(param(base, path, path.stem))
             covered.add(base)
-    cases += [pytest.param(n, None, id=f"{n}--defaults") for n in names if n not in covered]
+    cases += [param(n, None, f"{n}--defaults") for n in names if n not in covered]
     return cases
 
 
