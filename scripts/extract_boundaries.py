@@ -1,13 +1,13 @@
 """Rebuild ``data/boundaries.geojson`` from Natural Earth 1:50m countries (maintainers only).
 
-Not imported at runtime. ``data/BOUNDARIES.md`` gives the exact steps: Debian's package
+Not imported at runtime. ``kg/viz/data/BOUNDARIES.md`` gives the exact steps: Debian's package
 ``r-cran-rnaturalearthdata`` ships Natural Earth's 1:50m Admin 0 countries; a short R
 script dumps the rings of the wanted countries to CSV (``iso,name,ring,hole,lon,lat``),
 and this module turns that CSV into a compact GeoJSON with the standard library only.
 
 Usage::
 
-    python -m kg.viz._extract_boundaries ne50.csv kg/viz/data/boundaries.geojson
+    python scripts/extract_boundaries.py ne50.csv kg/viz/data/boundaries.geojson
 """
 
 from __future__ import annotations
