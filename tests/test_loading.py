@@ -72,11 +72,13 @@ def test_reloading_replaces_never_duplicates(store, data):
     load_files(store, [data / "events.ttl"])
     after = set(store.quads())
     assert counts(store) == {str(GRAPH["file/events"]): 19}
-    # The same triples, apart from the blank node (renamed on every parse) and loaded-at.
+    # The same triples, apart from the blank node (renamed on every parse), loaded-at and
+    # the revision token (new on every write).
     plain = lambda qs: {
         q
         for q in qs
-        if "modified" not in str(q[1]) and not any(type(t).__name__ == "BNode" for t in q)
+        if not str(q[1]).endswith(("modified", "revision"))
+        and not any(type(t).__name__ == "BNode" for t in q)
     }
     assert plain(before) == plain(after)
     n = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows[0][0]

@@ -565,6 +565,8 @@ def test_the_meta_vocabulary_is_the_embedded_stores():
         "loaded_at": str(META_LOADED),
         "title": str(META_TITLE),
         "stale": str(META_STALE),
+        # The embedded store alone keeps a revision token per graph, for its event index.
+        "revision": "https://w3id.org/conflict-kg/ontology#revision",
     } == META_PREDICATES
 
 
