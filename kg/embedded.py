@@ -424,12 +424,16 @@ class EmbeddedStore:
         quads: Callable[[], Iterable[ox.Quad]],
         *,
         meta: Mapping[str, Mapping[str, str | None]] | None = None,
+        index_triples: Callable[[], Iterable[ox.Triple]] | None = None,
     ) -> dict[str, int]:
         """Replace ``graphs`` with ``quads()`` using pyoxigraph's bulk loader (not atomic).
 
         For files too big to hold in one transaction. The graphs are marked stale and
         emptied first; if the process dies before the end they stay marked stale, which
         ``ckg graphs`` shows. The caller must have checked the syntax already.
+        ``index_triples`` (one graph only) gives at least the triples of the new graph that
+        the event index reads, so that it need not read the graph back (slow: every term
+        is looked up on disk).
         """
         for name in graphs:
             _check_graph_name(name)
@@ -440,6 +444,13 @@ class EmbeddedStore:
         for name in graphs:
             # remove_graph deletes quad by quad; it is slow on big graphs but bounded.
             self.db.remove_graph(ox.NamedNode(name))
+        indexing = None
+        if index_triples is not None and len(graphs) == 1:
+            # The index entry is made from the importer's copy while the bulk loader (which
+            # releases the GIL) writes; it gets its revision once the load has finished.
+            indexing = _Background(
+                facts_from_triples, graphs[0], None, index_triples(), self.attack_classes()
+            )
         try:
             self.db.bulk_extend(quads())
         except SyntaxError as exc:  # the caller checked, but a file may change under us
@@ -466,7 +477,15 @@ class EmbeddedStore:
             + " }"
         )
         self._update(" ;\n".join(request))
-        self._index_loaded(revisions)
+        facts = indexing.result() if indexing is not None else None
+        if facts is not None:
+            facts.revision = revisions[graphs[0]]
+            try:
+                self.event_index.put(facts)
+            except OSError as exc:
+                log.warning("event index not updated (%s); it is rebuilt on first use", exc)
+        else:
+            self._index_loaded(revisions)
         return counts
 
     # ---- the event index (kg.event_index): kept in step by the writes above
@@ -691,6 +710,27 @@ def _meta_insert(
 ) -> str:
     desc = _meta_triples(name, triples, when, source, title, revision)
     return f"GRAPH <{_META.value}> {{ {_nt(desc)} }}"
+
+
+class _Background:
+    """Run ``fn(*args)`` in a thread; :meth:`result` is its value, or None if it failed."""
+
+    def __init__(self, fn: Callable[..., Any], *args: Any):
+        import threading
+
+        self._value: Any = None
+        self._thread = threading.Thread(target=self._run, args=(fn, args), daemon=True)
+        self._thread.start()
+
+    def _run(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+        try:
+            self._value = fn(*args)
+        except Exception as exc:  # noqa: BLE001 - the index is rebuilt on first use instead
+            log.warning("event index: building an entry failed (%s); it is rebuilt later", exc)
+
+    def result(self) -> Any:
+        self._thread.join()
+        return self._value
 
 
 def _new_revision() -> str:

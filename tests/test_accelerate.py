@@ -237,3 +237,37 @@ def test_new_attack_subclasses_rebuild_the_entries(store: EmbeddedStore) -> None
     name = str(GRAPH["test/data0"])
     entry = store.event_index.get(name, store.revisions()[name])
     assert entry is not None and CKG_NS + "Battle" in entry.classes
+
+
+def _fact_sets(entry) -> dict[str, set]:
+    subjects = entry.subjects
+    return {
+        "types": {(subjects[i], c) for c, idxs in entry.types.items() for i in idxs},
+        "start": {(subjects[s], d) for s, d in zip(entry.start_s, entry.start_d)},
+        "end": {(subjects[s], d) for s, d in zip(entry.end_s, entry.end_d)},
+        "place": {(subjects[s], entry.places[p]) for s, p in zip(entry.place_s, entry.place_o)},
+        "perp": {(subjects[s], entry.actors[a]) for s, a in zip(entry.perp_s, entry.perp_o)},
+    }
+
+
+def test_a_bulk_import_indexes_what_it_wrote(
+    store: EmbeddedStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bulk path indexes from the importer's copy of the lines; it must match the graph."""
+    from kg import loading
+    from kg.event_index import facts_from_store
+    from kg.importers.acled import import_acled
+
+    monkeypatch.setattr(loading, "BULK_BYTES", 0)  # force the bulk loader on a small file
+    fixture = Path(__file__).parent / "fixtures" / "import" / "acled-current.csv"
+    (summary,) = import_acled(store, [fixture])
+    name = summary.graph
+    revision = store.revisions()[name]
+    entry = store.event_index.get(name, revision)
+    assert entry is not None and not entry.irregular
+    rebuilt = facts_from_store(store.db, name, revision, entry.classes)
+    assert _fact_sets(entry) == _fact_sets(rebuilt)
+    assert _fact_sets(entry)["start"]  # the fixture has dated events
+    for params in ({}, {"window": "30"}, {"perpetrator": "group/jnim"}):
+        fast, plain = _both(store, params)
+        assert fast.rows == plain.rows

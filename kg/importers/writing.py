@@ -67,7 +67,9 @@ def write_graph(
                 for t in ox.parse(path=str(nt_path), format=ox.RdfFormat.N_TRIPLES):
                     yield ox.Quad(t.subject, t.predicate, t.object, node)
 
-            return int(bulk_replace([graph], quads, meta=meta)[graph])
+            index_path = nt_path.with_name(nt_path.name + ".index")
+            index = (lambda: index_triples(index_path)) if index_path.exists() else None
+            return int(bulk_replace([graph], quads, meta=meta, index_triples=index)[graph])
         # A list, not the parser's iterator: the store may walk the triples more than once.
         triples = list(ox.parse(path=str(nt_path), format=ox.RdfFormat.N_TRIPLES))
         return int(replace_native({graph: triples}, meta=meta)[graph])
@@ -75,6 +77,13 @@ def write_graph(
     if not callable(replace):
         raise StoreError(f"{store!r} cannot replace a graph")
     return int(replace(URIRef(graph), iter_triples(nt_path), source=source, title=title))
+
+
+def index_triples(index_path: Path) -> Iterator[object]:
+    """The triples of the event-index copy an :class:`NTriplesFile` made (pyoxigraph terms)."""
+    import pyoxigraph as ox
+
+    return iter(ox.parse(path=str(index_path), format=ox.RdfFormat.N_TRIPLES))
 
 
 def iter_triples(nt_path: Path) -> Iterator[tuple[Identifier, Identifier, Identifier]]:
