@@ -507,7 +507,8 @@ def query_run(
     else:
         what = "the answer"
     write_output(ctx, text, output, what)
-    note(ctx, f"{question.name}: {what} in {seconds:.3f} s")
+    via = f" ({result.via})" if result.via else ""
+    note(ctx, f"{question.name}: {what} in {seconds:.3f} s{via}")
     if result.kind == "ask" and not result.boolean:
         ctx.exit(1)
 

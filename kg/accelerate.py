@@ -65,7 +65,9 @@ def accelerated(
     body = "\n".join("(" + " ".join(str(term) for term in row) + ")" for row in rows)
     values = f"  {{ VALUES ({head}) {{\n{body}\n  }} }}\n"
     text = lateral_optionals(sparql[: match.start()] + values + sparql[match.end() :])
-    return store.query(text, bindings, include_inferred=include_inferred, accelerate=False)
+    answer = store.query(text, bindings, include_inferred=include_inferred, accelerate=False)
+    answer.via = f"{match.group('name')} from the event index"
+    return answer
 
 
 def lateral_optionals(sparql: str) -> str:

@@ -43,6 +43,8 @@ class QueryResult:
     rows: list[tuple[Node | None, ...]] = field(default_factory=list)
     boolean: bool | None = None
     graph: Graph | None = None
+    #: How the backend answered, when not by running the text as it is (shown by the CLI).
+    via: str | None = None
 
     def dicts(self) -> list[dict[str, Node | None]]:
         """Rows as dictionaries keyed by variable name (unbound values are ``None``)."""

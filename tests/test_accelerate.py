@@ -271,3 +271,22 @@ def test_a_bulk_import_indexes_what_it_wrote(
     for params in ({}, {"window": "30"}, {"perpetrator": "group/jnim"}):
         fast, plain = _both(store, params)
         assert fast.rows == plain.rows
+
+
+def test_the_cli_says_when_the_event_index_answered(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from kg.cli.main import cli
+
+    folder = tmp_path / "store"
+    store = open_store(folder)
+    _fill(store, _random_graphs(2))
+    store.close()
+    args = ["--store", str(folder), "query", "run", "towns_attacked_twice", "-f", "csv"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert "(attack-pairs from the event index)" in result.stderr
+    assert result.stdout.startswith("town,townLabel,region")
+    other = CliRunner().invoke(cli, ["--store", str(folder), "query", "run", "attacks_by_region"])
+    assert other.exit_code == 0, other.output
+    assert "event index" not in other.stderr
