@@ -286,15 +286,16 @@ def _child(args: argparse.Namespace) -> None:
             # store: the most any importer writing through it can reach on this machine.
             import pyoxigraph as ox
 
-            graph = next(g for g in store.db.named_graphs() if "/import/" in g.value)
-            nt = Path(args.store + ".nt")
-            store.db.dump(str(nt), ox.RdfFormat.N_TRIPLES, from_graph=graph)
             fresh = ox.Store(args.store + "-ceiling")
-            started = time.perf_counter()
-            fresh.bulk_load(path=str(nt), format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
-            result["seconds"] = time.perf_counter() - started
+            result["seconds"] = 0.0
+            for graph in [g for g in store.db.named_graphs() if "/import/" in g.value]:
+                nt = Path(args.store + ".nt")
+                store.db.dump(str(nt), ox.RdfFormat.N_TRIPLES, from_graph=graph)
+                started = time.perf_counter()
+                fresh.bulk_load(path=str(nt), format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+                result["seconds"] += time.perf_counter() - started
+                nt.unlink()
             result["triples"] = len(fresh)
-            nt.unlink()
             del fresh
         elif args.step == "question":
             from importlib.resources import files

@@ -506,7 +506,11 @@ class EmbeddedStore:
             f"SELECT DISTINCT ?c WHERE {{ ?c <{_SUBCLASS}>* <{CKG_NS}Attack> }}",
             default_graph=[ox.NamedNode(g) for g in names],
         )
-        return frozenset(row[0].value for row in answer if isinstance(row[0], ox.NamedNode))
+        found = {row[0].value for row in answer if isinstance(row[0], ox.NamedNode)}
+        # The zero-length path always reaches ckg:Attack itself, but Oxigraph finds nothing
+        # over an empty default graph (the first import into a new store asks before any
+        # data graph exists).
+        return frozenset(found | {f"{CKG_NS}Attack"})
 
     def event_facts(
         self, graph: str, revision: str | None, classes: frozenset[str]

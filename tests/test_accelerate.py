@@ -290,3 +290,18 @@ def test_the_cli_says_when_the_event_index_answered(tmp_path: Path) -> None:
     other = CliRunner().invoke(cli, ["--store", str(folder), "query", "run", "attacks_by_region"])
     assert other.exit_code == 0, other.output
     assert "event index" not in other.stderr
+
+
+def test_the_first_bulk_import_into_an_empty_store_is_indexed_for_use(
+    store: EmbeddedStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The entry made during the import must already cover the classes a question asks for."""
+    from kg import loading
+    from kg.importers.acled import import_acled
+
+    monkeypatch.setattr(loading, "BULK_BYTES", 0)
+    fixture = Path(__file__).parent / "fixtures" / "import" / "acled-current.csv"
+    (summary,) = import_acled(store, [fixture])
+    entry = store.event_index.get(summary.graph, store.revisions()[summary.graph])
+    assert entry is not None
+    assert store.attack_classes() <= entry.classes
