@@ -9,9 +9,11 @@ For each size (default 100k events; ``--events 100000 1000000`` for both) it, in
 3. pushes every graph with ``kg.remote.push`` through the Graph Store Protocol and prints
    triples/s; then pushes a 20,000-triple sample through SPARQL Update, for contrast;
 4. asks the flagship question (``towns_attacked_twice``, window 365) on the embedded store
-   and on the server, twice each (the second is the warm figure), and compares the answers;
+   (where the event index answers its pairing part, ``kg/accelerate.py``) and on the
+   server (the whole SPARQL text), twice each (the second is the warm figure), and
+   compares the answers (GROUP_CONCAT lists as sets: each engine orders them its own way);
 5. does the same for a small portable "calendar window" question (the linear form of
-   PITFALLS.md), so a figure exists even where the server rejects the flagship text.
+   PITFALLS.md), a plain-SPARQL figure on both sides.
 
 Figures go to stdout; a question the server cannot answer is reported, not fatal
 (benchmarks are not tests). Needs ``virtuoso-t`` (Debian ``virtuoso-opensource``).
@@ -84,9 +86,29 @@ run = (lambda: run_question(store, get_question(text), {"window": "365"})) if ki
 times = []
 for _ in range(2):
     t = time.perf_counter(); result = run(); times.append(time.perf_counter() - t)
-json.dump({"times": times, "rows": sorted([[None if x is None else x.n3() for x in r]
-           for r in result.rows])}, open(out, "w"))
+json.dump({"times": times, "variables": result.variables,
+           "via": getattr(result, "via", None),
+           "rows": [[None if x is None else x.n3() for x in r] for r in result.rows]},
+          open(out, "w"))
 """
+
+# Columns joined with GROUP_CONCAT: each engine lists the values in its own order.
+_JOINED = {"perpetrators", "sources"}
+
+
+def comparable(variables: list[str], rows: list[list[str | None]]) -> list[list[str | None]]:
+    """Rows sorted, with the "; "-joined lists of GROUP_CONCAT columns in sorted order."""
+    from rdflib.util import from_n3
+
+    out = []
+    for row in rows:
+        cells = []
+        for name, cell in zip(variables, row, strict=True):
+            if name in _JOINED and cell is not None:
+                cell = "; ".join(sorted(str(from_n3(cell)).split("; ")))
+            cells.append(cell)
+        out.append(cells)
+    return sorted(out, key=lambda r: [c or "" for c in r])
 
 
 def embedded_timing(folder: Path, kind: str, text: str, limit: float) -> tuple[list[float], object]:
@@ -105,7 +127,9 @@ def embedded_timing(folder: Path, kind: str, text: str, limit: float) -> tuple[l
     except subprocess.CalledProcessError as exc:
         return [0.0], exc.stderr.strip().splitlines()[-1]
     answer = json.loads(out.read_text())
-    return answer["times"], answer["rows"]
+    if answer.get("via"):
+        print(f"  (embedded: {answer['via']})", flush=True)
+    return answer["times"], comparable(answer["variables"], answer["rows"])
 
 
 def remote_timing(store: RemoteStore, kind: str, text: str) -> tuple[list[float], object]:
@@ -122,7 +146,9 @@ def remote_timing(store: RemoteStore, kind: str, text: str) -> tuple[list[float]
         except CkgError as exc:
             return [time.perf_counter() - start], str(exc)
         times.append(time.perf_counter() - start)
-        rows = sorted([[None if x is None else x.n3() for x in r] for r in result.rows])
+        rows = comparable(
+            result.variables, [[None if x is None else x.n3() for x in r] for r in result.rows]
+        )
     return times, rows
 
 

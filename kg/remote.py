@@ -17,8 +17,8 @@ What is sent, and why:
   for them (HTTP Digest, as Virtuoso's ``/sparql-auth`` wants, or Basic); the password
   is never logged, printed or put in an error message.
 
-Server dialects are reconciled in ONE place, :func:`normalise_term`, applied to every
-value of every answer:
+Server dialects are reconciled in ONE place, this module. :func:`normalise_term` is
+applied to every value of every answer:
 
 * Virtuoso stores ``xsd:boolean`` as ``"1"``/``"0"``: rewritten to ``"true"``/``"false"``.
 * Virtuoso returns a boolean *expression* (``?a < ?b``, ``BOUND(?x)``, ``true``) as the
@@ -26,14 +26,23 @@ value of every answer:
   parsing the query with rdflib) are turned back into ``xsd:boolean``.
 * An explicit ``xsd:string`` datatype is dropped (RDF 1.1: the same literal).
 
+The answer to a ``SELECT DISTINCT`` (or ``REDUCED``) keeps each row once
+(:meth:`RemoteStore._query`): Virtuoso 7.2 repeats rows there (unbound columns, a path
+reached two ways).
+
 One rewrite of the query text, :func:`portable_comparisons`, works around a Virtuoso 7.2
 defect: ``FILTER(?date <= ?d)`` drops qualifying rows there, so a comparison of two single
 terms is sent as the equivalent ``!(?date > ?d)``.
 
-Two Virtuoso differences cannot be repaired after the fact and must be avoided in saved
-questions (they are written in the portable subset): ``7/2`` is integer division (3, not
-3.5; cast one side to ``xsd:decimal``), and ``date - date`` gives seconds, not an
-``xsd:dayTimeDuration`` (use day numbers from ``YEAR()``/``MONTH()``/``DAY()``).
+Other Virtuoso differences cannot be repaired after the fact and must be avoided in saved
+questions, which are written in the portable subset (README.md, "Dialects", lists each
+defect and the form used): ``7/2`` is integer division (3, not 3.5; cast one side to
+``xsd:decimal``), ``date - date`` gives seconds, not an ``xsd:dayTimeDuration`` (use day
+numbers from ``YEAR()``/``MONTH()``/``DAY()``), a transitive path whose far end is a
+constant or a parameter keeps only one-step matches once its near end is bound by another
+pattern (put the closure in a sub-select with a LIMIT that is never reached), ``IF()`` and
+``VALUES`` rows misbehave next to the parameters' ``VALUES`` block, and a ``FILTER`` inside
+``OPTIONAL`` does not see a parameter bound outside it.
 
 Partial answers raise :class:`kg.errors.RemoteError` instead of passing for complete
 ones: Virtuoso's "anytime" answers (``X-SQL-State`` header), results cut at the server's
@@ -582,6 +591,7 @@ class _QueryShape:
     boolean_vars: frozenset[str] = frozenset()
     limit: int | None = None
     kind: str | None = None  # SELECT, ASK, CONSTRUCT or DESCRIBE; None when unknown
+    distinct: bool = False  # SELECT DISTINCT or REDUCED: the answer may not repeat a row
 
 
 @lru_cache(maxsize=256)
@@ -643,7 +653,9 @@ def _query_shape(sparql: str) -> _QueryShape:
     top = algebra.get("p") if isinstance(algebra, CompValue) else None
     if isinstance(top, CompValue) and top.name == "Slice" and top.get("length") is not None:
         limit = int(top["length"])
-    return _QueryShape(frozenset(boolean), limit, kind)
+    below = top.get("p") if isinstance(top, CompValue) and top.name == "Slice" else top
+    distinct = isinstance(below, CompValue) and below.name in ("Distinct", "Reduced")
+    return _QueryShape(frozenset(boolean), limit, kind, distinct)
 
 
 # --------------------------------------------------------------------------- N-Triples
@@ -956,6 +968,10 @@ class RemoteStore:
                 )
             )
         self._check_row_cap(response, len(rows), shape)
+        if shape.distinct:
+            # Virtuoso 7.2's SELECT DISTINCT can repeat a row (seen with unbound columns
+            # and a property path reached twice); a repeated row is never the answer.
+            rows = list(dict.fromkeys(rows))
         return QueryResult("select", variables=variables, rows=rows)
 
     def _check_complete(self, response: _Response) -> None:
