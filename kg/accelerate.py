@@ -330,18 +330,11 @@ def _build_table(
             if chosen[s]:
                 perps.setdefault(subjects[s], set()).add(actors[a])
 
-    # The SPARQL compares each attack only with the attacks of the same and the next bucket
-    # of (window + longest + 1) days, longest being the largest end - start over every
-    # attack and every pair of its dates. That finds the next attack whenever it is within
-    # the window provided longest >= 0; with a negative longest (only attacks that end
-    # before they start) the buckets are too narrow, and the plain SPARQL must answer.
-    longest = max(
-        (max(days) - min(starts[event]) for event, days in ends.items() if event in starts),
-        default=0,
-    )
-    if longest < 0:
-        log.info("attack-pairs: plain SPARQL, because every dated attack ends before it starts")
-        return None
+    # No bucket logic is needed here: the SPARQL compares each attack only with the
+    # attacks of its own and the next bucket of (window + longest + 1) days, where longest
+    # is max(0, the largest end - start over every attack and pair of its dates); the next
+    # attack within the window always starts in one of those two buckets (gap <= window
+    # and end - start <= longest), so both find the same consecutive pairs.
 
     town_ids: dict[str, int] = {}
     event_ids: dict[str, int] = {}
