@@ -29,7 +29,7 @@ import pyoxigraph as ox
 from rdflib.term import Literal, Node, URIRef
 
 from kg.event_index import day_lexical, day_of
-from kg.sparql import bind_values
+from kg.sparql import bind_values, code_mask
 from kg.store import QueryResult, default_graphs
 from kg.terms import CKG_NS
 
@@ -43,6 +43,8 @@ _CORE = re.compile(
     re.MULTILINE | re.DOTALL,
 )
 _XSD = "http://www.w3.org/2001/XMLSchema#"
+_BRACES = re.compile(r"[{}]|\bOPTIONAL\s*\{", re.IGNORECASE)
+_ROWS_HERE = "# ckg:core rows go here\n"
 _TOWN_CLASSES = ("Town", "Village", "Settlement")
 
 
@@ -64,7 +66,9 @@ def accelerated(
     head = " ".join("?" + v for v in variables)
     body = "\n".join("(" + " ".join(str(term) for term in row) + ")" for row in rows)
     values = f"  {{ VALUES ({head}) {{\n{body}\n  }} }}\n"
-    text = lateral_optionals(sparql[: match.start()] + values + sparql[match.end() :])
+    # The rows go in after the rewrite: scanning thousands of rows for braces is wasted.
+    skeleton = lateral_optionals(sparql[: match.start()] + _ROWS_HERE + sparql[match.end() :])
+    text = skeleton.replace(_ROWS_HERE, values, 1)
     answer = store.query(text, bindings, include_inferred=include_inferred, accelerate=False)
     answer.via = f"{match.group('name')} from the event index"
     return answer
@@ -80,45 +84,26 @@ def lateral_optionals(sparql: str) -> str:
     row, ``LATERAL { OPTIONAL { P } }`` gives what ``OPTIONAL { P }`` gives; the tests
     compare the answers with the plain SPARQL. Oxigraph only: other backends never see it.
     """
-    spans = []
+    mask = code_mask(sparql)
+    spans: list[tuple[int, int]] = []
     depth = 0
-    i, n = 0, len(sparql)
-    while i < n:
-        c = sparql[i]
-        if c == "#":
-            i = sparql.find("\n", i)
-            i = n if i < 0 else i
-            continue
-        if c in "\"'":
-            j = i + 1
-            while j < n and sparql[j] != c:
-                j += 2 if sparql[j] == "\\" else 1
-            i = j + 1
-            continue
-        if c == "<":
-            iri = re.match(r"<[^<>\"{}|^`\\\s]*>", sparql[i:])
-            if iri:
-                i += iri.end()
-                continue
-        if c == "{":
-            depth += 1
-        elif c == "}":
+    opened: int | None = None
+    for token in _BRACES.finditer(mask):
+        if token.group(0) == "}":
             depth -= 1
-            if spans and spans[-1][2] == depth and spans[-1][1] is None:
-                spans[-1][1] = i
-        elif depth == 1 and sparql.startswith("OPTIONAL", i):
-            brace = re.match(r"OPTIONAL\s*\{", sparql[i:])
-            if brace:
-                spans.append([i, None, depth])
-                i += brace.end()
-                depth += 1
-                continue
-        i += 1
-    out = sparql
-    for start, end, _ in reversed(spans):
-        if end is not None:
-            out = out[:start] + "LATERAL { " + out[start : end + 1] + " }" + out[end + 1 :]
-    return out
+            if opened is not None and depth == 1:
+                spans.append((opened, token.end()))
+                opened = None
+        else:  # "{" or "OPTIONAL {"
+            if token.group(0) != "{" and depth == 1 and opened is None:
+                opened = token.start()
+            depth += 1
+    pieces, last = [], 0
+    for start, end in spans:
+        pieces += [sparql[last:start], "LATERAL { ", sparql[start:end], " }"]
+        last = end
+    pieces.append(sparql[last:])
+    return "".join(pieces)
 
 
 def _date(term: Node | None) -> int | None | bool:

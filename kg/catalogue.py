@@ -32,6 +32,7 @@ from rdflib.term import Literal, Node, URIRef
 
 from kg.errors import InputError, QueryError, UsageError
 from kg.formats import PREFIXES
+from kg.sparql import code_mask
 from kg.store import QueryResult, Store
 from kg.terms import ID
 
@@ -59,11 +60,6 @@ LANGUAGES = frozenset({"en", "fr", "ar", "es", "de", "it", "pt", "nl", "ru", "ha
 
 _HEADER = re.compile(r"^#\+ ?(.*)$")
 _VARIABLE = re.compile(r"[?$](__?[A-Za-z0-9][A-Za-z0-9_]*)")
-_IRI_REF = re.compile(r"<[^<>\s]*>")
-_STRING = re.compile(
-    r"'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"", re.DOTALL
-)
-_COMMENT = re.compile(r"#[^\n]*")
 _KIND = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
@@ -364,9 +360,7 @@ def _default_text(value: Any) -> str:
 
 def _code_only(text: str) -> str:
     # Variables are looked for outside comments, strings and IRIs.
-    text = _IRI_REF.sub(" ", text)
-    text = _STRING.sub(" ", text)
-    return _COMMENT.sub(" ", text)
+    return code_mask(text)
 
 
 def _kind(text: str, origin: str) -> QuestionKind:

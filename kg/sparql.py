@@ -17,6 +17,15 @@ from rdflib.term import BNode, Literal, Node, URIRef, Variable
 from kg.errors import UsageError
 
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+# What is not code in SPARQL text: IRIs, strings (long ones first) and comments, found in
+# one left-to-right pass, so that a "#" in an IRI or a "<" in a string is not misread.
+_NOT_CODE = re.compile(
+    r"<[^<>\"{}|^`\\\s]*>"
+    r"|'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\""
+    r"|#[^\n]*",
+    re.DOTALL,
+)
+_NOT_NEWLINE = re.compile(r"[^\n]")
 _VAR_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -51,6 +60,15 @@ def bind_values(sparql: str, bindings: Mapping[str, Node] | None) -> str:
     if not _WHERE.search(sparql):
         raise UsageError("a query with parameters must write its pattern as 'WHERE { … }'")
     return _WHERE.sub(lambda m: m.group(0) + " " + block + " ", sparql)
+
+
+def code_mask(sparql: str) -> str:
+    """``sparql`` with IRIs, strings and comments blanked out, every offset unchanged.
+
+    For looking at the syntax (variables, braces, keywords) without being misled by text
+    inside terms; a position found in the mask is the same position in the original.
+    """
+    return _NOT_CODE.sub(lambda m: _NOT_NEWLINE.sub(" ", m.group(0)), sparql)
 
 
 def _safe_iri(iri: str) -> bool:

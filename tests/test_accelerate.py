@@ -319,3 +319,29 @@ def test_the_first_bulk_import_into_an_empty_store_is_indexed_for_use(
     entry = store.event_index.get(summary.graph, store.revisions()[summary.graph])
     assert entry is not None
     assert store.attack_classes() <= entry.classes
+
+
+def test_lateral_rewrite_reads_only_code() -> None:
+    """Braces and OPTIONAL inside IRIs, strings and comments are not syntax."""
+    from kg.accelerate import lateral_optionals
+    from kg.sparql import code_mask
+
+    text = (
+        'SELECT * WHERE { ?a <urn:x#y> ?b . # a { comment OPTIONAL {\n'
+        '  OPTIONAL { ?a <urn:p> "} OPTIONAL {" OPTIONAL { ?x ?y ?z } }\n'
+        "  FILTER(?a < 3)\n"
+        "  optional{?q ?w '''{'''}\n"
+        "  { SELECT ?z WHERE { OPTIONAL { ?z ?z ?z } } }\n"
+        "} GROUP BY ?a"
+    )
+    mask = code_mask(text)
+    assert len(mask) == len(text) and mask.count("\n") == text.count("\n")
+    assert "urn:" not in mask and "comment" not in mask and '"}' not in mask
+    assert lateral_optionals(text) == (
+        'SELECT * WHERE { ?a <urn:x#y> ?b . # a { comment OPTIONAL {\n'
+        '  LATERAL { OPTIONAL { ?a <urn:p> "} OPTIONAL {" OPTIONAL { ?x ?y ?z } } }\n'
+        "  FILTER(?a < 3)\n"
+        "  LATERAL { optional{?q ?w '''{'''} }\n"
+        "  { SELECT ?z WHERE { OPTIONAL { ?z ?z ?z } } }\n"
+        "} GROUP BY ?a"
+    )
