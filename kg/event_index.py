@@ -33,6 +33,7 @@ entry *irregular*; :mod:`kg.accelerate` then declines and the plain SPARQL runs.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import logging
 import marshal
 import os
@@ -200,10 +201,7 @@ def facts_from_store(
     ]
     type_node = ox.NamedNode(RDF_TYPE)
     parts += [db.quads_for_pattern(None, type_node, ox.NamedNode(c), node) for c in sorted(classes)]
-    facts = GraphFacts(graph=graph, revision=revision, classes=classes)
-    for part in parts:
-        facts = facts_from_triples(graph, revision, part, classes, base=facts)
-    return facts
+    return facts_from_triples(graph, revision, itertools.chain.from_iterable(parts), classes)
 
 
 class EventIndex:

@@ -103,6 +103,11 @@ def _index_lines(lines: list[str], predicates: frozenset[str]) -> list[str]:
     return keep
 
 
+def index_copy_path(nt_path: Path) -> Path:
+    """Where :class:`NTriplesFile` copies the event index's lines of ``nt_path``."""
+    return nt_path.with_name(nt_path.name + ".index")
+
+
 class NTriplesFile:
     """Collects N-Triples lines in a file, buffering writes; counts the triples.
 
@@ -113,7 +118,7 @@ class NTriplesFile:
 
     def __init__(self, path: Path, *, buffer_lines: int = 20_000) -> None:
         self.path = path
-        self.index_path = path.with_name(path.name + ".index")
+        self.index_path = index_copy_path(path)
         self._out: TextIO = path.open("w", encoding="utf-8", newline="\n")
         self._index: TextIO = self.index_path.open("w", encoding="utf-8", newline="\n")
         self._predicates = _indexed_predicates()

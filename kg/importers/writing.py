@@ -20,6 +20,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Identifier
 
 from kg.errors import StoreError
+from kg.importers.ntriples import index_copy_path
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
@@ -67,7 +68,7 @@ def write_graph(
                 for t in ox.parse(path=str(nt_path), format=ox.RdfFormat.N_TRIPLES):
                     yield ox.Quad(t.subject, t.predicate, t.object, node)
 
-            index_path = nt_path.with_name(nt_path.name + ".index")
+            index_path = index_copy_path(nt_path)
             index = (lambda: index_triples(index_path)) if index_path.exists() else None
             return int(bulk_replace([graph], quads, meta=meta, index_triples=index)[graph])
         # A list, not the parser's iterator: the store may walk the triples more than once.
