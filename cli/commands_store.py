@@ -457,6 +457,12 @@ def query_show(ctx: click.Context, name: str | None, file: Path | None) -> None:
 @click.option(
     "--no-inferred", is_flag=True, help="Leave the inferred graph out of the query's default graph."
 )
+@click.option(
+    "--whole",
+    is_flag=True,
+    help="Run the question's SPARQL as written: no part of it answered from the event "
+    "index or from fetched facts (slower; the reference answer).",
+)
 @endpoint_option
 @store_option
 @click.pass_context
@@ -469,6 +475,7 @@ def query_run(
     output: Path | None,
     file: Path | None,
     no_inferred: bool,
+    whole: bool,
     endpoint: str | None,
 ) -> None:
     """Answer a saved question (or a .rq file) with parameters bound, never pasted.
@@ -482,6 +489,7 @@ def query_run(
         ckg query run towns_attacked_twice
         ckg query run towns_attacked_twice -p window 30 -p perpetrator group/jnim
         ckg query run --file my-question.rq -f csv -o answer.csv
+        ckg query run towns_attacked_twice --whole     # the plain SPARQL, for checking
     """
     from kg.catalogue import bind_params
     from kg.formats import result_text
@@ -497,7 +505,9 @@ def query_run(
     with opened_store(ctx, endpoint, create=False) as store:
         if not no_inferred:
             _warn_if_stale(store)
-        result = store.query(question.text, bindings, include_inferred=not no_inferred)
+        result = store.query(
+            question.text, bindings, include_inferred=not no_inferred, accelerate=not whole
+        )
     seconds = time.perf_counter() - started
     text = result_text(result, fmt)
     if result.kind == "select":

@@ -2,12 +2,18 @@
 
 A saved question may mark one group of its WHERE clause as a *core* between two comment
 lines, ``# ckg:core NAME begin`` and ``# ckg:core NAME end``. The SPARQL inside is the
-reference: every backend can run it, and the tests compare the two. On the embedded store,
-:func:`accelerated` computes that group's solutions itself, from the event index
-(:mod:`kg.event_index`) and a few small SPARQL queries, and sends the rest of the question
-to Oxigraph with the group replaced by a ``VALUES`` block of those solutions (escaped RDF
-terms, never text from the user). Labels, regions, perpetrators and sources are therefore
-still found by the question's own SPARQL.
+reference: every backend can run it, and the tests compare the two. :func:`accelerated`
+computes that group's solutions itself and sends the rest of the question to the store
+with the group replaced by a ``VALUES`` block of those solutions (escaped RDF terms, never
+text from the user). Labels, regions, perpetrators and sources are therefore still found
+by the question's own SPARQL. Where the facts come from depends on the store:
+
+- the embedded store: its event index (:mod:`kg.event_index`) and a few small queries;
+  the rest of the question goes to Oxigraph in one piece, its OPTIONALs made LATERAL;
+- a SPARQL server (:mod:`kg.remote`): plain queries that any engine answers by index
+  scans (:func:`queried_table`, through the store's ``construct_triples``); the rest goes
+  to the server in batches of :data:`REMOTE_BATCH` rows when each row's answer stands
+  alone (Virtuoso cannot compile a long VALUES block), else in one piece.
 
 One core exists: ``attack-pairs``, the pairing of ``towns_attacked_twice`` (see that
 file's header for the exact rule). When anything is outside what this module reproduces
@@ -22,15 +28,15 @@ import logging
 import marshal
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from rdflib.term import Literal, Node, URIRef
 
 from kg.event_index import day_lexical, day_of
-from kg.sparql import bind_values, code_mask
-from kg.store import QueryResult, default_graphs
+from kg.sparql import bind_values, code_mask, values_list
+from kg.store import QueryResult, Store, default_graphs
 from kg.terms import CKG_NS
 
 if TYPE_CHECKING:
@@ -45,33 +51,93 @@ _CORE = re.compile(
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _BRACES = re.compile(r"[{}]|\bOPTIONAL\s*\{", re.IGNORECASE)
 _ROWS_HERE = "# ckg:core rows go here\n"
+_GROUP_BY = re.compile(r"\bGROUP\s+BY\b(?P<keys>.*?)(?=\bHAVING\b|$)", re.IGNORECASE | re.DOTALL)
+_ORDER_OR_SLICE = re.compile(r"\b(ORDER\s+BY|LIMIT|OFFSET)\b", re.IGNORECASE)
 _TOWN_CLASSES = ("Town", "Village", "Settlement")
 
 
 def accelerated(
-    store: EmbeddedStore,
+    store: Store,
     sparql: str,
     bindings: Mapping[str, Node] | None,
     *,
     include_inferred: bool = True,
 ) -> QueryResult | None:
-    """The answer to ``sparql`` with its marked core computed here; None to run it plainly."""
+    """The answer to ``sparql`` with its marked core computed here; None to run it plainly.
+
+    ``store`` is the embedded store (facts from its event index) or any other store
+    whose ``query`` takes ``accelerate=False`` (facts fetched by a few plain queries, see
+    :func:`queried_table`; the remote backend uses this).
+    """
     match = _CORE.search(sparql)
     if match is None or match.group("name") not in _CORES:
         return None
     solutions = _CORES[match.group("name")](store, dict(bindings or {}), include_inferred)
     if solutions is None:
         return None
-    variables, rows = solutions
+    variables, rows, via = solutions
+    skeleton = sparql[: match.start()] + _ROWS_HERE + sparql[match.end() :]
+    embedded = _is_embedded(store)
+    if embedded:
+        # The rows go in after the rewrite: scanning thousands of rows for braces is wasted.
+        skeleton = lateral_optionals(skeleton)
+        batches = [rows]
+    elif len(rows) > REMOTE_BATCH and _per_row_answer(skeleton, variables[0]):
+        batches = [rows[i : i + REMOTE_BATCH] for i in range(0, len(rows), REMOTE_BATCH)]
+    else:
+        batches = [rows]
     head = " ".join("?" + v for v in variables)
-    body = "\n".join("(" + " ".join(str(term) for term in row) + ")" for row in rows)
-    values = f"  {{ VALUES ({head}) {{\n{body}\n  }} }}\n"
-    # The rows go in after the rewrite: scanning thousands of rows for braces is wasted.
-    skeleton = lateral_optionals(sparql[: match.start()] + _ROWS_HERE + sparql[match.end() :])
-    text = skeleton.replace(_ROWS_HERE, values, 1)
-    answer = store.query(text, bindings, include_inferred=include_inferred, accelerate=False)
-    answer.via = f"{match.group('name')} from the event index"
+    answer: QueryResult | None = None
+    for batch in batches:
+        body = "\n".join("(" + " ".join(str(term) for term in row) + ")" for row in batch)
+        values = f"  {{ VALUES ({head}) {{\n{body}\n  }} }}\n"
+        part = store.query(
+            skeleton.replace(_ROWS_HERE, values, 1),
+            bindings,
+            include_inferred=include_inferred,
+            accelerate=False,
+        )
+        if answer is None:
+            answer = part
+        else:
+            answer.rows.extend(part.rows)
+    assert answer is not None
+    answer.via = f"{match.group('name')} {via}"
     return answer
+
+
+#: Rows of a core's VALUES block per query sent to a server. Virtuoso 7.2 compiles a
+#: VALUES block into a code vector of at most 32,767 bytes (error SQ199), about 90 bytes a
+#: row for towns_attacked_twice; 200 rows leave room for the rest of the question.
+REMOTE_BATCH = 200
+
+
+def _per_row_answer(skeleton: str, key: str) -> bool:
+    """Whether the rest of the question answers each core row on its own.
+
+    True when its solution modifiers group by the core's first variable (one group never
+    spans two rows of the core) and it has no ORDER BY, LIMIT or OFFSET: then the answer to
+    all rows is the union of the answers to batches of them.
+    """
+    mask = code_mask(skeleton)
+    depth, end = 0, None
+    for token in re.finditer(r"[{}]", mask):
+        depth += 1 if token.group(0) == "{" else -1
+        if depth == 0:
+            end = token.end()
+    if end is None:
+        return False
+    modifiers = mask[end:]
+    group = _GROUP_BY.search(modifiers)
+    if group is None or _ORDER_OR_SLICE.search(modifiers):
+        return False
+    return re.search(r"[?$]" + re.escape(key) + r"\b", group.group("keys")) is not None
+
+
+def _is_embedded(store: object) -> bool:
+    from kg.embedded import EmbeddedStore
+
+    return isinstance(store, EmbeddedStore)
 
 
 def lateral_optionals(sparql: str) -> str:
@@ -117,14 +183,15 @@ def _date(term: Node | None) -> int | None | bool:
 
 
 def attack_pairs(
-    store: EmbeddedStore, bindings: dict[str, Node], include_inferred: bool
-) -> tuple[list[str], list[tuple[ox.NamedNode, ox.Literal]]] | None:
+    store: Store, bindings: dict[str, Node], include_inferred: bool
+) -> tuple[list[str], list[tuple[ox.NamedNode, ox.Literal]], str] | None:
     """The ``attack-pairs`` core of towns_attacked_twice: (?town, ?best) per town.
 
     Follows the question's EXACT RULE: per town, its distinct (attack, start, end) rows
     sorted by the key "start|end|attack IRI"; each row with the next one; a pair qualifies
     when next start - end <= window (days); ?best is the smallest qualifying pair key
-    "keyA>keyB>gap" (the same string the SPARQL builds, so the same MIN).
+    "keyA>keyB>gap" (the same string the SPARQL builds, so the same MIN). The third
+    item says where the attacks came from (for the CLI's note).
     """
     known = {"_window_integer", "__perpetrator_iri", "__since_xsd_date", "__until_xsd_date"}
     if not set(bindings) <= known:
@@ -143,16 +210,29 @@ def attack_pairs(
     if since is False or until is False:
         return None
     variables = ["town", "best"]
+    if not _is_embedded(store):
+        via = "from facts fetched from the server"
+        if window < 0:
+            return variables, [], via
+        found = queried_table(store, include_inferred, perpetrator)
+        if found is None:
+            return None
+        table, actors = found
+        return variables, table.pairs(window, actors, since, until), via
+    via = "from the event index"
     if window < 0:
-        return variables, []
-
-    graphs = default_graphs(store._graph_names(), include_inferred)
+        return variables, [], via
+    graphs = default_graphs(store._graph_names(), include_inferred)  # type: ignore[attr-defined]
     data = [ox.NamedNode(g) for g in graphs]
-    table = attack_table(store, graphs)
+    table = attack_table(store, graphs)  # type: ignore[arg-type]
     if table is None:
         return None
-    actors = _factions(store, data, str(perpetrator)) if perpetrator is not None else None
-    return variables, table.pairs(window, actors, since, until)
+    actors = (
+        _factions(store, data, str(perpetrator))  # type: ignore[arg-type]
+        if perpetrator is not None
+        else None
+    )
+    return variables, table.pairs(window, actors, since, until), via
 
 
 class AttackTable:
@@ -315,6 +395,21 @@ def _build_table(
             if chosen[s]:
                 perps.setdefault(subjects[s], set()).add(actors[a])
 
+    return _table_from_facts(starts, ends, towns, perps)
+
+
+def _table_from_facts(
+    starts: Mapping[str, Iterable[int]],
+    ends: Mapping[str, Iterable[int]],
+    towns: Mapping[str, Iterable[str]],
+    perps: Mapping[str, Iterable[str]],
+) -> AttackTable:
+    """The table of the attacks that have a town and a start: every (town, start, end) row.
+
+    ``starts``, ``ends``, ``towns`` and ``perps`` map each attack's IRI to its start and
+    end day numbers, its towns and its perpetrators' IRIs; an attack without an end
+    counts as ending on its start day, as in the question's COALESCE.
+    """
     # No bucket logic is needed here: the SPARQL compares each attack only with the
     # attacks of its own and the next bucket of (window + longest + 1) days, where longest
     # is max(0, the largest end - start over every attack and pair of its dates); the next
@@ -352,6 +447,136 @@ def _build_table(
     return AttackTable(list(town_ids), events, list(actor_ids), **columns)
 
 
+def queried_table(
+    store: Store, include_inferred: bool, perpetrator: URIRef | None
+) -> tuple[AttackTable, set[str] | None] | None:
+    """The attack table and the perpetrator's actors, from plain queries on ``store``.
+
+    For a SPARQL server, where there is no event index: the facts are fetched with
+    queries every engine evaluates by index scans -- single triple patterns and one
+    type join, no property paths, no date arithmetic, no self-join; the bulk of them
+    (dates and places) as a CONSTRUCT read as N-Triples -- and the closures
+    the question's paths express (subclasses of ckg:Attack, ``ckg:locatedIn*`` up to a
+    town, ``ckg:factionOf*``) are worked out here. Virtuoso 7.2 cannot plan the pairing
+    self-join (no answer within 600 s at 100k attacks) but scans these in seconds.
+    With a perpetrator, only the attacks by it or its factions are asked for.
+
+    None (the plain SPARQL answers) when a fact is outside what this reproduces exactly:
+    a blank node where the VALUES block would need an IRI, a date that is not a plain
+    xsd:date, or an answer the server cut at its row cap.
+    """
+    from kg.errors import TruncatedAnswer
+
+    construct_triples = getattr(store, "construct_triples", None)
+    if construct_triples is None:
+        return _declined(f"{type(store).__name__} cannot return triples in bulk")
+
+    def select(text: str) -> list[tuple[Node | None, ...]]:
+        return store.query(text, None, include_inferred=include_inferred, accelerate=False).rows
+
+    def construct(text: str) -> list[ox.Triple]:
+        return list(construct_triples(text, include_inferred=include_inferred))
+
+    ckg, rdfs = f"<{CKG_NS}", "<http://www.w3.org/2000/01/rdf-schema#"
+    try:
+        subclass = select(f"SELECT ?sub ?sup WHERE {{ ?sub {rdfs}subClassOf> ?sup }}")
+        classes = _closure(subclass, URIRef(CKG_NS + "Attack"))
+        town_rows = select(
+            f"SELECT ?town WHERE {{ VALUES ?class {{ {ckg}Town> {ckg}Village> "
+            f"{ckg}Settlement> }} ?town a ?class }}"
+        )
+        located = select(f"SELECT ?place ?in WHERE {{ ?place {ckg}locatedIn> ?in }}")
+        if not all(isinstance(term, URIRef) for term in classes):
+            return _declined("a subclass of ckg:Attack is a blank node")
+        attack_triples = construct(
+            f"CONSTRUCT {{ ?a {ckg}startDate> ?start ; {ckg}place> ?place ; "
+            f"{ckg}endDate> ?end }} WHERE {{ {values_list('class', classes)} "
+            f"?a a ?class ; {ckg}startDate> ?start ; {ckg}place> ?place . "
+            f"OPTIONAL {{ ?a {ckg}endDate> ?end }} }}"
+        )
+        actors: set[str] | None = None
+        by_perpetrator: set[str] = set()
+        if perpetrator is not None:
+            factions = _closure(
+                select(f"SELECT ?faction ?of WHERE {{ ?faction {ckg}factionOf> ?of }}"),
+                perpetrator,
+            )
+            if not all(isinstance(term, URIRef) for term in factions):
+                return _declined("a faction is a blank node")
+            by_perpetrator = {
+                t.subject.value
+                for t in construct(
+                    f"CONSTRUCT {{ ?a {ckg}perpetrator> ?faction }} WHERE {{ "
+                    f"{values_list('faction', factions)} ?a {ckg}perpetrator> ?faction }}"
+                )
+                if isinstance(t.subject, ox.NamedNode)
+            }
+            actors = {str(perpetrator)}
+    except TruncatedAnswer as exc:
+        return _declined(f"the server cut an answer ({exc})")
+
+    towns = {t for (t,) in town_rows}
+    if not all(isinstance(t, URIRef) for t in towns):
+        return _declined("a town is a blank node")
+    inside: dict[Node, set[Node]] = {}
+    for place, container in located:
+        if place is not None and container is not None:
+            inside.setdefault(container, set()).add(place)
+    # Each town and everything ckg:locatedIn* it, walking the edges backwards.
+    towns_of: dict[str, set[str]] = {}
+    for town in towns:
+        for place in _reach(inside, town):
+            towns_of.setdefault(str(place), set()).add(str(town))
+
+    # Every attack here has a start and a place (the pattern asks for both); the CONSTRUCT
+    # gives each distinct fact once.
+    starts: dict[str, set[int]] = {}
+    ends: dict[str, set[int]] = {}
+    attack_towns: dict[str, set[str]] = {}
+    start_p, end_p = CKG_NS + "startDate", CKG_NS + "endDate"
+    for t in attack_triples:
+        a, p, o = t.subject, t.predicate.value, t.object
+        if not isinstance(a, ox.NamedNode):
+            return _declined("an attack is a blank node")
+        if p in (start_p, end_p):
+            day = day_of(o)
+            if day is None:
+                return _declined(f"{a} has a date that is not a plain xsd:date: {o}")
+            (starts if p == start_p else ends).setdefault(a.value, set()).add(day)
+        elif not isinstance(o, ox.NamedNode):
+            return _declined(f"{a} has a place that is not an IRI: {o}")
+        else:
+            attack_towns.setdefault(a.value, set()).update(towns_of.get(o.value, ()))
+    if actors is not None:
+        perps = {a: actors for a in by_perpetrator}
+    else:
+        perps = {}
+    return _table_from_facts(starts, ends, attack_towns, perps), actors
+
+
+def _declined(why: str) -> None:
+    log.info("attack-pairs: plain SPARQL, because %s", why)
+
+
+def _closure(edges: Iterable[tuple[Node | None, ...]], top: Node) -> set[Node]:
+    """``top`` and every node with a path of ``edges`` (child, parent) up to it."""
+    below: dict[Node, set[Node]] = {}
+    for child, parent in edges:
+        if child is not None and parent is not None:
+            below.setdefault(parent, set()).add(child)
+    return _reach(below, top)
+
+
+def _reach(below: Mapping[Node, set[Node]], top: Node) -> set[Node]:
+    seen, todo = {top}, [top]
+    while todo:
+        for child in below.get(todo.pop(), ()):
+            if child not in seen:
+                seen.add(child)
+                todo.append(child)
+    return seen
+
+
 def _factions(store: EmbeddedStore, data: list[ox.NamedNode], actor: str) -> set[str]:
     """``actor`` and everything ckg:factionOf* it, as the question's path would find them."""
     text = bind_values(
@@ -361,9 +586,7 @@ def _factions(store: EmbeddedStore, data: list[ox.NamedNode], actor: str) -> set
     return {row[0].value for row in answer if isinstance(row[0], ox.NamedNode)}
 
 
-def _towns_of_places(
-    store: EmbeddedStore, data: list[ox.NamedNode]
-) -> dict[str, set[str]] | None:
+def _towns_of_places(store: EmbeddedStore, data: list[ox.NamedNode]) -> dict[str, set[str]] | None:
     """Each place's towns: the ckg:Town, Village or Settlement it is ckg:locatedIn*.
 
     None when a town or a place in that relation is a blank node (a VALUES block cannot

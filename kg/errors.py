@@ -41,3 +41,7 @@ class QueryError(CkgError):
 
 class RemoteError(CkgError):
     """A SPARQL server could not be reached, refused a request, or gave a partial answer."""
+
+
+class TruncatedAnswer(RemoteError):
+    """The server's answer stopped at its row cap, so it is probably cut."""

@@ -78,7 +78,7 @@ from rdflib.term import BNode, Identifier, Literal, Node, URIRef
 from SPARQLWrapper import JSON, POST, URLENCODED, SPARQLWrapper
 
 from kg import __version__
-from kg.errors import RemoteError, StoreError, UsageError
+from kg.errors import RemoteError, StoreError, TruncatedAnswer, UsageError
 from kg.sparql import bind_values
 from kg.store import GraphInfo, Quad, QueryResult, Store, default_graphs
 from kg.terms import GRAPH, META_GRAPH
@@ -914,14 +914,64 @@ class RemoteStore:
         bindings: Mapping[str, Node] | None = None,
         *,
         include_inferred: bool = True,
+        accelerate: bool = True,
     ) -> QueryResult:
-        """Run a SPARQL 1.1 query over the server's data graphs, with bound parameters."""
+        """Run a SPARQL 1.1 query over the server's data graphs, with bound parameters.
+
+        A query that marks a ``ckg:core`` that :mod:`kg.accelerate` knows has that part
+        computed on this side from facts fetched with plain queries (the server still
+        answers everything else), unless ``accelerate`` is False: the whole SPARQL text
+        goes to the server.
+        """
+        if accelerate and "# ckg:core " in sparql:
+            from kg.accelerate import accelerated
+
+            answer = accelerated(self, sparql, bindings, include_inferred=include_inferred)
+            if answer is not None:
+                return answer
         text = portable_comparisons(bind_values(sparql, bindings))
         described = self._described_graphs()
         data = default_graphs(described, include_inferred)
         return self._query(text, default=data, named=described)
 
-    def _query(self, text: str, *, default: Sequence[str], named: Sequence[str]) -> QueryResult:
+    def construct_triples(self, sparql: str, *, include_inferred: bool = True) -> list[Any]:
+        """The triples of a CONSTRUCT query as pyoxigraph ``Triple``s, for bulk reads.
+
+        The same request as :meth:`query` (N-Triples asked for, partial and capped answers
+        refused), parsed by pyoxigraph rather than into an rdflib Graph, and with terms as
+        the server wrote them (no :func:`normalise_term`): :mod:`kg.accelerate` reads
+        hundreds of thousands of dates and places this way. Fetched as N-Triples, 100,000
+        attacks take 2.5 s from Virtuoso 7.2, against 8.5 s as SPARQL JSON.
+        """
+        import pyoxigraph as ox
+
+        described = self._described_graphs()
+        text = portable_comparisons(sparql)
+        response, shape, kind = self._send(
+            text, default=default_graphs(described, include_inferred), named=described
+        )
+        if kind != "CONSTRUCT":
+            raise UsageError("construct_triples takes a CONSTRUCT query")
+        ctype = (response.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        media = "application/n-triples" if ctype in ("", "text/plain") else ctype
+        rdf_format = ox.RdfFormat.from_media_type(media)
+        if rdf_format is None:
+            raise RemoteError(f"{self.endpoint}: cannot read an answer sent as {ctype!r}")
+        try:
+            triples = list(ox.parse(response.body, rdf_format))
+        except SyntaxError as exc:
+            raise RemoteError(
+                f"{self.endpoint}: could not read the graph the server sent as {ctype!r}: {exc}"
+            ) from None
+        if self.max_rows and len(triples) >= self.max_rows and shape.limit is None:
+            raise self._cut(len(triples), self.max_rows, "triples")
+        return triples
+
+    def _send(
+        self, text: str, *, default: Sequence[str], named: Sequence[str]
+    ) -> tuple[_Response, _QueryShape, str]:
+        """Send a query: the response once it is known to be whole, the query's shape and
+        its form (SELECT, ASK, CONSTRUCT or DESCRIBE)."""
         wrapper = _Wrapper(self.endpoint, self._http)
         wrapper.setQuery(text)
         for graph in default or [_EMPTY_GRAPH]:
@@ -942,6 +992,10 @@ class RemoteStore:
             raise UsageError(f"only SELECT, ASK, CONSTRUCT and DESCRIBE can be asked, not {kind}")
         response: _Response = wrapper.query().response
         self._check_complete(response)
+        return response, shape, kind
+
+    def _query(self, text: str, *, default: Sequence[str], named: Sequence[str]) -> QueryResult:
+        response, shape, kind = self._send(text, default=default, named=named)
         if kind in ("CONSTRUCT", "DESCRIBE"):
             graph = self._parse_graph(response)
             if self.max_rows and len(graph) >= self.max_rows and shape.limit is None:
@@ -994,8 +1048,8 @@ class RemoteStore:
         elif self.max_rows and rows == self.max_rows and shape.limit != rows:
             raise self._cut(rows, self.max_rows, "rows")
 
-    def _cut(self, got: int, cap: int, unit: str) -> RemoteError:
-        return RemoteError(
+    def _cut(self, got: int, cap: int, unit: str) -> TruncatedAnswer:
+        return TruncatedAnswer(
             f"query at {self.endpoint}: the answer stopped at {got:,} {unit}, the server's "
             f"cap ({cap:,}; Virtuoso: ResultSetMaxRows), so it is probably cut; raise the "
             f"cap on the server (and {ENV_MAX_ROWS}), or add LIMIT/OFFSET"

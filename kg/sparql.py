@@ -10,7 +10,7 @@ and rdflib's ``initBindings`` bind only the outer query, and Virtuoso has neithe
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from rdflib.term import BNode, Literal, Node, URIRef, Variable
 
@@ -31,18 +31,28 @@ _VAR_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 def values_block(bindings: Mapping[str, Node]) -> str:
     """A one-row ``VALUES`` block for ``bindings`` built from escaped RDF terms."""
-    names = []
-    terms = []
-    for name, term in bindings.items():
-        if not _VAR_NAME.match(name):
-            raise UsageError(f"{name!r} is not a SPARQL variable name")
-        if isinstance(term, BNode) or not isinstance(term, (URIRef, Literal)):
-            raise UsageError(f"parameter {name} must be an IRI or a literal, not {term!r}")
-        if isinstance(term, URIRef) and not _safe_iri(str(term)):
-            raise UsageError(f"parameter {name}: {str(term)!r} is not a valid IRI")
-        names.append(Variable(name).n3())
-        terms.append(term.n3())
+    names = [_variable(name) for name in bindings]
+    terms = [_escaped(name, term) for name, term in bindings.items()]
     return f"VALUES ({' '.join(names)}) {{ ({' '.join(terms)}) }}"
+
+
+def values_list(name: str, terms: Iterable[Node]) -> str:
+    """A one-variable ``VALUES ?name { ... }`` block of escaped IRIs or literals."""
+    return f"VALUES {_variable(name)} {{ {' '.join(_escaped(name, t) for t in terms)} }}"
+
+
+def _variable(name: str) -> str:
+    if not _VAR_NAME.match(name):
+        raise UsageError(f"{name!r} is not a SPARQL variable name")
+    return Variable(name).n3()
+
+
+def _escaped(name: str, term: Node) -> str:
+    if isinstance(term, BNode) or not isinstance(term, (URIRef, Literal)):
+        raise UsageError(f"parameter {name} must be an IRI or a literal, not {term!r}")
+    if isinstance(term, URIRef) and not _safe_iri(str(term)):
+        raise UsageError(f"parameter {name}: {str(term)!r} is not a valid IRI")
+    return term.n3()
 
 
 def bind_values(sparql: str, bindings: Mapping[str, Node] | None) -> str:

@@ -79,8 +79,13 @@ class Store(Protocol):
         bindings: Mapping[str, Node] | None = None,
         *,
         include_inferred: bool = True,
+        accelerate: bool = True,
     ) -> QueryResult:
-        """Run a SPARQL 1.1 query over the union of data graphs, with bound parameters."""
+        """Run a SPARQL 1.1 query over the union of data graphs, with bound parameters.
+
+        With ``accelerate`` (the default), a ``ckg:core`` the query marks may be computed
+        by :mod:`kg.accelerate` instead of the engine; False runs the text as written.
+        """
         ...
 
     def graphs(self) -> list[GraphInfo]:

@@ -304,6 +304,10 @@ def test_the_cli_says_when_the_event_index_answered(tmp_path: Path) -> None:
     other = CliRunner().invoke(cli, ["--store", str(folder), "query", "run", "attacks_by_region"])
     assert other.exit_code == 0, other.output
     assert "event index" not in other.stderr
+    whole = CliRunner().invoke(cli, [*args, "--whole"])
+    assert whole.exit_code == 0, whole.output
+    assert "event index" not in whole.stderr
+    assert sorted(whole.stdout.splitlines()) == sorted(result.stdout.splitlines())
 
 
 def test_the_first_bulk_import_into_an_empty_store_is_indexed_for_use(
@@ -345,3 +349,19 @@ def test_lateral_rewrite_reads_only_code() -> None:
         "  { SELECT ?z WHERE { OPTIONAL { ?z ?z ?z } } }\n"
         "} GROUP BY ?a"
     )
+
+
+def test_a_question_is_sent_in_batches_only_when_each_row_stands_alone() -> None:
+    """Batches of core rows are merged by concatenation: only right when the rest of the
+    question groups by the core's key and neither orders nor slices the answer."""
+    from kg.accelerate import _ROWS_HERE, _per_row_answer
+
+    core = QUESTION.text.index("  # ckg:core attack-pairs begin")
+    end = QUESTION.text.index("# ckg:core attack-pairs end")
+    skeleton = QUESTION.text[:core] + _ROWS_HERE + QUESTION.text[end:]
+    assert _per_row_answer(skeleton, "town")
+    assert not _per_row_answer(skeleton, "best")  # not a grouping key
+    assert not _per_row_answer(skeleton + " ORDER BY ?gapDays", "town")
+    assert not _per_row_answer(skeleton + " LIMIT 10", "town")
+    ungrouped = skeleton[: skeleton.rindex("GROUP BY")]
+    assert not _per_row_answer(ungrouped, "town")
