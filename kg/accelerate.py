@@ -36,7 +36,7 @@ from rdflib.term import Literal, Node, URIRef
 
 from kg.event_index import day_lexical, day_of
 from kg.sparql import bind_values, code_mask, values_list
-from kg.store import QueryResult, Store, default_graphs
+from kg.store import QueryResult, Store
 from kg.terms import CKG_NS
 
 if TYPE_CHECKING:
@@ -209,29 +209,24 @@ def attack_pairs(
     since, until = _date(bindings.get("__since_xsd_date")), _date(bindings.get("__until_xsd_date"))
     if since is False or until is False:
         return None
+    from kg.embedded import EmbeddedStore
+
     variables = ["town", "best"]
-    if not _is_embedded(store):
-        via = "from facts fetched from the server"
-        if window < 0:
-            return variables, [], via
-        found = queried_table(store, include_inferred, perpetrator)
-        if found is None:
-            return None
-        table, actors = found
-        return variables, table.pairs(window, actors, since, until), via
-    via = "from the event index"
+    embedded = isinstance(store, EmbeddedStore)
+    via = "from the event index" if embedded else "from facts fetched from the server"
     if window < 0:
         return variables, [], via
-    graphs = default_graphs(store._graph_names(), include_inferred)  # type: ignore[attr-defined]
-    data = [ox.NamedNode(g) for g in graphs]
-    table = attack_table(store, graphs)  # type: ignore[arg-type]
+    if isinstance(store, EmbeddedStore):
+        graphs = store.data_graphs(include_inferred)
+        table = attack_table(store, graphs)
+        actors = None
+        if perpetrator is not None:
+            actors = _factions(store, [ox.NamedNode(g) for g in graphs], str(perpetrator))
+    else:
+        found = queried_table(store, include_inferred, perpetrator)
+        table, actors = found if found is not None else (None, None)
     if table is None:
         return None
-    actors = (
-        _factions(store, data, str(perpetrator))  # type: ignore[arg-type]
-        if perpetrator is not None
-        else None
-    )
     return variables, table.pairs(window, actors, since, until), via
 
 

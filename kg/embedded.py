@@ -138,6 +138,10 @@ class EmbeddedStore:
     def _graph_names(self) -> list[str]:
         return sorted(g.value for g in self.db.named_graphs() if isinstance(g, ox.NamedNode))
 
+    def data_graphs(self, include_inferred: bool = True) -> list[str]:
+        """The graphs a query's default graph is made of (data, and inferred if asked)."""
+        return default_graphs(self._graph_names(), include_inferred)
+
     def query(
         self,
         sparql: str,
@@ -391,7 +395,11 @@ class EmbeddedStore:
             title = described.get(META_PREDICATES["title"])
             old_revision = described.get(META_PREDICATES["revision"])
             revision = _new_revision()
-            added[name] = (old_revision.value if old_revision is not None else None, revision, fresh)
+            added[name] = (
+                old_revision.value if old_revision is not None else None,
+                revision,
+                fresh,
+            )
             deletes.append(_meta_delete(name))
             if fresh:
                 inserts.append(f"GRAPH <{name}> {{ {_nt(fresh)} }}")
@@ -501,7 +509,7 @@ class EmbeddedStore:
 
     def attack_classes(self, graphs: Sequence[str] | None = None) -> frozenset[str]:
         """ckg:Attack and its subclasses (rdfs:subClassOf*) in ``graphs`` (default: all)."""
-        names = default_graphs(self._graph_names(), True) if graphs is None else graphs
+        names = self.data_graphs() if graphs is None else graphs
         answer = self.db.query(
             f"SELECT DISTINCT ?c WHERE {{ ?c <{_SUBCLASS}>* <{CKG_NS}Attack> }}",
             default_graph=[ox.NamedNode(g) for g in names],
@@ -512,9 +520,7 @@ class EmbeddedStore:
         # data graph exists).
         return frozenset(found | {f"{CKG_NS}Attack"})
 
-    def event_facts(
-        self, graph: str, revision: str | None, classes: frozenset[str]
-    ) -> GraphFacts:
+    def event_facts(self, graph: str, revision: str | None, classes: frozenset[str]) -> GraphFacts:
         """The index entry of ``graph`` at ``revision`` covering ``classes``; rebuilt if need be."""
         if revision is None and self.has_graph(URIRef(graph)):
             # A graph written before revisions existed: give it one, so that its entry can
