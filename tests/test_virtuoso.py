@@ -397,16 +397,25 @@ def test_core_from_fetched_facts_equals_the_plain_sparql(
     queried_table): the answer must equal the embedded store's plain SPARQL answer on the
     same random data (nested places, a place in two towns, subclasses, factions, several
     dates per event, the same fact in two graphs, IRIs that are prefixes of others). The
-    rest of the question goes to the server in batches of two towns, so that the merging
-    of batches is tested too."""
+    rest of the question goes to the server in batches of two towns, and the facts come in
+    pages of at most 40 solutions, so that both mergings are tested too."""
     from test_accelerate import PARAMS, QUESTION, _fill, _random_graphs
 
     import kg.accelerate
     from kg.catalogue import bind_params
 
     monkeypatch.setattr(kg.accelerate, "REMOTE_BATCH", 2)
+    monkeypatch.setattr(kg.accelerate, "PAGE_SOLUTIONS", 40)
     sent: list[str] = []
+    pages: list[str] = []
     real_query = RemoteStore.query
+    real_construct = RemoteStore.construct_triples
+
+    def counting_construct(self: RemoteStore, sparql: str, **kwargs: object):
+        pages.append(sparql)
+        return real_construct(self, sparql, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(RemoteStore, "construct_triples", counting_construct)
 
     def counting_query(self: RemoteStore, sparql: str, *args: object, **kwargs: object):
         if "VALUES (?town ?best)" in sparql:
@@ -433,6 +442,7 @@ def test_core_from_fetched_facts_equals_the_plain_sparql(
     local.close()
     assert compared > 20, "the random data gave too few rows to compare"
     assert len(sent) > len(PARAMS), "no answer was asked for in batches"
+    assert sum("?ckgPage" in page for page in pages) > 2 * len(PARAMS), "facts not paged"
 
 
 def _simple_attacks(*extra: tuple[Node, Node, Node]) -> dict[URIRef, list[tuple]]:
