@@ -66,6 +66,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import Message
@@ -897,6 +898,7 @@ class RemoteStore:
         self.max_rows = max_rows
         auth = _Auth(user, password) if user and password else None
         self._http = _Http(auth, timeout, retries, backoff)
+        self._pinned_graphs: list[str] | None = None
 
     def __repr__(self) -> str:
         return f"RemoteStore({self.endpoint!r}, user={self.user!r})"
@@ -926,7 +928,10 @@ class RemoteStore:
         if accelerate and "# ckg:core " in sparql:
             from kg.accelerate import accelerated
 
-            answer = accelerated(self, sparql, bindings, include_inferred=include_inferred)
+            # The dozens of requests of one accelerated answer read the meta graph once:
+            # they see the same graphs, and the server is not asked again each time.
+            with self._graphs_pinned():
+                answer = accelerated(self, sparql, bindings, include_inferred=include_inferred)
             if answer is not None:
                 return answer
         text = portable_comparisons(bind_values(sparql, bindings))
@@ -963,8 +968,7 @@ class RemoteStore:
             raise RemoteError(
                 f"{self.endpoint}: could not read the graph the server sent as {ctype!r}: {exc}"
             ) from None
-        if self.max_rows and len(triples) >= self.max_rows and shape.limit is None:
-            raise self._cut(len(triples), self.max_rows, "triples")
+        self._check_triple_cap(len(triples), shape)
         return triples
 
     def _send(
@@ -998,8 +1002,7 @@ class RemoteStore:
         response, shape, kind = self._send(text, default=default, named=named)
         if kind in ("CONSTRUCT", "DESCRIBE"):
             graph = self._parse_graph(response)
-            if self.max_rows and len(graph) >= self.max_rows and shape.limit is None:
-                raise self._cut(len(graph), self.max_rows, "triples")
+            self._check_triple_cap(len(graph), shape)
             return QueryResult("graph", graph=graph)
         try:
             doc = json.loads(response.body.decode("utf-8"))
@@ -1048,6 +1051,11 @@ class RemoteStore:
         elif self.max_rows and rows == self.max_rows and shape.limit != rows:
             raise self._cut(rows, self.max_rows, "rows")
 
+    def _check_triple_cap(self, triples: int, shape: _QueryShape) -> None:
+        # A CONSTRUCT answer carries no X-SPARQL-MaxRows header: the known cap decides.
+        if self.max_rows and triples >= self.max_rows and shape.limit is None:
+            raise self._cut(triples, self.max_rows, "triples")
+
     def _cut(self, got: int, cap: int, unit: str) -> TruncatedAnswer:
         return TruncatedAnswer(
             f"query at {self.endpoint}: the answer stopped at {got:,} {unit}, the server's "
@@ -1086,8 +1094,22 @@ class RemoteStore:
         )
         return result.rows
 
+    @contextmanager
+    def _graphs_pinned(self) -> Iterator[None]:
+        """Within the block, :meth:`_described_graphs` answers from one reading."""
+        if self._pinned_graphs is not None:
+            yield
+            return
+        self._pinned_graphs = self._described_graphs()
+        try:
+            yield
+        finally:
+            self._pinned_graphs = None
+
     def _described_graphs(self) -> list[str]:
         """The graphs the meta graph describes, or (no meta graph) ckg's graphs on the server."""
+        if self._pinned_graphs is not None:
+            return list(self._pinned_graphs)
         graphs = sorted(
             {str(g) for g, _p, _o in self._meta_rows() if isinstance(g, URIRef)} - {str(META_GRAPH)}
         )

@@ -788,3 +788,33 @@ def test_queryresult_kinds_survive_the_trip(scratch: RemoteStore) -> None:
     assert isinstance(scratch.query("ASK { ?s ?p ?o }"), QueryResult)
     assert scratch.query("ASK { ?s ?p ?o }").boolean is True
     assert scratch.query("ASK { <urn:nothing> ?p ?o }").boolean is False
+
+
+def test_one_accelerated_answer_reads_the_meta_graph_once(
+    random_server: VirtuosoServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its dozens of requests (facts, pages, batches) share one list of data graphs."""
+    from test_accelerate import QUESTION, _fill, _random_graphs
+
+    import kg.accelerate
+    from kg.catalogue import bind_params
+
+    local = open_store(tmp_path / "store")
+    _fill(local, _random_graphs(0))
+    remote = random_server.connect()
+    push(local, remote)
+    local.close()
+    monkeypatch.setattr(kg.accelerate, "REMOTE_BATCH", 2)
+    reads: list[int] = []
+    real_meta_rows = RemoteStore._meta_rows
+
+    def counting_meta_rows(self: RemoteStore):
+        reads.append(1)
+        return real_meta_rows(self)
+
+    monkeypatch.setattr(RemoteStore, "_meta_rows", counting_meta_rows)
+    got = remote.query(QUESTION.text, bind_params(QUESTION, {"perpetrator": "group/g1"}))
+    assert got.via and "fetched" in got.via and len(got.rows) > 2
+    assert len(reads) == 1
+    remote.query("SELECT * WHERE { ?s ?p ?o } LIMIT 1")
+    assert len(reads) == 2, "the list is pinned only while one answer is computed"
