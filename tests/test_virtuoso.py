@@ -389,6 +389,23 @@ def random_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso
     server.stop()
 
 
+def _only_on_server(
+    server: VirtuosoServer, folder: Path, graphs: dict[URIRef, list[tuple]]
+) -> tuple[EmbeddedStore, RemoteStore]:
+    """``graphs`` in a new embedded store and, alone, on the server (other tests' graphs
+    are dropped there)."""
+    from test_accelerate import _fill
+
+    local = open_store(folder)
+    _fill(local, graphs)
+    remote = server.connect()
+    push(local, remote)
+    for graph in remote.graphs():
+        if graph.iri not in graphs:
+            remote.drop_graph(graph.iri)
+    return local, remote
+
+
 @pytest.mark.parametrize("seed", range(3))
 def test_core_from_fetched_facts_equals_the_plain_sparql(
     random_server: VirtuosoServer, tmp_path: Path, seed: int, monkeypatch: pytest.MonkeyPatch
@@ -399,7 +416,7 @@ def test_core_from_fetched_facts_equals_the_plain_sparql(
     dates per event, the same fact in two graphs, IRIs that are prefixes of others). The
     rest of the question goes to the server in batches of two towns, and the facts come in
     pages of at most 40 solutions, so that both mergings are tested too."""
-    from test_accelerate import PARAMS, QUESTION, _fill, _random_graphs
+    from test_accelerate import PARAMS, QUESTION, _random_graphs
 
     import kg.accelerate
     from kg.catalogue import bind_params
@@ -424,10 +441,7 @@ def test_core_from_fetched_facts_equals_the_plain_sparql(
 
     monkeypatch.setattr(RemoteStore, "query", counting_query)
 
-    local = open_store(tmp_path / "store")
-    _fill(local, _random_graphs(seed))
-    remote = random_server.connect()
-    push(local, remote)
+    local, remote = _only_on_server(random_server, tmp_path / "store", _random_graphs(seed))
     compared = 0
     for params in PARAMS:
         bindings = bind_params(QUESTION, params)
@@ -471,7 +485,7 @@ def test_core_steps_aside_for_a_date_it_cannot_reproduce(
     """An attack dated with an xsd:dateTime: the fetched facts are declined and the whole
     SPARQL runs on the server, with the same answer as the embedded store's plain one."""
     from rdflib.namespace import RDF
-    from test_accelerate import QUESTION, _fill
+    from test_accelerate import QUESTION
 
     from kg.catalogue import bind_params
 
@@ -482,13 +496,7 @@ def test_core_steps_aside_for_a_date_it_cannot_reproduce(
         (odd, ckg.startDate, Literal("2024-02-02T10:00:00", datatype=XSD.dateTime)),
         (odd, ckg.place, URIRef("https://w3id.org/conflict-kg/id/place/t0")),
     )
-    local = open_store(tmp_path / "store")
-    _fill(local, graphs)
-    remote = random_server.connect()
-    push(local, remote)
-    for graph in remote.graphs():  # the random tests' graphs, if they ran first
-        if graph.iri not in graphs:
-            remote.drop_graph(graph.iri)
+    local, remote = _only_on_server(random_server, tmp_path / "store", graphs)
     bindings = bind_params(QUESTION, {"window": "45"})
     got = remote.query(QUESTION.text, bindings)
     want = local.query(QUESTION.text, bindings, accelerate=False)
@@ -510,14 +518,11 @@ def test_core_steps_aside_for_a_date_it_cannot_reproduce(
 def test_whole_sparql_on_virtuoso_with_several_dates_per_event(
     random_server: VirtuosoServer, tmp_path: Path
 ) -> None:
-    from test_accelerate import QUESTION, _fill, _random_graphs
+    from test_accelerate import QUESTION, _random_graphs
 
     from kg.catalogue import bind_params
 
-    local = open_store(tmp_path / "store")
-    _fill(local, _random_graphs(1))
-    remote = random_server.connect()
-    push(local, remote)
+    local, remote = _only_on_server(random_server, tmp_path / "store", _random_graphs(1))
     bindings = bind_params(QUESTION, {"window": "30"})
     got = remote.query(QUESTION.text, bindings, accelerate=False)
     want = local.query(QUESTION.text, bindings, accelerate=False)
@@ -794,15 +799,12 @@ def test_one_accelerated_answer_reads_the_meta_graph_once(
     random_server: VirtuosoServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Its dozens of requests (facts, pages, batches) share one list of data graphs."""
-    from test_accelerate import QUESTION, _fill, _random_graphs
+    from test_accelerate import QUESTION, _random_graphs
 
     import kg.accelerate
     from kg.catalogue import bind_params
 
-    local = open_store(tmp_path / "store")
-    _fill(local, _random_graphs(0))
-    remote = random_server.connect()
-    push(local, remote)
+    local, remote = _only_on_server(random_server, tmp_path / "store", _random_graphs(0))
     local.close()
     monkeypatch.setattr(kg.accelerate, "REMOTE_BATCH", 2)
     reads: list[int] = []
