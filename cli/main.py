@@ -103,6 +103,7 @@ def register() -> None:
     # Imported here so that a module's import error names the module, and so that the
     # order of ``ckg --help`` is the order below.
     from kg.cli import commands_store  # noqa: F401
+    from kg.cli import commands_query  # noqa: F401
     from kg.cli import commands_remote  # noqa: F401
     from kg.cli import commands_viz  # noqa: F401
     from kg.cli import commands_reason  # noqa: F401

@@ -1,0 +1,237 @@
+"""``ckg query list|show|run``: saved questions (queries/*.rq) and your own .rq files.
+
+Thin over :mod:`kg.catalogue` and :mod:`kg.formats`. Answers go to stdout; progress and
+notes to stderr (silenced by ``ckg -q``). ``--endpoint URL`` (or ``$CKG_ENDPOINT``) on
+``query run`` asks a remote SPARQL 1.1 server instead of the embedded store.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+from kg.cli.commands_store import (
+    FORMAT_CHOICE,
+    endpoint_option,
+    note,
+    opened_store,
+    warn,
+    write_output,
+)
+from kg.cli.main import cli, handle_errors, store_option
+
+from kg.errors import UsageError
+from kg.store import Store
+from kg.terms import INFERRED_GRAPH
+
+
+@cli.group("query")
+def query_group() -> None:
+    """List, show and run saved questions (queries/*.rq), or your own .rq file.
+
+    \b
+    Example:
+        ckg query list
+        ckg query show towns_attacked_twice
+        ckg query run towns_attacked_twice -p window 30 -f csv -o towns.csv
+    """
+
+
+@query_group.command("list")
+@click.option("-f", "--format", "fmt", type=FORMAT_CHOICE, default="table", show_default=True)
+@click.pass_context
+@handle_errors
+def query_list(ctx: click.Context, fmt: str) -> None:
+    """List the saved questions: name, parameters (optional ones in brackets), summary.
+
+    \b
+    Example:
+        ckg query list
+        ckg query list -f json
+    """
+    from rdflib import Literal
+
+    from kg.catalogue import load_catalogue
+    from kg.formats import result_text
+    from kg.store import QueryResult
+
+    rows = []
+    for q in load_catalogue().values():
+        params = ", ".join(
+            (p.name if p.default is None else f"{p.name}={p.default}")
+            if p.required
+            else f"[{p.name}]"
+            for p in q.params
+        )
+        rows.append((Literal(q.name), Literal(params) if params else None, Literal(q.summary)))
+    result = QueryResult("select", variables=["name", "parameters", "summary"], rows=rows)
+    click.echo(result_text(result, fmt), nl=False)
+
+
+@query_group.command("show")
+@click.argument("name", required=False)
+@click.option("--file", "file", type=click.Path(path_type=Path), help="Show this .rq file instead.")
+@click.pass_context
+@handle_errors
+def query_show(ctx: click.Context, name: str | None, file: Path | None) -> None:
+    """Show a question's header, its parameters (type, default) and its SPARQL text.
+
+    \b
+    Example:
+        ckg query show towns_attacked_twice
+        ckg query show --file my-question.rq
+    """
+    from kg.formats import format_table
+
+    question = _question(name, file)
+    click.echo(f"{question.name}: {question.summary or '(no summary)'}")
+    click.echo(f"file: {question.origin}")
+    click.echo(f"kind: {question.kind}")
+    if question.tags:
+        click.echo(f"tags: {', '.join(question.tags)}")
+    if question.description:
+        click.echo("")
+        click.echo(click.wrap_text(question.description, width=90, preserve_paragraphs=True))
+    click.echo("")
+    if question.params:
+        click.echo("parameters:")
+        headers = ["name", "type", "use", "default", "variable", "description"]
+        rows = [
+            [
+                p.name,
+                p.type_label(),
+                "required" if p.required else "optional",
+                p.default if p.default is not None else "",
+                p.var,
+                p.description or "",
+            ]
+            for p in question.params
+        ]
+        if not any(row[-1] for row in rows):
+            # No '#+ parameters:' descriptions: leave the empty column out.
+            headers, rows = headers[:-1], [row[:-1] for row in rows]
+        table = format_table(headers, rows)
+        click.echo("".join("  " + line + "\n" for line in table.splitlines()))
+    else:
+        click.echo("parameters: none\n")
+    click.echo("query:")
+    body = "\n".join(
+        line for line in question.text.splitlines() if not line.startswith("#+")
+    ).strip("\n")
+    click.echo(body)
+
+
+@query_group.command("run")
+@click.argument("name", required=False)
+@click.option(
+    "-p",
+    "--param",
+    "params",
+    nargs=2,
+    multiple=True,
+    metavar="NAME VALUE",
+    help="A parameter value (repeatable): -p window 30 -p perpetrator group/jnim.",
+)
+@click.option("-f", "--format", "fmt", type=FORMAT_CHOICE, default="table", show_default=True)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the answer to this file instead of stdout.",
+)
+@click.option(
+    "--file",
+    "file",
+    type=click.Path(path_type=Path),
+    help="Run this .rq file (same header and parameter rules) instead of a saved one.",
+)
+@click.option(
+    "--no-inferred", is_flag=True, help="Leave the inferred graph out of the query's default graph."
+)
+@click.option(
+    "--whole",
+    is_flag=True,
+    help="Run the question's SPARQL as written: no part of it answered from the event "
+    "index or from fetched facts (slower; the reference answer).",
+)
+@endpoint_option
+@store_option
+@click.pass_context
+@handle_errors
+def query_run(
+    ctx: click.Context,
+    name: str | None,
+    params: tuple[tuple[str, str], ...],
+    fmt: str,
+    output: Path | None,
+    file: Path | None,
+    no_inferred: bool,
+    whole: bool,
+    endpoint: str | None,
+) -> None:
+    """Answer a saved question (or a .rq file) with parameters bound, never pasted.
+
+    IRI parameters take a full IRI, a CURIE (ckgid:group/jnim) or a short id
+    (group/jnim). CONSTRUCT/DESCRIBE answers are Turtle (JSON-LD with -f json); an ASK
+    answer prints true or false and exits 0 or 1.
+
+    \b
+    Example:
+        ckg query run towns_attacked_twice
+        ckg query run towns_attacked_twice -p window 30 -p perpetrator group/jnim
+        ckg query run --file my-question.rq -f csv -o answer.csv
+        ckg query run towns_attacked_twice --whole     # the plain SPARQL, for checking
+    """
+    from kg.catalogue import bind_params
+    from kg.formats import result_text
+
+    question = _question(name, file)
+    raw: dict[str, str] = {}
+    for key, value in params:
+        if key in raw:
+            raise UsageError(f"parameter {key} is given twice")
+        raw[key] = value
+    bindings = bind_params(question, raw)
+    started = time.perf_counter()
+    with opened_store(ctx, endpoint, create=False) as store:
+        if not no_inferred:
+            _warn_if_stale(store)
+        result = store.query(
+            question.text, bindings, include_inferred=not no_inferred, accelerate=not whole
+        )
+    seconds = time.perf_counter() - started
+    text = result_text(result, fmt)
+    if result.kind == "select":
+        what = f"{len(result.rows)} row(s)"
+    elif result.kind == "graph":
+        what = f"{len(result.graph) if result.graph is not None else 0} triple(s)"
+    else:
+        what = "the answer"
+    write_output(ctx, text, output, what)
+    via = f" ({result.via})" if result.via else ""
+    note(ctx, f"{question.name}: {what} in {seconds:.3f} s{via}")
+    if result.kind == "ask" and not result.boolean:
+        ctx.exit(1)
+
+
+def _question(name: str | None, file: Path | None) -> Any:
+    from kg.catalogue import read_question_file, resolve_question
+
+    if name and file:
+        raise UsageError("give a question NAME or --file, not both")
+    if file is not None:
+        return read_question_file(file)
+    if not name:
+        raise UsageError("which question? give a NAME ('ckg query list') or --file my.rq")
+    return resolve_question(name)
+
+
+def _warn_if_stale(store: Store) -> None:
+    for info in store.graphs():
+        if info.iri == INFERRED_GRAPH and info.stale:
+            warn(
+                "the inferred graph is stale (the data changed since 'ckg reason'); run "
+                "'ckg reason' to refresh it, or --no-inferred to leave it out"
+            )
