@@ -112,6 +112,7 @@ class CKG(DefinedNamespace):
     Village: URIRef  # village
     ViolenceAgainstCivilians: URIRef  # violence against civilians
     ViolentEvent: URIRef  # violent event
+    WeekPrecision: URIRef  # week
     YearPrecision: URIRef  # year
     about: URIRef  # about
     acledEventType: URIRef  # ACLED event type
@@ -175,6 +176,7 @@ class CKG(DefinedNamespace):
     placeRole: URIRef  # place role
     population: URIRef  # population
     populationAtLeast: URIRef  # population at least
+    possibleActor: URIRef  # possible actor
     predecessorOf: URIRef  # predecessor of
     role: URIRef  # role
     sanctionsReference: URIRef  # sanctions reference

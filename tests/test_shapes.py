@@ -167,8 +167,8 @@ CASES = [
     Case(
         "Event-datePrecision",
         event(ckg__datePrecision="ckgid:precision/week"),
-        event(ckg__datePrecision="ckg:MonthPrecision"),
-        "is not ckg:DayPrecision, ckg:MonthPrecision or ckg:YearPrecision",
+        event(ckg__datePrecision="ckg:WeekPrecision"),
+        "is not ckg:DayPrecision, ckg:WeekPrecision, ckg:MonthPrecision or ckg:YearPrecision",
     ),
     Case(
         "Event-perpetratorKnown",
