@@ -156,6 +156,12 @@ def query_show(ctx: click.Context, name: str | None, file: Path | None) -> None:
     help="Run the question's SPARQL as written: no part of it answered from the event "
     "index or from fetched facts (slower; the reference answer).",
 )
+@click.option(
+    "--evidence",
+    is_flag=True,
+    help="Give every row the passages behind it: the claims about the resources it names "
+    "(document, paragraph, quote, modality).",
+)
 @endpoint_option
 @store_option
 @click.pass_context
@@ -169,6 +175,7 @@ def query_run(
     file: Path | None,
     no_inferred: bool,
     whole: bool,
+    evidence: bool,
     endpoint: str | None,
 ) -> None:
     """Answer a saved question (or a .rq file) with parameters bound, never pasted.
@@ -183,6 +190,7 @@ def query_run(
         ckg query run towns_attacked_twice -p window 30 -p perpetrator group/jnim
         ckg query run --file my-question.rq -f csv -o answer.csv
         ckg query run towns_attacked_twice --whole     # the plain SPARQL, for checking
+        ckg query run towns_attacked_twice --evidence -f csv -o towns-with-passages.csv
     """
     from kg.catalogue import bind_params
     from kg.formats import result_text
@@ -201,8 +209,8 @@ def query_run(
         result = store.query(
             question.text, bindings, include_inferred=not no_inferred, accelerate=not whole
         )
+        text = _evidence_text(store, result, fmt) if evidence else result_text(result, fmt)
     seconds = time.perf_counter() - started
-    text = result_text(result, fmt)
     if result.kind == "select":
         what = f"{len(result.rows)} row(s)"
     elif result.kind == "graph":
@@ -214,6 +222,17 @@ def query_run(
     note(ctx, f"{question.name}: {what} in {seconds:.3f} s{via}")
     if result.kind == "ask" and not result.boolean:
         ctx.exit(1)
+
+
+def _evidence_text(store: Store, result: Any, fmt: str) -> str:
+    from kg.evidence import evidence_for, graph_with_evidence
+    from kg.formats import evidence_text, graph_text
+
+    if result.kind == "ask":
+        raise UsageError("an ASK answer is true or false, with no rows to give evidence for")
+    if result.kind == "graph":
+        return graph_text(graph_with_evidence(store, result.graph), fmt)
+    return evidence_text(result, evidence_for(store, result), fmt)
 
 
 def _question(name: str | None, file: Path | None) -> Any:

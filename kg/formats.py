@@ -212,3 +212,114 @@ def _is_number(term: Node) -> bool:
 def _clip(text: str) -> str:
     text = text.replace("\n", " ").replace("\t", " ")
     return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
+
+
+# ---- answers with their evidence (``ckg query run --evidence``)
+
+#: The columns ``--evidence`` adds in CSV and TSV, one line per row and claim.
+EVIDENCE_COLUMNS = (
+    "evidence_document",
+    "evidence_title",
+    "evidence_paragraph",
+    "evidence_quote",
+    "evidence_modality",
+    "evidence_claimant",
+    "evidence_claim",
+    "evidence_graph",
+)
+
+
+def evidence_text(result: QueryResult, evidence: Sequence[Sequence[Any]], fmt: str) -> str:
+    """A SELECT answer with each row's evidence (see :mod:`kg.evidence`) in ``fmt``.
+
+    * ``table``: the answer with an ``evidence`` column of keys (``E1 E2``), then each key's
+      document, paragraph, modality and quote, once however many rows share it.
+    * ``csv``/``tsv``: a ``row`` column (the answer's row number, from 1), the answer's
+      columns and :data:`EVIDENCE_COLUMNS`: one line per row and claim (a row without
+      evidence keeps one line with those columns empty).
+    * ``json``: the SPARQL 1.1 JSON results, plus ``"evidence"``: one list per binding,
+      in the same order, of claims as plain values.
+    """
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    buffer = io.StringIO()
+    if fmt == "json":
+        doc = sparql_json(result)
+        doc["evidence"] = [
+            [ev.as_json(set(_row_iris(row))) for ev in items]
+            for row, items in zip(result.rows, evidence)
+        ]
+        json.dump(doc, buffer, ensure_ascii=False, indent=1)
+        buffer.write("\n")
+    elif fmt in ("csv", "tsv"):
+        writer = csv.writer(buffer, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+        writer.writerow(["row", *result.variables, *EVIDENCE_COLUMNS])
+        for number, (row, items) in enumerate(zip(result.rows, evidence), start=1):
+            values = [plain(v) for v in row]
+            if not items:
+                writer.writerow([number, *values, *([""] * len(EVIDENCE_COLUMNS))])
+            for ev in items:
+                writer.writerow(
+                    [
+                        number,
+                        *values,
+                        plain(ev.document),
+                        ev.title or "",
+                        "" if ev.paragraph is None else ev.paragraph,
+                        ev.quote or "",
+                        plain(ev.modality),
+                        plain(ev.claimant),
+                        plain(ev.claim),
+                        plain(ev.graph),
+                    ]
+                )
+    else:
+        keys: dict[tuple[str, str, str], str] = {}
+        legend: list[tuple[str, Any]] = []
+        cells = []
+        for items in evidence:
+            names = []
+            for ev in items:
+                if ev.key() not in keys:
+                    keys[ev.key()] = f"E{len(keys) + 1}"
+                    legend.append((keys[ev.key()], ev))
+                name = keys[ev.key()]
+                if name not in names:
+                    names.append(name)
+            cells.append(" ".join(names))
+        shown = QueryResult(
+            "select",
+            variables=[*result.variables, "evidence"],
+            rows=[(*row, Literal(c) if c else None) for row, c in zip(result.rows, cells)],
+        )
+        write_result(shown, "table", buffer)
+        buffer.write("\n")
+        if not legend:
+            buffer.write("evidence: no claims about the resources in this answer\n")
+        else:
+            buffer.write("evidence:\n")
+        for name, ev in legend:
+            buffer.write(_legend_entry(name, ev, len(f"E{len(legend)}")))
+    return buffer.getvalue()
+
+
+def _legend_entry(name: str, ev: Any, width: int) -> str:
+    import textwrap
+
+    where = ev.title or (shorten(str(ev.document)) if ev.document is not None else "(no document)")
+    if ev.paragraph is not None:
+        where += f", paragraph {ev.paragraph}"
+    how = ev.modality_label or (shorten(str(ev.modality)) if ev.modality is not None else "")
+    if ev.claimant is not None:
+        how += f" ({ev.claimant_label or shorten(str(ev.claimant))})"
+    head = f"{name.ljust(width)}  {where}" + (f" — {how}" if how else "")
+    indent = " " * (width + 2)
+    quote = " ".join((ev.quote if ev.quote is not None else (ev.statement or "")).split())
+    body = textwrap.fill(
+        f"“{quote}”", width=92, initial_indent=indent, subsequent_indent=indent + " "
+    )
+    return head + "\n" + body + "\n"
+
+
+def _row_iris(row: Sequence[Node | None]) -> list[URIRef]:
+    return [t for t in row if isinstance(t, URIRef)]

@@ -1,0 +1,244 @@
+"""The passages behind an answer: for every row, the claims about the resources it names.
+
+The sources in the store say where each of their facts comes from with a ``ckg:Claim``:
+``ckg:about`` the resources it concerns, ``ckg:passage`` the exact words (a
+``ckg:Passage`` with ``ckg:text``, ``ckg:paragraph`` and ``ckg:inDocument``),
+``ckg:modality`` how the source stands behind it, and for a party's claim ``ckg:claimant``.
+
+:func:`evidence_for` works for any question, saved or not, because it needs nothing from
+the question but its answer: it collects every IRI of every row, asks the store once for
+the claims about them (one ``VALUES`` block of escaped terms; more than
+:data:`CHUNK` IRIs go in several requests) and gives each row the claims about its own
+IRIs — those about more of the row's resources first, then by document and paragraph. A
+claim IRI in a row (``claims_of_source`` shows them) brings its own passage. The same
+plain SPARQL runs on the embedded store and on a server.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF
+from rdflib.term import Node
+
+from kg.sparql import values_list
+from kg.store import QueryResult, Store
+from kg.terms import CKG_NS
+
+#: IRIs per request; a larger answer is asked about in several requests.
+CHUNK = 400
+
+_QUERY = """
+PREFIX ckg:     <https://w3id.org/conflict-kg/ontology#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX rdfs:    <http://www.w3.org/2000/01/rdf-schema#>
+
+SELECT DISTINCT ?node ?claim ?graph ?passage ?document ?title ?paragraph ?quote
+                ?modality ?modalityLabel ?claimant ?claimantLabel ?statement
+WHERE {
+  %s
+  { GRAPH ?graph { ?claim ckg:about ?node } }
+  UNION
+  { GRAPH ?graph { ?node ckg:passage ?direct } BIND(?node AS ?claim) }
+  GRAPH ?graph { ?claim ckg:passage ?passage }
+  OPTIONAL { ?passage ckg:text ?quote }
+  OPTIONAL { ?passage ckg:paragraph ?paragraph }
+  OPTIONAL {
+    ?passage ckg:inDocument ?document .
+    OPTIONAL { ?document dcterms:title ?title }
+  }
+  OPTIONAL {
+    ?claim ckg:modality ?modality .
+    OPTIONAL { ?modality rdfs:label ?modalityLabel FILTER(LANGMATCHES(LANG(?modalityLabel), "en")) }
+  }
+  OPTIONAL {
+    ?claim ckg:claimant ?claimant .
+    OPTIONAL { ?claimant rdfs:label ?claimantLabel FILTER(LANGMATCHES(LANG(?claimantLabel), "en")) }
+  }
+  OPTIONAL { ?claim ckg:statement ?statement }
+}
+"""
+
+
+@dataclass
+class Evidence:
+    """One claim behind a row: the passage it quotes and how its source stands behind it."""
+
+    claim: URIRef
+    passage: URIRef | None
+    graph: URIRef | None
+    document: URIRef | None = None
+    title: str | None = None
+    paragraph: int | None = None
+    quote: str | None = None
+    modality: URIRef | None = None
+    modality_label: str | None = None
+    claimant: URIRef | None = None
+    claimant_label: str | None = None
+    statement: str | None = None
+    #: The resources the claim is about (or the claim itself, when a row names it).
+    about: set[URIRef] = field(default_factory=set)
+
+    def key(self) -> tuple[str, str, str]:
+        """What a reader tells apart: the passage, the modality and the claimant."""
+        return (str(self.passage or self.claim), str(self.modality or ""), str(self.claimant or ""))
+
+    def as_json(self, row_iris: Collection[URIRef] | None = None) -> dict[str, object]:
+        """The claim as plain JSON values (IRIs in full)."""
+        about = sorted(str(a) for a in self.about if row_iris is None or a in row_iris)
+        out: dict[str, object] = {
+            "claim": str(self.claim),
+            "about": about,
+            "document": _s(self.document),
+            "title": self.title,
+            "paragraph": self.paragraph,
+            "quote": self.quote,
+            "modality": _s(self.modality),
+            "modalityLabel": self.modality_label,
+            "claimant": _s(self.claimant),
+            "statement": self.statement,
+            "passage": _s(self.passage),
+            "graph": _s(self.graph),
+        }
+        return {k: v for k, v in out.items() if v is not None}
+
+
+def row_iris(row: Sequence[Node | None]) -> list[URIRef]:
+    """The IRIs of a row that can have claims (not the ontology's own terms)."""
+    seen: dict[URIRef, None] = {}
+    for term in row:
+        if isinstance(term, URIRef) and not str(term).startswith(CKG_NS):
+            seen.setdefault(term, None)
+    return list(seen)
+
+
+def claims_about(
+    store: Store,
+    iris: Iterable[URIRef],
+    *,
+    graphs: Collection[str] | None = None,
+) -> dict[URIRef, Evidence]:
+    """Every claim about any of ``iris`` (or that is one of them), by claim IRI.
+
+    ``graphs`` (when given) keeps only claims stated in those named graphs: with
+    ``--as-of``, a source not yet issued gives no evidence either.
+    """
+    wanted = list(dict.fromkeys(iris))
+    claims: dict[URIRef, Evidence] = {}
+    for start in range(0, len(wanted), CHUNK):
+        block = values_list("node", wanted[start : start + CHUNK])
+        result = store.query(_QUERY % block, include_inferred=False)
+        for d in result.dicts():
+            claim, graph = d["claim"], d["graph"]
+            if not isinstance(claim, URIRef):
+                continue  # a blank-node claim cannot be named in an answer
+            if graphs is not None and str(graph) not in graphs:
+                continue
+            ev = claims.get(claim)
+            if ev is None:
+                ev = claims[claim] = Evidence(
+                    claim=claim,
+                    passage=_iri(d["passage"]),
+                    graph=_iri(graph),
+                )
+            node = d["node"]
+            if isinstance(node, URIRef):
+                ev.about.add(node)
+            # OPTIONAL parts may come back several times (two titles): the first one wins.
+            ev.document = ev.document or _iri(d["document"])
+            ev.title = ev.title or _text(d["title"])
+            ev.paragraph = ev.paragraph if ev.paragraph is not None else _int(d["paragraph"])
+            ev.quote = ev.quote or _text(d["quote"])
+            ev.modality = ev.modality or _iri(d["modality"])
+            ev.modality_label = ev.modality_label or _text(d["modalityLabel"])
+            ev.claimant = ev.claimant or _iri(d["claimant"])
+            ev.claimant_label = ev.claimant_label or _text(d["claimantLabel"])
+            ev.statement = ev.statement or _text(d["statement"])
+    return claims
+
+
+def evidence_for(
+    store: Store, result: QueryResult, *, graphs: Collection[str] | None = None
+) -> list[list[Evidence]]:
+    """For each row of a SELECT answer, the claims about the IRIs in it (best first)."""
+    per_row = [row_iris(row) for row in result.rows]
+    claims = claims_about(store, (i for iris in per_row for i in iris), graphs=graphs)
+    by_node: dict[URIRef, list[Evidence]] = {}
+    for ev in claims.values():
+        for node in ev.about:
+            by_node.setdefault(node, []).append(ev)
+    out: list[list[Evidence]] = []
+    for iris in per_row:
+        mine = set(iris)
+        found: dict[URIRef, Evidence] = {}
+        for node in iris:
+            for ev in by_node.get(node, []):
+                found.setdefault(ev.claim, ev)
+        out.append(
+            sorted(
+                found.values(),
+                key=lambda e: (
+                    -len(e.about & mine),
+                    str(e.document or ""),
+                    e.paragraph if e.paragraph is not None else -1,
+                    str(e.claim),
+                ),
+            )
+        )
+    return out
+
+
+def graph_with_evidence(
+    store: Store, graph: Graph, *, graphs: Collection[str] | None = None
+) -> Graph:
+    """A CONSTRUCT/DESCRIBE answer with the claims about its IRIs and their passages added."""
+    from kg.namespace import CKG
+
+    nodes = {t for triple in graph for t in (triple[0], triple[2]) if isinstance(t, URIRef)}
+    nodes = {n for n in nodes if not str(n).startswith(CKG_NS)}
+    out = Graph()
+    for triple in graph:
+        out.add(triple)
+    for ev in claims_about(store, sorted(nodes), graphs=graphs).values():
+        out.add((ev.claim, RDF.type, CKG.Claim))
+        for node in ev.about:
+            if node != ev.claim:
+                out.add((ev.claim, CKG.about, node))
+        if ev.modality is not None:
+            out.add((ev.claim, CKG.modality, ev.modality))
+        if ev.claimant is not None:
+            out.add((ev.claim, CKG.claimant, ev.claimant))
+        if ev.statement is not None:
+            out.add((ev.claim, CKG.statement, Literal(ev.statement)))
+        if ev.passage is not None:
+            out.add((ev.claim, CKG.passage, ev.passage))
+            if ev.quote is not None:
+                out.add((ev.passage, CKG.text, Literal(ev.quote)))
+            if ev.paragraph is not None:
+                out.add((ev.passage, CKG.paragraph, Literal(ev.paragraph)))
+            if ev.document is not None:
+                out.add((ev.passage, CKG.inDocument, ev.document))
+    return out
+
+
+def _iri(term: Node | None) -> URIRef | None:
+    return term if isinstance(term, URIRef) else None
+
+
+def _text(term: Node | None) -> str | None:
+    return str(term) if isinstance(term, Literal) else None
+
+
+def _int(term: Node | None) -> int | None:
+    if not isinstance(term, Literal):
+        return None
+    try:
+        return int(str(term))
+    except ValueError:
+        return None
+
+
+def _s(term: Node | None) -> str | None:
+    return None if term is None else str(term)
