@@ -28,7 +28,7 @@ from kg.viz.export import export
 from kg.viz.mapdata import collect, values_block
 from kg.viz.mapview import PALETTE, map_payload, map_scene, spanning_edges, write_map
 from kg.viz.report import build_briefing, validation_status
-from kg.viz.timeline import Pair, pairs_from_answer, timeline_scene, write_timeline
+from kg.viz.timeline import PAIR_COLOUR, Pair, pairs_from_answer, timeline_scene, write_timeline
 
 FIXTURE = Path(__file__).parent / "fixtures" / "viz" / "events.ttl"
 ID = "https://w3id.org/conflict-kg/id/"
@@ -320,7 +320,10 @@ def test_timeline_png_by_group_shows_pair_colour(store, tmp_path):
     pairs = [Pair(ID + "event/attack-nioro-2025-01-06", ID + "event/attack-nioro-2025-07-01")]
     out = tmp_path / "timeline.png"
     write_timeline(timeline_scene(data, pairs, by="group"), out)
-    assert colour_pixels(out, "#c0392b", tol=30) > 100
+    bare = tmp_path / "bare.png"
+    write_timeline(timeline_scene(data, [], by="group"), bare)
+    # The arc adds pixels of its own colour (text shares it, so compare with no arc).
+    assert colour_pixels(out, PAIR_COLOUR, tol=30) > colour_pixels(bare, PAIR_COLOUR, tol=30) + 40
     assert colour_pixels(out, JNIM_COLOUR, tol=30) > 50
 
 
@@ -386,9 +389,10 @@ def test_briefing_has_every_part_and_links_claims_to_passages(store, monkeypatch
     ):
         assert part in html, part
     assert "validation could not run" in html and brief.validation.status == "error"
-    links = re.findall(r'class="passage-link" href="#(passage-\d+)"', html)
-    assert len(links) == 4  # four claims
-    for anchor in set(links):
+    claims_part = html[html.index('id="claims"') :]
+    links = re.findall(r'class="passage-link" href="#(passage-\d+)"', claims_part)
+    assert len(links) == 4  # four claims, each linked to its passage
+    for anchor in set(re.findall(r'href="#(passage-\d+)"', html)):
         assert f'id="{anchor}"' in html
     assert "https://w3id.org/conflict-kg/graph/file/events" in html  # the source graph is listed
     assert "@media print" in html and 'name="viewport"' in html
@@ -512,3 +516,109 @@ def test_viz_commands_have_help_with_example():
     for name in ("map", "timeline", "report", "export"):
         res = CliRunner().invoke(cli, [name, "--help"])
         assert res.exit_code == 0 and "Example:" in res.output, name
+
+
+# --------------------------------------------------------------------------- issue 21
+
+
+def _text(html: str) -> str:
+    """The page's visible words, tags stripped."""
+    import html as h
+
+    return h.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)))
+
+
+def test_issue21_briefing_leads_with_the_flagship_findings(store, monkeypatch):
+    monkeypatch.setattr("kg.validation.validate_store", _raise_validation_error)
+    brief = build_briefing(store)
+    html = brief.html
+    order = [html.index(x) for x in ('id="findings"', 'id="map-section"', 'id="timeline"',
+                                     'id="validation"', 'id="sources"', 'id="questions"', 'id="claims"')]
+    assert order == sorted(order)
+    findings = _text(html[html.index('id="findings"') : html.index('id="map-section"')])
+    # The flagship's towns, dates and gaps, read from the fixture's own facts.
+    assert "Nioro du Sahel" in findings and "175 days apart" in findings
+    assert "Boulkessi" in findings and "4 days apart" in findings
+    assert "6–7 Jan 2025" in findings and "1 Jun 2025" in findings and "5 Jun 2025" in findings
+    # The sentence behind each attack is the fixture passage that names it.
+    fixture = FIXTURE.read_text("utf-8")
+    sentence = "January 6-7 attack at Nioro"
+    assert sentence in fixture and sentence in findings
+    # The store path is a detail, not the opening line.
+    assert html.index(store.location) > html.index('id="sources"')
+
+
+def test_issue21_briefing_counts_exactly_the_attacks(store):
+    """The header counts instances of ckg:Attack and its subclasses, nothing else."""
+    q = """PREFIX ckg: <https://w3id.org/conflict-kg/ontology#>
+    PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+    SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { ?c rdfs:subClassOf* ckg:Attack . ?e a ?c }"""
+    expected = int(store.query(q).rows[0][0])
+    # Independent of the store: the fixture's own lines typed as an attack class.
+    typed = len(re.findall(r"^id:event\\/\S+ a ckg:Attack\b", FIXTURE.read_text("utf-8"), re.M))
+    assert expected == typed == 8
+    brief = build_briefing(store, ["towns_attacked_twice"], validate=False)
+    assert f"holds {expected} attacks" in _text(brief.html)
+    assert ID + "event/blockade-kayes" not in brief.data.events
+
+
+def test_issue21_hostage_taking_is_not_counted_as_an_attack(tmp_path):
+    extra = tmp_path / "hostage.ttl"
+    extra.write_text(
+        "@prefix ckg: <https://w3id.org/conflict-kg/ontology#> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        f"<{ID}event/hostages-kayes> a ckg:HostageTaking ; rdfs:label \"Hostages at Kayes\"@en ;\n"
+        f"  ckg:place <{ID}place/geonames/2455518> ; ckg:startDate \"2025-07-01\"^^<http://www.w3.org/2001/XMLSchema#date> .\n"
+        f"<{ID}event/battle-kayes> a ckg:Battle ; rdfs:label \"Battle at Kayes\"@en ;\n"
+        f"  ckg:place <{ID}place/geonames/2455518> ; ckg:startDate \"2025-08-01\"^^<http://www.w3.org/2001/XMLSchema#date> .\n",
+        encoding="utf-8",
+    )
+    s = make_store(tmp_path, [FIXTURE, extra])
+    try:
+        data = collect(s)
+        assert ID + "event/battle-kayes" in data.events  # a subclass of ckg:Attack
+        assert ID + "event/hostages-kayes" not in data.events
+        assert len(data.events) == 9
+    finally:
+        s.close()
+
+
+def test_issue21_tables_have_readable_headers_and_no_duplicate_label_columns():
+    from kg.viz.report import columns, header_text
+
+    variables = ["event", "eventLabel", "modality", "modalityLabel", "gapDays", "firstStart"]
+    cols = columns(variables)
+    assert [variables[i] for i, _ in cols] == ["event", "modality", "gapDays", "firstStart"]
+    assert [header_text(variables[i]) for i, _ in cols] == ["event", "modality", "gap days", "first start"]
+    assert cols[0][1] == 1  # the label column feeds the IRI's cell
+
+
+def test_issue21_big_answers_are_cut_with_a_count_and_the_way_to_all(store, monkeypatch):
+    from kg.viz import report
+
+    monkeypatch.setattr(report, "MAX_ROWS", 1)
+    brief = report.build_briefing(store, ["towns_attacked_twice"], validate=False)
+    part = brief.html[brief.html.index('id="q-towns_attacked_twice"') :]
+    rows = questions.run(store, "towns_attacked_twice").rows
+    assert len(rows) == 2
+    assert "First 1 of 2 rows; 1 more" in _text(part)
+    link = re.search(r'download="towns_attacked_twice.csv" href="data:text/csv;charset=utf-8,([^"]+)"', part)
+    from urllib.parse import unquote
+
+    assert len(list(csv.reader(io.StringIO(unquote(link.group(1)))))) == 3  # header + 2 rows
+
+
+def test_issue21_actor_colours_are_store_wide_and_colour_blind_safe(store):
+    from kg.viz.colours import PALETTE as OKABE_ITO
+    from kg.viz.mapdata import attack_counts
+    from kg.viz.mapview import groups_of
+
+    counts = attack_counts(store)
+    # Independent count from the fixture: attacks naming JNIM as perpetrator.
+    assert counts[ID + "group/jnim"] == max(counts.values())
+    whole = collect(store)
+    part = collect(store, questions.run(store, "towns_attacked_twice", {"window": "30"}))
+    g_whole = {g.key: g.colour for g in groups_of(whole)[0]}
+    g_part = {g.key: g.colour for g in groups_of(part)[0]}
+    assert g_part[ID + "group/jnim"] == g_whole[ID + "group/jnim"] == OKABE_ITO[0]
+    assert set(OKABE_ITO) == {"#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442"}

@@ -5,7 +5,7 @@ classified (an event, a coordinated operation, a claim, a place), then the event
 types, perpetrators, targets, places, coordinates and source passages are fetched with a
 few queries that bind the IRIs through ``VALUES`` blocks built from rdflib's escaped
 ``n3()`` terms — never from pasted text. With no answer, a built-in query takes every
-violent event (attacks, battles, hostage takings, …) with a place.
+attack: an instance of ckg:Attack or of any subclass, as the flagship question counts.
 
 Nothing here draws; :mod:`kg.viz.mapview`, :mod:`kg.viz.timeline` and
 :mod:`kg.viz.export` turn a :class:`MapData` into pictures and files.
@@ -28,6 +28,7 @@ from kg.errors import QueryError
 from kg.namespace import CKG
 from kg.store import QueryResult, Store
 from kg.terms import GEO
+from kg.viz.colours import ActorColours
 
 #: IRIs bound per query: big enough to need few queries, small enough to parse quickly.
 CHUNK = 2000
@@ -35,15 +36,10 @@ CHUNK = 2000
 #: From this many places on, a fact of places is fetched by one scan, not by VALUES.
 WHOLE_SCAN_FROM = 20000
 
-#: Classes the default map shows ("attacks" in the analyst's sense): violent events.
-VIOLENT_CLASSES = (
-    CKG.ViolentEvent,
-    CKG.Attack,
-    CKG.Battle,
-    CKG.HostageTaking,
-    CKG.RemoteViolence,
-    CKG.ViolenceAgainstCivilians,
-)
+#: The class whose instances (asserted, or through any subclass, or in the inferred graph)
+#: are what the default map, the timeline and the briefing count as attacks — the same
+#: test the flagship question applies. Never a hand-kept list of its subclasses.
+ATTACK_CLASS = CKG.Attack
 
 #: Kinds of place that are a site *in* a settlement: drawn at the settlement when they
 #: have no coordinates of their own, and counted under the settlement in timelines.
@@ -159,6 +155,8 @@ class MapData:
     answer_places: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     type_labels: dict[str, str] = field(default_factory=dict)
+    #: Each actor's colour, decided store-wide (see :mod:`kg.viz.colours`).
+    colours: ActorColours = field(default_factory=ActorColours)
 
     def located_events(self) -> list[Event]:
         """Events whose place has coordinates, in date order."""
@@ -364,15 +362,31 @@ class _Fetcher:
             self.note_label(x, lab)
 
 
-def _violent_classes(f: _Fetcher) -> set[str]:
-    """The violent-event classes and, where the ontology is loaded, their subclasses."""
-    tops = " ".join(URIRef(c).n3() for c in VIOLENT_CLASSES)
+def attack_classes(f: _Fetcher) -> set[str]:
+    """ckg:Attack and every class the store says is a subclass of it (at any depth)."""
     rows = f.run(
-        f"SELECT DISTINCT ?c WHERE {{ VALUES ?top {{ {tops} }} ?c rdfs:subClassOf* ?top }}",
+        f"SELECT DISTINCT ?c WHERE {{ ?c rdfs:subClassOf* {URIRef(ATTACK_CLASS).n3()} }}",
         "c",
         None,
     )
-    return {str(c) for c in VIOLENT_CLASSES} | {str(r[0]) for r in rows}
+    return {str(ATTACK_CLASS)} | {str(r[0]) for r in rows}
+
+
+def attack_counts(store: Store) -> dict[str, int]:
+    """Attacks per perpetrator in the whole store (one grouped query)."""
+    q = f"""{PREFIXES}SELECT ?a (COUNT(DISTINCT ?e) AS ?n) WHERE {{
+  ?c rdfs:subClassOf* {URIRef(ATTACK_CLASS).n3()} . ?e rdf:type ?c . ?e ckg:perpetrator ?a
+}} GROUP BY ?a"""
+    out: dict[str, int] = {}
+    for a, n in store.query(q, include_inferred=True).rows:
+        if a is not None and n is not None:
+            out[str(a)] = int(n)
+    return out
+
+
+def actor_colours(store: Store) -> ActorColours:
+    """The store's actor colours: the same for every map and timeline drawn from it."""
+    return ActorColours.from_counts(attack_counts(store))
 
 
 @contextmanager
@@ -427,6 +441,7 @@ def collect(
         _fetch_places(f, data, sorted(event_places | set(place_iris)), place_candidates)
         _fetch_passages(f, data)
 
+    data.colours = actor_colours(store)
     needed = set()
     for e in data.events.values():
         needed.update(k for k, _ in e.perpetrators)
@@ -512,13 +527,15 @@ def _fetch_events(
     event was 20× slower on Oxigraph at 100k events.
     """
     if iris is None:
-        # The default map: every event with a place — of a violent class unless all are
+        # The default map: every attack (or, when all are asked for, every placed event).
         # asked for. Both scans are cached and serve again for places and types below.
         f.scan_events = True
-        chosen = {str(e) for e, _ in f.scan("?e ckg:place ?v")}
-        if not all_events:
-            violent = _violent_classes(f)
-            chosen &= {str(e) for e, t in f.scan("?e rdf:type ?v") if str(t) in violent}
+        if all_events:
+            chosen = {str(e) for e, _ in f.scan("?e ckg:place ?v")}
+        else:
+            # Every attack, placed or not: one without a place is listed as not drawn.
+            attack = attack_classes(f)
+            chosen = {str(e) for e, t in f.scan("?e rdf:type ?v") if str(t) in attack}
         iris = sorted(chosen)
     for iri in iris:
         data.events.setdefault(iri, Event(iri=iri, label=""))

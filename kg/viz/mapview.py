@@ -21,24 +21,17 @@ from importlib.resources import files
 from pathlib import Path
 
 from kg.viz import geo
+from kg.viz.colours import (
+    OTHER_COLOUR,
+    OTHER_KEY,
+    OTHER_LABEL,
+    PALETTE,
+    UNKNOWN_COLOUR,
+    UNKNOWN_LABEL,
+)
 from kg.viz.mapdata import Event, MapData, short, type_label
 from kg.viz.scene import Scene, to_png, to_svg
 
-#: Colour-blind-safe categorical colours (Okabe–Ito, then Tableau), most active first.
-PALETTE = (
-    "#D55E00",
-    "#0072B2",
-    "#009E73",
-    "#CC79A7",
-    "#E69F00",
-    "#56B4E9",
-    "#8C564B",
-    "#7F3C8D",
-    "#3969AC",
-    "#80BA5A",
-)
-UNKNOWN_COLOUR = "#6b6b6b"
-OTHER_COLOUR = "#a8a8a8"
 LINK_COLOUR = "#222222"
 
 #: The page clusters markers when it has more than this many.
@@ -72,33 +65,33 @@ class Marker:
 def groups_of(
     data: MapData, events: list[Event] | None = None
 ) -> tuple[list[Group], dict[str, int]]:
-    """Legend entries and the group index of each perpetrator key (unknown last).
+    """Legend entries and the group index of each perpetrator key (other, unknown last).
 
-    Counted over ``events`` (default: the events that can be drawn on the map), so the
-    map's and the timeline's colours agree whenever they show the same events.
+    Colours come from the store-wide assignment in ``data.colours``, so an actor has one
+    colour on every map and timeline; the legend lists only the actors of ``events``
+    (default: the events that can be drawn on the map), most events first.
     """
-    groups: list[Group] = []
-    index: dict[str, int] = {}
     located = data.located_events() if events is None else events
-    tally = Counter(e.perpetrator_key for e in located)
-    counts = sorted(
-        ((k, data.labels.get(k) or short(k), n) for k, n in tally.items() if k),
+    tally = Counter(data.colours.key(e.perpetrator_key) for e in located)
+    named = sorted(
+        ((k, data.labels.get(k) or short(k), n) for k, n in tally.items() if k and k != OTHER_KEY),
         key=lambda t: (-t[2], t[1]),
     )
-    for i, (key, label, n) in enumerate(counts):
-        if i < len(PALETTE):
-            index[key] = len(groups)
-            groups.append(Group(key, label, PALETTE[i], n))
-        else:
-            if "*other" not in index:
-                index["*other"] = len(groups)
-                groups.append(Group("*other", "other perpetrators", OTHER_COLOUR))
-            index[key] = index["*other"]
-            groups[index["*other"]].events += n
-    unknown = sum(1 for e in located if not e.perpetrator_key)
-    if unknown:
+    groups: list[Group] = []
+    index: dict[str, int] = {}
+    for key, label, n in named:
+        index[key] = len(groups)
+        groups.append(Group(key, label, data.colours.colour(key), n))
+    if tally.get(OTHER_KEY):
+        index[OTHER_KEY] = len(groups)
+        groups.append(Group(OTHER_KEY, OTHER_LABEL, OTHER_COLOUR, tally[OTHER_KEY]))
+    if tally.get(""):
         index[""] = len(groups)
-        groups.append(Group("", "unknown perpetrator", UNKNOWN_COLOUR, unknown))
+        groups.append(Group("", UNKNOWN_LABEL, UNKNOWN_COLOUR, tally[""]))
+    for e in located:  # every actor folded into "other" points at that entry
+        k = e.perpetrator_key
+        if k and k not in index:
+            index[k] = index[OTHER_KEY]
     return groups, index
 
 
@@ -180,6 +173,29 @@ def date_text(ev: Event) -> str:
     if ev.end and ev.end != ev.start:
         return f"{ev.start} – {ev.end}"
     return ev.start
+
+
+def human_date(ev: Event) -> str:
+    """An event's date as an analyst writes it: "6–7 Jan 2025", "30 Jun – 2 Jul 2025"."""
+    from datetime import date
+
+    def day(text: str | None) -> date | None:
+        try:
+            return date.fromisoformat(text[:10]) if text else None
+        except ValueError:
+            return None
+
+    s, e = day(ev.start), day(ev.end)
+    if s is None:
+        return ev.start or "undated"
+    one = f"{s.day} {s:%b %Y}"
+    if e is None or e <= s:
+        return one
+    if (s.year, s.month) == (e.year, e.month):
+        return f"{s.day}–{e.day} {e:%b %Y}"
+    if s.year == e.year:
+        return f"{s.day} {s:%b} – {e.day} {e:%b %Y}"
+    return f"{one} – {e.day} {e:%b %Y}"
 
 
 # --------------------------------------------------------------------------- static

@@ -22,6 +22,7 @@ class Question:
     summary: str = ""
     params: dict[str, bool] = field(default_factory=dict)
     defaults: dict[str, str] = field(default_factory=dict)
+    tags: list[str] = field(default_factory=list)
 
     def runnable_without_input(self) -> bool:
         """Whether every required parameter has a default."""
@@ -43,6 +44,7 @@ def available() -> list[Question]:
                 q.summary,
                 {p.name: p.required for p in q.params},
                 {p.name: p.default for p in q.params if p.default is not None},
+                list(q.tags),
             )
         )
     return out
@@ -56,3 +58,24 @@ def check(name: str) -> None:
 def exists(name: str) -> bool:
     """Whether a saved question of that name ships with the package."""
     return name in catalogue.load_catalogue()
+
+
+def title(summary: str, params: Mapping[str, str] | None = None) -> str:
+    """A question's summary as a picture's title, with the parameters it ran with.
+
+    "Towns attacked twice within a window of days (default 365), one row per town" with
+    window 365 becomes "Towns attacked twice within a window of days (window: 365)".
+    """
+    import re
+
+    text = re.sub(r"\s*\(default[^)]*\)", "", summary).strip()
+    text = re.split(r",\s*one row per\b", text)[0].strip().rstrip(".")
+    rest = {}
+    for k, v in (params or {}).items():
+        if f"a {k} of days" in text:  # "within a window of days" → "within 365 days"
+            text = text.replace(f"a {k} of days", f"{v} day{'' if str(v) == '1' else 's'}")
+        else:
+            rest[k] = v
+    if rest:
+        text += " (" + ", ".join(f"{k}: {v}" for k, v in rest.items()) + ")"
+    return text or "Answer"

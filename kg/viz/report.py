@@ -1,17 +1,27 @@
 """The briefing: one self-contained HTML file an analyst can mail, print or open on a phone.
 
-It holds the title, the sources loaded into the store, the validation status, the map
-and the timeline, the answers to the chosen saved questions as tables, and every claim
-with a link to the passage it comes from. Nothing is fetched: styles, script, map data and
-pictures are inside the file, and a Content-Security-Policy forbids any request.
+It leads with findings — what the store holds and what the saved questions found, the
+flagship question first with its towns, dates, gap and the sentence behind each attack —
+then the map and the timeline, then validation, then the details: the sources, every
+question as a readable table (labels, not variable names; evidence links), and the claims
+grouped by document, reports before reference data. Its size is bounded whatever the
+store holds: tables show their first rows and say how many more (with a CSV link or the
+command that writes them all), claims are capped per document. Nothing is fetched: styles,
+script, map data and pictures are inside the file, and a Content-Security-Policy forbids
+any request.
 """
 
 from __future__ import annotations
 
+import csv
+import io
+import re
 import time
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from html import escape
+from urllib.parse import quote
 
 from rdflib.namespace import DCTERMS
 from rdflib.term import Literal, Node, URIRef
@@ -21,13 +31,24 @@ from kg.namespace import CKG
 from kg.store import QueryResult, Store
 from kg.viz import questions
 from kg.viz.mapdata import MapData, collect, labels_for, short
-from kg.viz.mapview import _asset, map_css, map_fragment, map_js
-from kg.viz.timeline import TIMELINE_CSS, pairs_from_answer, timeline_fragment, timeline_scene
+from kg.viz.mapview import _asset, human_date, map_css, map_fragment, map_js
+from kg.viz.timeline import TIMELINE_CSS, Pair, pairs_from_answer, timeline_fragment, timeline_scene
 
-#: Rows of one answer shown in the briefing; the rest are counted.
-MAX_ROWS = 300
+#: Rows of one answer shown in the briefing; the rest are counted and linked.
+MAX_ROWS = 40
+#: Rows beyond which an answer's CSV is not embedded (the command to write it is given).
+CSV_EMBED_ROWS = 500
+#: Findings of the flagship question shown on the first screen.
+MAX_FINDINGS = 8
+#: Claims listed per document (the rest are counted).
+MAX_CLAIMS_PER_DOCUMENT = 60
+#: Above this many triples the briefing does not run the full validation itself.
+VALIDATE_UP_TO_TRIPLES = 400_000
+#: A long text cell shows this many characters, the rest behind "more".
+CELL_CHARS = 160
 
 RECURRENCE_QUESTION = "towns_attacked_twice"
+FLAGSHIP_TAG = "flagship"
 
 
 @dataclass
@@ -50,12 +71,31 @@ class Briefing:
     data: MapData | None = None
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
+    flagship: str | None = None
+    findings: list[Pair] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
 
 
-def validation_status(store: Store) -> Validation:
-    """Validate the store with the bundled shapes and say how it went, never failing."""
+def validation_status(store: Store, *, max_triples: int | None = VALIDATE_UP_TO_TRIPLES) -> Validation:
+    """Validate the store with the bundled shapes and say how it went, never failing.
+
+    A store bigger than ``max_triples`` is not validated here — the full check reads the
+    whole store into memory and takes minutes at 100k events — and the briefing says so
+    and names the command that does it.
+    """
     from kg import validation
 
+    if max_triples is not None:
+        try:
+            total = sum(g.triples for g in store.graphs())
+        except Exception:  # noqa: BLE001 - a count we cannot read is no reason to fail
+            total = 0
+        if total > max_triples:
+            return Validation(
+                "not validated",
+                f"the store holds {total:,} triples; the briefing validates stores of up to "
+                f"{max_triples:,} — run ckg validate for the full check",
+            )
     try:
         report = validation.validate_store(store)
     except Exception as exc:  # noqa: BLE001 - the briefing says so instead of failing
@@ -84,12 +124,13 @@ def _claims(store: Store) -> list[dict]:
     """Every claim with its passage, modality, statement, document and what it is about."""
     q = f"""PREFIX ckg: <{CKG._NS}>
 PREFIX dcterms: <{DCTERMS}>
-SELECT ?claim ?about ?passage ?text ?modality ?statement ?doc ?docTitle WHERE {{
+SELECT ?claim ?about ?passage ?text ?modality ?statement ?doc ?docTitle ?dataset WHERE {{
   ?claim ckg:passage ?passage . ?passage ckg:text ?text .
   OPTIONAL {{ ?claim ckg:about ?about }}
   OPTIONAL {{ ?claim ckg:modality ?modality }}
   OPTIONAL {{ ?claim ckg:statement ?statement }}
-  OPTIONAL {{ ?passage ckg:inDocument ?doc OPTIONAL {{ ?doc dcterms:title ?docTitle }} }}
+  OPTIONAL {{ ?passage ckg:inDocument ?doc OPTIONAL {{ ?doc dcterms:title ?docTitle }}
+             OPTIONAL {{ ?doc a ckg:Dataset BIND(true AS ?dataset) }} }}
 }}"""
     claims: dict[str, dict] = {}
     for row in store.query(q).dicts():
@@ -100,33 +141,96 @@ SELECT ?claim ?about ?passage ?text ?modality ?statement ?doc ?docTitle WHERE {{
             c["abouts"] = []
         if row["about"] is not None and str(row["about"]) not in c["abouts"]:
             c["abouts"].append(str(row["about"]))
-    # In document order: by document, then passage, then claim.
-    return sorted(claims.values(), key=lambda c: (c["doc"], _natural(c["passage"]), c["claim"]))
+    return list(claims.values())
 
 
 def _natural(text: str) -> tuple:
     """A sort key that puts passage-9 before passage-10."""
-    import re
-
     return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", text))
 
 
-def _cell(term: Node | None, labels: dict[str, str], anchors: dict[str, str]) -> str:
+def _documents(claims: list[dict]) -> list[tuple[str, str, bool, list[dict]]]:
+    """Claims grouped by document: reports first (most claims first), then datasets."""
+    by_doc: dict[str, list[dict]] = defaultdict(list)
+    for c in claims:
+        by_doc[c["doc"]].append(c)
+    out = []
+    for doc, items in by_doc.items():
+        items.sort(key=lambda c: (_natural(c["passage"]), _natural(c["claim"])))
+        title = items[0]["docTitle"] or (short(doc) if doc else "no document")
+        out.append((doc, title, any(c["dataset"] for c in items), items))
+    out.sort(key=lambda d: (d[2], -len(d[3]), d[1]))
+    return out
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def header_text(var: str) -> str:
+    """A column header from a variable name: ``gapDays`` → "gap days", ``eventLabel`` → "event"."""
+    if var.endswith("Label") and len(var) > 5:
+        var = var[:-5]
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", var).replace("_", " ")
+    return words.lower().strip()
+
+
+def columns(variables: list[str]) -> list[tuple[int, int | None]]:
+    """Columns to show: (value index, label index) — ``x`` and ``xLabel`` become one column."""
+    index = {v: i for i, v in enumerate(variables)}
+    out = []
+    for i, v in enumerate(variables):
+        if v.endswith("Label") and v[:-5] in index:
+            continue  # shown in its IRI's column
+        out.append((i, index.get(v + "Label")))
+    return out
+
+
+def _short_text(text: str) -> str:
+    if len(text) <= CELL_CHARS:
+        return escape(text)
+    cut = text.rfind(" ", 0, CELL_CHARS - 20)
+    cut = cut if cut > 40 else CELL_CHARS - 20
+    return (
+        f'<details class="long"><summary>{escape(text[:cut])} …</summary>'
+        f"{escape(text[cut:])}</details>"
+    )
+
+
+def _cell(
+    term: Node | None,
+    label: Node | None,
+    labels: dict[str, str],
+    anchors: dict[str, str],
+) -> str:
     if term is None:
         return ""
     if isinstance(term, URIRef):
         iri = str(term)
-        label = labels.get(iri) or short(iri)
-        inner = f'<span title="{escape(iri)}">{escape(label)}</span>'
+        text = str(label) if label is not None else (labels.get(iri) or short(iri))
+        inner = f'<span title="{escape(iri)}">{escape(text)}</span>'
         if iri in anchors:
             return f'<a href="#{anchors[iri]}">{inner}</a>'
         return inner
-    if isinstance(term, Literal):
-        return escape(str(term))
-    return escape(str(term))
+    return _short_text(str(term))
 
 
-def _table(result: QueryResult, labels: dict[str, str], anchors: dict[str, str]) -> str:
+def answer_csv(result: QueryResult, limit: int | None = None) -> str:
+    """The answer as CSV (IRIs in full, every column), at most ``limit`` rows."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(result.variables)
+    for row in result.rows[:limit]:
+        w.writerow(["" if t is None else str(t) for t in row])
+    return buf.getvalue()
+
+
+def _table(
+    name: str,
+    result: QueryResult,
+    labels: dict[str, str],
+    anchors: dict[str, str],
+    evidence: dict[str, list[str]],
+) -> str:
     if result.kind == "ask":
         return f"<p>Answer: <strong>{'yes' if result.boolean else 'no'}</strong></p>"
     if result.kind != "select":
@@ -134,19 +238,165 @@ def _table(result: QueryResult, labels: dict[str, str], anchors: dict[str, str])
         return f"<p>A graph of {n} triples (run it with <code>ckg query run</code> to see it).</p>"
     if not result.rows:
         return '<p class="muted">No rows: nothing in the store answers this question.</p>'
-    head = "".join(f"<th>{escape(v)}</th>" for v in result.variables)
+    cols = columns(result.variables)
+    shown = result.rows[:MAX_ROWS]
+    has_evidence = any(
+        isinstance(t, URIRef) and str(t) in evidence for row in shown for t in row
+    )
+    head = "".join(f"<th>{escape(header_text(result.variables[i]))}</th>" for i, _ in cols)
+    if has_evidence:
+        head += "<th>evidence</th>"
     body = []
-    for row in result.rows[:MAX_ROWS]:
-        body.append(
-            "<tr>" + "".join(f"<td>{_cell(t, labels, anchors)}</td>" for t in row) + "</tr>"
-        )
+    previous: list[str] = []
+    for row in shown:
+        cells = []
+        for k, (i, li) in enumerate(cols):
+            html = _cell(row[i], row[li] if li is not None else None, labels, anchors)
+            # A long paragraph repeated row after row is shown once.
+            if len(html) > CELL_CHARS and k < len(previous) and previous[k] == html:
+                cells.append('<td class="muted">same as above</td>')
+            else:
+                cells.append(f"<td>{html}</td>")
+        current = [
+            _cell(row[i], row[li] if li is not None else None, labels, anchors) for i, li in cols
+        ]
+        previous = current
+        if has_evidence:
+            links = []
+            for t in row:
+                for pid in evidence.get(str(t), []) if isinstance(t, URIRef) else []:
+                    if pid not in links:
+                        links.append(pid)
+            cells.append(
+                "<td>"
+                + " ".join(
+                    f'<a class="passage-link" href="#{p}">¶{p.split("-")[1]}</a>' for p in links[:4]
+                )
+                + (f" +{len(links) - 4}" if len(links) > 4 else "")
+                + "</td>"
+            )
+        body.append("<tr>" + "".join(cells) + "</tr>")
     more = ""
-    if len(result.rows) > MAX_ROWS:
-        more = f'<p class="muted">… {len(result.rows) - MAX_ROWS} more rows (export the answer for all).</p>'
+    total = len(result.rows)
+    if total > MAX_ROWS:
+        if total <= CSV_EMBED_ROWS:
+            href = "data:text/csv;charset=utf-8," + quote(answer_csv(result))
+            get = f'<a class="csv" download="{escape(name)}.csv" href="{href}">download all {total} rows as CSV</a>'
+        else:
+            get = (
+                f"write all {total:,} rows with "
+                f"<code>ckg query run {escape(name)} -f csv -o {escape(name)}.csv</code>"
+            )
+        more = f'<p class="more">First {MAX_ROWS} of {total:,} rows; {total - MAX_ROWS:,} more — {get}.</p>'
+    elif total > 5:
+        href = "data:text/csv;charset=utf-8," + quote(answer_csv(result))
+        more = f'<p class="more"><a class="csv" download="{escape(name)}.csv" href="{href}">CSV</a></p>'
     return (
         f'<div class="table-wrap"><table><thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(body)}</tbody></table></div>{more}"
     )
+
+
+# --------------------------------------------------------------------------- findings
+
+
+def _sentence(text: str, needles: list[str], limit: int = 360) -> str:
+    """The sentence of ``text`` that names one of ``needles`` (else its first sentence)."""
+    sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z“\"'(])", text.strip())
+    pick = next(
+        (s for s in sentences if any(n and n.lower() in s.lower() for n in needles)),
+        sentences[0] if sentences else text,
+    )
+    if len(pick) > limit:
+        pick = pick[: limit - 1].rsplit(" ", 1)[0] + " …"
+    return pick
+
+
+def _plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
+
+
+def _finding(
+    data: MapData, pair: Pair, row: dict, passage_ids: dict[str, str], i: int
+) -> str:
+    first, second = data.events.get(pair.first), data.events.get(pair.second)
+    town = row.get("townLabel") or (data.place_label(pair.town) if pair.town else "")
+    if not town and first:
+        town = data.place_label(data.town_of(first))
+    region = row.get("regionLabel") or ""
+    gap = pair.gap_days
+    perps = row.get("perpetrators") or "; ".join(
+        dict.fromkeys(lbl for e in (first, second) if e for _, lbl in e.perpetrators)
+    )
+    where = f"<strong>{escape(str(town))}</strong>" + (
+        f' <span class="muted">({escape(str(region))})</span>' if region else ""
+    )
+    dates = " and ".join(escape(human_date(e)) for e in (first, second) if e)
+    gap_text = (
+        f'<span class="gap">{_plural(int(gap), "day")} apart</span>' if gap is not None else ""
+    )
+    by = f" — by {escape(str(perps))}" if perps else ""
+    quotes = []
+    for e in (first, second):
+        if e is None:
+            continue
+        if not e.passages:
+            quotes.append(
+                f'<li><span class="when">{escape(human_date(e))}</span> '
+                '<span class="muted">no source passage in the graph</span></li>'
+            )
+            continue
+        # The passage that names the town, a report before an assessment.
+        p = min(
+            e.passages,
+            key=lambda p: (
+                str(town).lower() not in p.text.lower(),
+                (p.modality or "") != "reported",
+                p.via is not None,
+            ),
+        )
+        link = ""
+        if p.passage_iri in passage_ids:
+            pid = passage_ids[p.passage_iri]
+            link = f' <a class="passage-link" href="#{pid}">passage {pid.split("-")[1]}</a>'
+        src = " · ".join(x for x in (p.modality, p.document) if x)
+        quotes.append(
+            f'<li><span class="when">{escape(human_date(e))}</span> '
+            f"<q>{escape(_sentence(p.text, [str(town), e.label]))}</q>"
+            f'<span class="src"> {escape(src)}{link}</span></li>'
+        )
+    return (
+        f'<article class="finding" id="finding-{i}"><p class="what">{where}: attacked '
+        f"{dates} — {gap_text}{by}.</p><ul class=\"behind\">{''.join(quotes)}</ul></article>"
+    )
+
+
+def _store_summary(data: MapData, claims: list[dict], docs: int) -> str:
+    events = list(data.events.values())
+    n = len(events)
+    located = len(data.located_events())
+    days = sorted(e.start[:10] for e in events if e.start)
+    span = f" between {days[0]} and {days[-1]}" if days else ""
+    towns = {data.town_of(e) for e in events if e.place}
+    actors = data.perpetrator_counts()
+    top = ", ".join(
+        f"{escape(label)} ({n_})" for key, label, n_ in actors[:3] if key
+    )
+    more_actors = sum(1 for k, _, _ in actors if k) - 3
+    actor_text = ""
+    if top:
+        actor_text = f"; most by {top}" + (
+            f" and {_plural(more_actors, 'other actor')}" if more_actors > 0 else ""
+        )
+    not_drawn = f" ({located:,} on the map)" if located != n else ""
+    return (
+        f"The store holds <strong>{_plural(n, 'attack')}</strong>{not_drawn}{span}, "
+        f"at {_plural(len(towns), 'place')}{actor_text}; "
+        f"{_plural(len(claims), 'claim')} from {_plural(docs, 'source')} say where the facts come from."
+    )
+
+
+# --------------------------------------------------------------------------- briefing
 
 
 def build_briefing(
@@ -155,6 +405,7 @@ def build_briefing(
     *,
     title: str = "Conflict briefing",
     all_events: bool = False,
+    validate: bool = True,
 ) -> Briefing:
     """Build the briefing for ``store`` with the answers of ``question_names``.
 
@@ -164,13 +415,19 @@ def build_briefing(
     """
     t0 = time.perf_counter()
     brief = Briefing(html="")
+    catalogue = {q.name: q for q in questions.available()}
     if question_names is None:
-        question_names = [q.name for q in questions.available() if q.runnable_without_input()]
+        question_names = [q.name for q in catalogue.values() if q.runnable_without_input()]
     else:
         for name in question_names:
             questions.check(name)
-    summaries = {q.name: q.summary for q in questions.available()}
 
+    def lap(key: str, since: float) -> float:
+        now = time.perf_counter()
+        brief.timings[key] = brief.timings.get(key, 0.0) + now - since
+        return now
+
+    t = time.perf_counter()
     answers: dict[str, QueryResult] = {}
     for name in question_names:
         try:
@@ -178,58 +435,168 @@ def build_briefing(
         except CkgError as exc:
             brief.failed[name] = str(exc)
     brief.questions = list(answers)
+    t = lap("questions", t)
 
     data = collect(store, title="Attacks" if not all_events else "Events", all_events=all_events)
     brief.data = data
-    pairs = []
-    pair_note = "pair found by towns_attacked_twice"
+    t = lap("look-up", t)
+
+    # The flagship: the first chosen question tagged so (else the recurrence question).
+    flagship = next(
+        (n for n in question_names if FLAGSHIP_TAG in catalogue.get(n, questions.Question(n)).tags),
+        RECURRENCE_QUESTION if RECURRENCE_QUESTION in catalogue else None,
+    )
+    brief.flagship = flagship
     recurrence = answers.get(RECURRENCE_QUESTION)
-    if recurrence is None and questions.exists(RECURRENCE_QUESTION):
+    if recurrence is None and RECURRENCE_QUESTION in catalogue:
         try:
             recurrence = questions.run(store, RECURRENCE_QUESTION)
         except CkgError as exc:
             brief.notes.append(f"{RECURRENCE_QUESTION} failed: {exc}")
-    if recurrence is not None and recurrence.kind == "select":
-        pairs = pairs_from_answer(data, recurrence)
+    pairs = (
+        pairs_from_answer(data, recurrence)
+        if recurrence is not None and recurrence.kind == "select"
+        else []
+    )
+    brief.findings = pairs
+    window = catalogue[RECURRENCE_QUESTION].defaults.get("window") if RECURRENCE_QUESTION in catalogue else None
+    pair_note = (
+        f"two attacks on one town within {window} days" if window else "two attacks on one town"
+    )
     tl = timeline_scene(data, pairs, title="Attacks over time, by town", pair_note=pair_note)
+    t = lap("timeline", t)
 
-    validation = validation_status(store)
+    validation = validation_status(store) if validate else Validation(
+        "not validated", "validation was turned off for this briefing"
+    )
     brief.validation = validation
+    t = lap("validation", t)
     graphs = store.graphs()
     claims = _claims(store)
+    docs = _documents(claims)
 
-    # Anchors: each passage once; each claim row; events and claims link to them.
+    # Anchors: each passage once; claims link to passages, answers' IRIs to their claims.
     passage_ids: dict[str, str] = {}
-    for c in claims:
-        passage_ids.setdefault(c["passage"], f"passage-{len(passage_ids) + 1}")
-    anchors: dict[str, str] = dict(passage_ids)
-    for i, c in enumerate(claims):
+    shown_claims: list[dict] = []
+    for _doc, _title, _ds, items in docs:
+        shown_claims.extend(items[:MAX_CLAIMS_PER_DOCUMENT])
+    finding_events = [data.events[i] for p in pairs[:MAX_FINDINGS] for i in (p.first, p.second) if i in data.events]
+    for e in finding_events:  # the findings' passages must have anchors too
+        for p in e.passages:
+            if p.passage_iri:
+                passage_ids.setdefault(p.passage_iri, "")
+    for c in shown_claims:
+        passage_ids.setdefault(c["passage"], "")
+    passage_ids = {k: f"passage-{i + 1}" for i, k in enumerate(passage_ids)}
+    passage_text = {c["passage"]: c for c in claims}
+    anchors: dict[str, str] = {}
+    evidence: dict[str, list[str]] = defaultdict(list)
+    for i, c in enumerate(shown_claims):
         anchors.setdefault(c["claim"], f"claim-{i + 1}")
         for about in c["abouts"]:
             anchors.setdefault(about, f"claim-{i + 1}")
+            pid = passage_ids[c["passage"]]
+            if pid not in evidence[about]:
+                evidence[about].append(pid)
 
     iris: set[str] = set()
     for res in answers.values():
         for row in res.rows[:MAX_ROWS]:
-            iris.update(str(t) for t in row if isinstance(t, URIRef))
-    iris.update(a for c in claims for a in c["abouts"])
-    iris.update(c["modality"] for c in claims if c["modality"])
+            iris.update(str(x) for x in row if isinstance(x, URIRef))
+    iris.update(a for c in shown_claims for a in c["abouts"])
+    iris.update(c["modality"] for c in shown_claims if c["modality"])
     labels = dict(data.labels)
     labels.update(labels_for(store, iris - set(labels)))
+    t = lap("claims and labels", t)
 
     parts: list[str] = []
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    n_events = len(data.events)
-    located = len(data.located_events())
-    parts.append(f"""<header><h1>{escape(title)}</h1>
-<p class="muted">Generated {generated} from the store at <code>{escape(store.location)}</code>:
-{len(graphs)} source graph{"s" if len(graphs) != 1 else ""}, {n_events} attacks ({located} on the map),
-{len(claims)} claims, {len(answers)} saved question{"s" if len(answers) != 1 else ""}.</p>
-<nav class="toc" aria-label="contents"><a href="#validation">Validation</a> · <a href="#sources">Sources</a> ·
-<a href="#map">Map</a> · <a href="#timeline">Timeline</a> · <a href="#questions">Questions</a> ·
-<a href="#claims">Claims and passages</a></nav></header>""")
 
+    # -- first screen: what the store holds and what the questions found
     v = validation
+    vshort = {
+        "conforms": "conforms to the ontology's shapes",
+        "violations": f"does not conform ({v.violations if v.violations is not None else 'some'} violations)",
+        "error": "could not be validated",
+        "not validated": "was not validated here",
+    }[v.status]
+    parts.append(f"""<header><h1>{escape(title)}</h1>
+<p class="lead">{_store_summary(data, claims, len(docs))} The store {vshort} (<a href="#validation">details</a>).</p>
+<nav class="toc" aria-label="contents"><a href="#findings">Findings</a> · <a href="#map-section">Map</a> ·
+<a href="#timeline">Timeline</a> · <a href="#validation">Validation</a> · <a href="#sources">Sources</a> ·
+<a href="#questions">Questions</a> · <a href="#claims">Claims and passages</a></nav></header>""")
+
+    finding_html = []
+    if flagship and flagship == RECURRENCE_QUESTION and recurrence is not None:
+        q = catalogue[flagship]
+        heading = questions.title(q.summary, q.defaults)
+        rows = recurrence.dicts() if recurrence.kind == "select" else []
+        # One finding per answer row, in the answer's order (its rows and pairs agree).
+        by_town = {str(r.get("town")): r for r in rows}
+        items = []
+        for i, pair in enumerate(pairs[:MAX_FINDINGS]):
+            row = {k: v for k, v in by_town.get(str(pair.town), {}).items() if v is not None}
+            items.append(_finding(data, pair, row, passage_ids, i + 1))
+        more = ""
+        if len(rows) > MAX_FINDINGS:
+            more = (
+                f'<p class="more">{_plural(len(rows) - MAX_FINDINGS, "more town")} — '
+                f'<a href="#q-{escape(flagship)}">all {len(rows):,} in the table</a>.</p>'
+            )
+        count = f"{_plural(len(rows), 'town')} found" if rows else "no town found"
+        finding_html.append(
+            f'<section class="flagship"><h3>{escape(heading)} — {count}</h3>'
+            f"{''.join(items)}{more}</section>"
+        )
+    elif flagship and flagship in answers:
+        q = catalogue[flagship]
+        finding_html.append(
+            f'<section class="flagship"><h3>{escape(questions.title(q.summary, q.defaults))}</h3>'
+            f"{_table(flagship, answers[flagship], labels, anchors, evidence)}</section>"
+        )
+    others = []
+    for name in question_names:
+        if name == flagship:
+            continue
+        q = catalogue.get(name)
+        summary = questions.title(q.summary, q.defaults) if q else name
+        if name in brief.failed:
+            n_text = '<span class="bad">failed</span>'
+        else:
+            res = answers[name]
+            n_text = (
+                _plural(len(res.rows), "row")
+                if res.kind == "select"
+                else ("yes" if res.boolean else "no")
+                if res.kind == "ask"
+                else "a graph"
+            )
+        others.append(
+            f'<tr><td><a href="#q-{escape(name)}">{escape(summary)}</a></td>'
+            f'<td class="num">{n_text}</td></tr>'
+        )
+    if others:
+        finding_html.append(
+            '<h3 class="others">What the other saved questions found</h3><div class="table-wrap">'
+            '<table class="others"><tbody>' + "".join(others) + "</tbody></table></div>"
+        )
+    parts.append(f'<section id="findings"><h2>Findings</h2>{"".join(finding_html)}</section>')
+
+    # -- pictures
+    parts.append(
+        f'<section id="map-section"><h2 id="map-heading">Map of attacks</h2>{map_fragment(data, "map")}</section>'
+    )
+    pair_text = ""
+    if pairs:
+        pair_text = (
+            f"<p>Arcs join the {_plural(len(pairs), 'pair')} of attacks on one town that "
+            f"the flagship question finds, labelled with the days between them.</p>"
+        )
+    parts.append(
+        f'<section id="timeline"><h2>Timeline</h2>{pair_text}{timeline_fragment(tl)}</section>'
+    )
+
+    # -- validation
     badge = {"conforms": "ok", "violations": "bad", "error": "bad"}.get(v.status, "unknown")
     vtext = {
         "conforms": "The store conforms to the ontology's shapes"
@@ -237,83 +604,96 @@ def build_briefing(
         "violations": f"The store does not conform: {v.violations if v.violations is not None else 'some'} "
         "violation(s). Run <code>ckg validate</code> for the full report.",
         "error": escape(v.detail),
-        "not validated": "Not validated" + (f" ({escape(v.detail)})." if v.detail else "."),
+        "not validated": "Not validated" + (f": {escape(v.detail)}." if v.detail else "."),
     }[v.status]
     parts.append(
         f'<section id="validation"><h2>Validation</h2><p class="status {badge}">'
         f"<strong>{escape(v.status)}</strong> — {vtext}</p></section>"
     )
 
-    rows = "".join(
+    # -- details: sources
+    rows_html = "".join(
         f"<tr><td>{escape(g.title or short(str(g.iri)))}<br><code>{escape(str(g.iri))}</code></td>"
-        f"<td>{escape(g.source or '')}</td><td class=num>{g.triples}</td>"
+        f"<td>{escape(g.source or '')}</td><td class=num>{g.triples:,}</td>"
         f"<td>{escape(g.loaded_at.strftime('%Y-%m-%d %H:%M') if g.loaded_at else '')}"
         f"{' (stale)' if g.stale else ''}</td></tr>"
         for g in graphs
     )
     parts.append(f"""<section id="sources"><h2>Sources loaded</h2>
+<p class="muted">Generated {generated} from the store at <code>{escape(store.location)}</code>.</p>
 <div class="table-wrap"><table><thead><tr><th>graph</th><th>source</th><th>triples</th><th>loaded</th></tr></thead>
-<tbody>{rows or "<tr><td colspan=4>The store is empty.</td></tr>"}</tbody></table></div></section>""")
+<tbody>{rows_html or "<tr><td colspan=4>The store is empty.</td></tr>"}</tbody></table></div></section>""")
 
-    parts.append(
-        f'<section id="map-section"><h2 id="map-heading">Map of attacks</h2>{map_fragment(data, "map")}</section>'
-    )
-    pair_text = ""
-    if pairs:
-        pair_text = (
-            f"<p>Red arcs join the {len(pairs)} pair(s) of attacks on one town that "
-            f"<code>{RECURRENCE_QUESTION}</code> finds (default window).</p>"
-        )
-    parts.append(
-        f'<section id="timeline"><h2>Timeline</h2>{pair_text}{timeline_fragment(tl)}</section>'
-    )
-
+    # -- details: every question, flagship first
     qparts = []
-    for name in question_names:
-        summary = summaries.get(name, "")
+    for name in sorted(question_names, key=lambda n: n != flagship):
+        q = catalogue.get(name)
+        heading = questions.title(q.summary, q.defaults) if q else name
         if name in brief.failed:
             body = f'<p class="status bad">This question failed: {escape(brief.failed[name])}</p>'
         else:
             res = answers[name]
-            count = (
-                f"{len(res.rows)} row{'s' if len(res.rows) != 1 else ''}"
-                if res.kind == "select"
-                else ""
-            )
-            body = f'<p class="muted">{count}</p>{_table(res, labels, anchors)}'
+            count = _plural(len(res.rows), "row") if res.kind == "select" else ""
+            body = f'<p class="muted">{count}</p>{_table(name, res, labels, anchors, evidence)}'
         qparts.append(
-            f'<article class="question" id="q-{escape(name)}"><h3><code>{escape(name)}</code>'
-            f"</h3><p>{escape(summary)}</p>{body}</article>"
+            f'<article class="question" id="q-{escape(name)}"><h3>{escape(heading)}</h3>'
+            f'<p class="muted">saved question <code>{escape(name)}</code></p>{body}</article>'
         )
     parts.append(
         f'<section id="questions"><h2>Saved questions</h2>{"".join(qparts) or "<p>None chosen.</p>"}</section>'
     )
+    t = lap("tables", t)
 
-    crow = []
-    for i, c in enumerate(claims):
-        about = "; ".join(labels.get(a) or short(a) for a in c["abouts"])
-        modality = labels.get(c["modality"]) or (short(c["modality"]) if c["modality"] else "")
-        pid = passage_ids[c["passage"]]
-        crow.append(
-            f'<tr id="claim-{i + 1}"><td>{escape(c["statement"] or about)}</td>'
-            f"<td>{escape(about)}</td><td>{escape(modality)}</td>"
-            f'<td><a class="passage-link" href="#{pid}">passage {pid.split("-")[1]}</a></td></tr>'
+    # -- details: claims by document, reports first
+    cparts = []
+    k = 0
+    for doc, doc_title, is_dataset, items in docs:
+        crow = []
+        for c in items[:MAX_CLAIMS_PER_DOCUMENT]:
+            k += 1
+            about = "; ".join(labels.get(a) or short(a) for a in c["abouts"])
+            modality = labels.get(c["modality"]) or (short(c["modality"]) if c["modality"] else "")
+            pid = passage_ids[c["passage"]]
+            crow.append(
+                f'<tr id="{anchors.get(c["claim"], "")}"><td>{_short_text(c["statement"] or about)}</td>'
+                f"<td>{escape(about)}</td><td>{escape(modality)}</td>"
+                f'<td><a class="passage-link" href="#{pid}">passage {pid.split("-")[1]}</a></td></tr>'
+            )
+        more = ""
+        if len(items) > MAX_CLAIMS_PER_DOCUMENT:
+            more = (
+                f'<p class="more">First {MAX_CLAIMS_PER_DOCUMENT} of {len(items):,} claims; '
+                f"list them all with <code>ckg query run claims_of_source -p document "
+                f"{escape(short(doc) if doc else '')}</code>.</p>"
+            )
+        kind = "dataset (reference data)" if is_dataset else "document"
+        cparts.append(
+            f'<article class="document"><h3>{escape(doc_title)}</h3>'
+            f'<p class="muted">{kind} · {_plural(len(items), "claim")}</p>'
+            '<div class="table-wrap"><table class="claims"><thead><tr><th>claim</th><th>about</th>'
+            f"<th>modality</th><th>source</th></tr></thead><tbody>{''.join(crow)}</tbody></table></div>"
+            f"{more}</article>"
         )
     plist = []
-    seen: set[str] = set()
-    for c in claims:
-        if c["passage"] in seen:
-            continue
-        seen.add(c["passage"])
-        doc = c["docTitle"] or (short(c["doc"]) if c["doc"] else "")
+    for piri, pid in passage_ids.items():
+        c = passage_text.get(piri)
+        text, doc = None, ""
+        if c is not None:
+            text, doc = c["text"], c["docTitle"] or (short(c["doc"]) if c["doc"] else "")
+        else:
+            for e in data.events.values():
+                for p in e.passages:
+                    if p.passage_iri == piri:
+                        text, doc = p.text, p.document or ""
+                        break
+                if text is not None:
+                    break
         plist.append(
-            f'<li id="{passage_ids[c["passage"]]}"><blockquote><p>“{escape(c["text"])}”</p>'
+            f'<li id="{pid}" value="{pid.split("-")[1]}"><blockquote><p>“{escape(text or "")}”</p>'
             f"<footer>{escape(doc)}</footer></blockquote></li>"
         )
     parts.append(f"""<section id="claims"><h2>Claims and passages</h2>
-{'<p class="muted">No claims in the store.</p>' if not claims else ""}
-<div class="table-wrap"><table class="claims"><thead><tr><th>claim</th><th>about</th><th>modality</th><th>source</th></tr></thead>
-<tbody>{"".join(crow)}</tbody></table></div>
+{'<p class="muted">No claims in the store.</p>' if not claims else ""}{"".join(cparts)}
 <h3>Passages</h3><ol class="passages">{"".join(plist)}</ol></section>""")
     if brief.notes:
         parts.append(
@@ -335,5 +715,7 @@ def build_briefing(
 <script>{map_js()}</script>
 </body></html>
 """
+    lap("html", t)
     brief.seconds = time.perf_counter() - t0
     return brief
+

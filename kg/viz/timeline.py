@@ -23,7 +23,7 @@ from kg.viz.mapdata import Event, MapData, short
 from kg.viz.mapview import groups_of, radius
 from kg.viz.scene import Scene, to_png, to_svg
 
-PAIR_COLOUR = "#c0392b"
+PAIR_COLOUR = "#1d1d1d"
 MAX_ROWS = 40
 ROW_H = 28
 
