@@ -820,3 +820,49 @@ def test_one_accelerated_answer_reads_the_meta_graph_once(
     assert len(reads) == 1
     remote.query("SELECT * WHERE { ?s ?p ?o } LIMIT 1")
     assert len(reads) == 2, "the list is pinned only while one answer is computed"
+
+
+# --------------------------------------------------------------------------- --evidence (issue 16)
+
+
+@pytest.mark.parametrize("name", ["towns_attacked_twice", "operation_parts", "claims_of_source"])
+def test_evidence_is_the_same_on_virtuoso(
+    name: str, bundled_on_virtuoso: tuple[EmbeddedStore, RemoteStore]
+) -> None:
+    """Each row's claims (and their passages) come back the same from the server."""
+    from kg.catalogue import run_question
+    from kg.evidence import evidence_for
+
+    local, remote = bundled_on_virtuoso
+
+    def claims(store: object) -> list[tuple[str, list[tuple[str, str | None, int | None]]]]:
+        result = run_question(store, name)  # type: ignore[arg-type]
+        rows = [tuple(canon(t) for t in row) for row in result.rows]
+        per_row = [
+            sorted((str(e.claim), e.quote, e.paragraph) for e in items)
+            for items in evidence_for(store, result)  # type: ignore[arg-type]
+        ]
+        return sorted(zip([json.dumps(r) for r in rows], per_row))
+
+    want = claims(local)
+    assert any(items for _row, items in want)
+    assert claims(remote) == want
+
+
+def test_cli_evidence_from_a_server(
+    bundled_on_virtuoso: tuple[EmbeddedStore, RemoteStore], virtuoso: VirtuosoServer
+) -> None:
+    from click.testing import CliRunner
+
+    result = CliRunner().invoke(
+        cli,
+        [
+            "query", "run", "towns_attacked_twice", "--evidence", "-f", "json",
+            "--endpoint", virtuoso.public_endpoint,
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert len(doc["evidence"]) == len(doc["results"]["bindings"]) >= 2
+    quotes = {e.get("quote") for items in doc["evidence"] for e in items}
+    assert "The January 6-7 attack at Nioro du Sahel, which I wrote about here." in quotes
