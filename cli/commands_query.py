@@ -180,8 +180,9 @@ def query_run(
 ) -> None:
     """Answer a saved question (or a .rq file) with parameters bound, never pasted.
 
-    IRI parameters take a full IRI, a CURIE (ckgid:group/jnim) or a short id
-    (group/jnim). CONSTRUCT/DESCRIBE answers are Turtle (JSON-LD with -f json); an ASK
+    IRI parameters take a full IRI, a CURIE (ckgid:group/jnim), a short id
+    (group/jnim) or a name (JNIM, segou: by label, prefix, any case or accents); one that
+    names no node in the store is an error that suggests the closest ids. CONSTRUCT/DESCRIBE answers are Turtle (JSON-LD with -f json); an ASK
     answer prints true or false and exits 0 or 1.
 
     \b
@@ -194,6 +195,7 @@ def query_run(
     """
     from kg.catalogue import bind_params
     from kg.formats import result_text
+    from kg.parameters import check_iri_params
 
     question = _question(name, file)
     raw: dict[str, str] = {}
@@ -206,6 +208,10 @@ def query_run(
     with opened_store(ctx, endpoint, create=False) as store:
         if not no_inferred:
             _warn_if_stale(store)
+        checked = check_iri_params(store, question, raw, bindings)
+        for line in checked.notes:
+            note(ctx, line)
+        bindings = checked.bindings
         # A backend without an accelerated path (kg.derive replaces it) always runs the
         # SPARQL as written, so --whole asks nothing of it.
         extra = {"accelerate": False} if whole and _accepts(store.query, "accelerate") else {}

@@ -255,8 +255,12 @@ def test_query_run_formats_and_output_file(runner, loaded, queries, tmp_path):
 def test_query_run_ask_exit_codes(runner, loaded, queries):
     yes = run(runner, loaded, "query", "run", "town_attacked", "-p", "town", "place/test/alpha")
     assert (yes.exit_code, yes.stdout) == (0, "true\n")
-    no = run(runner, loaded, "query", "run", "town_attacked", "-p", "town", "place/test/zeta")
+    # A node of the store at which no attack took place: false, exit 1.
+    no = run(runner, loaded, "query", "run", "town_attacked", "-p", "town", "event/test/e1")
     assert (no.exit_code, no.stdout) == (1, "false\n")
+    # An id that names no node is a usage error, not a false answer (issue 16).
+    unknown = run(runner, loaded, "query", "run", "town_attacked", "-p", "town", "place/test/zeta")
+    assert unknown.exit_code == 2 and "names no node" in unknown.stderr
 
 
 def test_query_run_construct_prints_turtle(runner, loaded, queries):
