@@ -109,6 +109,7 @@ def register() -> None:
     from kg.cli import commands_reason  # noqa: F401
     from kg.cli import commands_validate  # noqa: F401
     from kg.cli import commands_import  # noqa: F401
+    from kg.cli import commands_extract  # noqa: F401
 
 
 register()

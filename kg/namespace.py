@@ -19,6 +19,7 @@ class CKG(DefinedNamespace):
     _NS = Namespace(CKG_NS)
     _fail = True
 
+    Accepted: URIRef  # accepted
     AcledTypeScheme: URIRef  # ACLED event and sub-event types
     Actor: URIRef  # actor
     AdminRegion: URIRef  # administrative region
@@ -36,6 +37,7 @@ class CKG(DefinedNamespace):
     BorderTown: URIRef  # border town
     ByRoad: URIRef  # by road
     Campaign: URIRef  # campaign
+    CandidateStatus: URIRef  # candidate status
     Cemetery: URIRef  # cemetery
     CentralLeadership: URIRef  # central leadership
     Cercle: URIRef  # cercle
@@ -82,13 +84,16 @@ class CKG(DefinedNamespace):
     Organization: URIRef  # organisation
     OrganizationalChange: URIRef  # organisational change
     Passage: URIRef  # passage
+    Pending: URIRef  # pending
     Person: URIRef  # person
     Place: URIRef  # place
     PlaceRole: URIRef  # place role
     Protest: URIRef  # protest
     Recruitment: URIRef  # recruitment
     ReferenceData: URIRef  # reference data
+    Refused: URIRef  # refused
     RegionalCapital: URIRef  # regional capital
+    Rejected: URIRef  # rejected
     ReligiousCentre: URIRef  # religious centre
     RemoteViolence: URIRef  # explosion or remote violence
     Rename: URIRef  # rename
@@ -124,12 +129,14 @@ class CKG(DefinedNamespace):
     assertedProperty: URIRef  # asserted property
     associatedActor: URIRef  # associated actor
     borders: URIRef  # borders
+    candidateStatus: URIRef  # candidate status
     capitalOf: URIRef  # capital of
     causedBy: URIRef  # caused by
     changeInput: URIRef  # change input
     changeOutput: URIRef  # change output
     civilianTargeting: URIRef  # civilian targeting
     claimant: URIRef  # claimant
+    confidence: URIRef  # confidence
     contains: URIRef  # contains
     countryCode: URIRef  # country code
     countryOf: URIRef  # country of
@@ -143,6 +150,7 @@ class CKG(DefinedNamespace):
     endDate: URIRef  # end date
     eventType: URIRef  # event type
     eventTypeConcept: URIRef  # event type concept
+    extractionRule: URIRef  # extraction rule
     factionOf: URIRef  # faction of
     fatalities: URIRef  # fatalities
     featureCode: URIRef  # feature code
@@ -178,6 +186,8 @@ class CKG(DefinedNamespace):
     populationAtLeast: URIRef  # population at least
     possibleActor: URIRef  # possible actor
     predecessorOf: URIRef  # predecessor of
+    resolutionCandidate: URIRef  # resolution candidate
+    reviewNote: URIRef  # review note
     role: URIRef  # role
     sanctionsReference: URIRef  # sanctions reference
     sourceName: URIRef  # source name
@@ -189,6 +199,7 @@ class CKG(DefinedNamespace):
     targetActor: URIRef  # target actor
     text: URIRef  # text
     unattributed: URIRef  # unattributed
+    unresolvedName: URIRef  # unresolved name
     wikidataId: URIRef  # Wikidata ID
     withdrawalFrom: URIRef  # withdrawal from
 

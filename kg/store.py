@@ -133,9 +133,10 @@ class Store(Protocol):
 
 def default_graphs(all_graphs: Sequence[str], include_inferred: bool) -> list[str]:
     """The graphs that make up a query's default graph, in a stable order."""
-    from kg.terms import INFERRED_GRAPH, RESERVED_GRAPHS
+    from kg.terms import INFERRED_GRAPH, RESERVED_GRAPHS, STAGING_PREFIX
 
-    chosen = [g for g in all_graphs if g not in RESERVED_GRAPHS]
+    # Staging graphs hold unreviewed candidates (ckg extract): never part of an answer.
+    chosen = [g for g in all_graphs if g not in RESERVED_GRAPHS and not g.startswith(STAGING_PREFIX)]
     if not include_inferred:
         chosen = [g for g in chosen if g != str(INFERRED_GRAPH)]
     return sorted(chosen)

@@ -30,6 +30,9 @@ ONTOLOGY_GRAPH = GRAPH["ontology"]
 #: Graphs that are not data: queries never use them as part of the default graph.
 RESERVED_GRAPHS = frozenset({str(META_GRAPH)})
 
+#: Prefix of the staging graphs of ``ckg extract``: candidates awaiting review, never data.
+STAGING_PREFIX = str(GRAPH) + "staging/"
+
 # Standard namespaces used by the ontology and the data.
 ORG = Namespace("http://www.w3.org/ns/org#")
 SEM = Namespace("http://semanticweb.cs.vu.nl/2009/11/sem/")

@@ -55,7 +55,15 @@ from kg.errors import InputError, UsageError
 from kg.namespace import CKG
 from kg.sparql import values_block
 from kg.store import Store
-from kg.terms import CKG_NS, GRAPH, ID, INFERRED_GRAPH, META_GRAPH, ONTOLOGY_GRAPH
+from kg.terms import (
+    CKG_NS,
+    GRAPH,
+    ID,
+    INFERRED_GRAPH,
+    META_GRAPH,
+    ONTOLOGY_GRAPH,
+    STAGING_PREFIX,
+)
 
 #: Namespace of the shapes and of the validation-only vocabulary (prefix ``ckgsh:``).
 CKGSH = Namespace("https://w3id.org/conflict-kg/shapes#")
@@ -895,7 +903,12 @@ def validate_store(store: Store, inference: str = "none") -> Report:
     t0 = time.perf_counter()
     work = _context_graph()
     skip = {str(META_GRAPH), str(INFERRED_GRAPH)}
-    names = [info.iri for info in store.graphs() if str(info.iri) not in skip]
+    # Staging graphs (ckg extract) hold unreviewed candidates: they are checked on accept.
+    names = [
+        info.iri
+        for info in store.graphs()
+        if str(info.iri) not in skip and not str(info.iri).startswith(STAGING_PREFIX)
+    ]
     n = 0
     for name in names:
         quads = list(store.quads(name))

@@ -1,0 +1,238 @@
+"""Finding the actors and places a sentence names, resolved against the store.
+
+Names are runs of capitalised words (with the particles of West African and Arabic names:
+"Nioro du Sahel", "Iyad ag Ghali", "Jama‘at Nusrat al-Islam wa-l-Muslimin"), looked up
+longest first through :class:`kg.resolve.Resolver` — the store's labels and alternative
+labels, the alias table, GeoNames and UN-list names already imported. Common descriptions
+of state forces ("the Malian military", "soldiers" with a default country) become ACLED's
+actor names ("Military Forces of Mali") and are resolved the same way. What does not
+resolve is returned unresolved with the resolver's closest candidates; nothing is merged.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from kg.resolve import Candidate, Resolver, normalise
+
+_CAP = r"[A-ZÀ-Þ][\w‘’'\-]*"
+_CONN = r"(?:du|de|des|la|le|al|el|ag|ould|ben|bin|wa|of|d['’])"
+_SPAN = re.compile(rf"{_CAP}(?:\s+(?:{_CONN}\s+)*{_CAP}|-{_CAP})*")
+_POSSESSIVE = re.compile(r"[’']s$")
+_MAX_WORDS = 7
+
+#: Capitalised words that never start a name (sentence starts, months, titles).
+_NOT_NAMES = frozenset(
+    normalise(w)
+    for w in (
+        "The A An On In At And But Or If As Is It Its This That These Those There Then Yet "
+        "I We You He She They One Two Some Many Most Each Every Even More Less With From "
+        "For To Of By Did Do Does What Who Why How When Where Whatever Indeed Perhaps "
+        "Significantly Meanwhile Nevertheless However Also Both Neither Not Was Were Has "
+        "Have Had Will Would May Might Could Should Can Around Near After Before During "
+        "Since Until While Although Though "
+        "January February March April May June July August September October November "
+        "December Monday Tuesday Wednesday Thursday Friday Saturday Sunday"
+    ).split()
+)
+
+#: Demonyms → country names, for "Malian military" → "Military Forces of Mali".
+DEMONYMS = {
+    "malian": "Mali",
+    "burkinabe": "Burkina Faso",
+    "burkinabè": "Burkina Faso",
+    "nigerien": "Niger",
+    "nigerian": "Nigeria",
+    "mauritanian": "Mauritania",
+    "senegalese": "Senegal",
+    "beninese": "Benin",
+    "togolese": "Togo",
+    "ghanaian": "Ghana",
+    "ivorian": "Ivory Coast",
+    "chadian": "Chad",
+    "algerian": "Algeria",
+    "french": "France",
+    "russian": "Russia",
+}
+_DEMONYM = "|".join(sorted(DEMONYMS, key=len, reverse=True))
+
+#: Descriptions of actors → ACLED-style names; ``{country}`` is the demonym's or default country.
+DESCRIPTORS: list[tuple[re.Pattern[str], str]] = [
+    (
+        re.compile(
+            rf"\b(?:(?P<dem>{_DEMONYM})\s+)?(?:military|army|armed forces|soldiers|troops|"
+            r"defen[cs]e and security forces|security forces|FDS|FAMa|gendarmes?|gendarmerie)\b",
+            re.IGNORECASE,
+        ),
+        "Military Forces of {country}",
+    ),
+    (
+        re.compile(rf"\b(?:(?P<dem>{_DEMONYM})\s+)?(?:police(?:men)?|police officers)\b", re.I),
+        "Police Forces of {country}",
+    ),
+    (
+        re.compile(
+            r"\b(?:unknown|unidentified)\s+(?:gunmen|armed men|assailants|attackers|"
+            r"individuals|men|armed individuals|militants|group)\b|\bgunmen\b|\barmed men\b",
+            re.IGNORECASE,
+        ),
+        "Unidentified Armed Group ({country})",
+    ),
+    (re.compile(r"\b(?:protesters|demonstrators)\b", re.I), "Protesters ({country})"),
+    (re.compile(r"\brioters\b", re.I), "Rioters ({country})"),
+]
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A name in a sentence: its span, kind, and the node it resolved to (or None)."""
+
+    start: int
+    end: int
+    text: str
+    kind: str  # actor, place or name (capitalised, not known)
+    iri: str | None = None
+    level: str = ""
+    method: str = ""
+    candidates: tuple[Candidate, ...] = ()
+    #: For descriptions: the ACLED-style name they stand for ("Military Forces of Mali").
+    name: str = ""
+
+
+@dataclass
+class NameFinder:
+    """Finds and resolves names in sentences; one per extraction run (it caches lookups)."""
+
+    resolver: Resolver
+    countries: list[str] = field(default_factory=list)
+    default_country: str | None = None
+    _cache: dict[str, Mention | None] = field(default_factory=dict)
+
+    def find(self, text: str) -> list[Mention]:
+        """The actors and places ``text`` names (resolved or not), in order of position."""
+        mentions: list[Mention] = []
+        for span in _SPAN.finditer(text):
+            mentions.extend(self._in_span(text, span.start(), span.end()))
+        taken = [(m.start, m.end) for m in mentions if m.kind != "name"]
+        for pattern, template in DESCRIPTORS:
+            for m in pattern.finditer(text):
+                if any(a < m.end() and m.start() < b for a, b in taken):
+                    continue
+                dem = m.groupdict().get("dem")
+                country = DEMONYMS.get(dem.lower()) if dem else self.default_country
+                if "{country}" in template and not country:
+                    continue
+                name = template.format(country=country or "")
+                found = self.resolver.resolve_actor(name)
+                mentions.append(
+                    Mention(
+                        m.start(),
+                        m.end(),
+                        m.group(0),
+                        "actor",
+                        found.iri,
+                        "",
+                        found.method or "description",
+                        (),
+                        name,
+                    )
+                )
+                taken.append((m.start(), m.end()))
+        mentions = [
+            m
+            for m in mentions
+            if m.kind != "name" or not any(a < m.end and m.start < b for a, b in taken)
+        ]
+        mentions.sort(key=lambda m: m.start)
+        return mentions
+
+    def _in_span(self, text: str, start: int, end: int) -> list[Mention]:
+        words = [(w.start() + start, w.end() + start) for w in re.finditer(r"\S+", text[start:end])]
+        out: list[Mention] = []
+        i = 0
+        while i < len(words):
+            hit = None
+            for j in range(min(len(words), i + _MAX_WORDS), i, -1):
+                a, b = words[i][0], words[j - 1][1]
+                phrase = _POSSESSIVE.sub("", text[a:b]).rstrip("-")
+                found = self.lookup(phrase)
+                if found is not None:
+                    hit = Mention(a, a + len(phrase), phrase, found.kind, found.iri, found.level,
+                                  found.method, found.candidates, found.name)
+                    i = j
+                    break
+            if hit is None:
+                word = _POSSESSIVE.sub("", text[words[i][0] : words[i][1]])
+                if normalise(word) not in _NOT_NAMES and word[:1].isupper():
+                    hit = Mention(words[i][0], words[i][0] + len(word), word, "name")
+                i += 1
+            if hit is not None:
+                out.append(hit)
+        return _merge_unknown(out, text)
+
+    def candidates_for(self, name: str, kind: str) -> tuple[Candidate, ...]:
+        """The known actors or places closest to an unresolved ``name`` (at most three)."""
+        if kind == "actor":
+            return self.resolver.actor_candidates(name)
+        return self.resolver.place_candidates(name, within=self.countries[:1])
+
+    def lookup(self, phrase: str) -> Mention | None:
+        """The actor or place ``phrase`` names, or None when the store knows no such name."""
+        key = normalise(phrase)
+        if not key or key in _NOT_NAMES:
+            return None
+        if key in self._cache:
+            return self._cache[key]
+        found = self._lookup(phrase)
+        self._cache[key] = found
+        return found
+
+    def _lookup(self, phrase: str) -> Mention | None:
+        actor = self.resolver.resolve_actor(phrase)
+        if actor.iri:
+            return Mention(0, 0, phrase, "actor", actor.iri, "", actor.method)
+        place = self._place(phrase)
+        if place is not None:
+            return place
+        if actor.method == "ambiguous":
+            return Mention(0, 0, phrase, "actor", None, "", "ambiguous",
+                           self.resolver.actor_candidates(phrase))
+        return None
+
+    def _place(self, phrase: str) -> Mention | None:
+        r = self.resolver
+        same = [c for c in r.place_candidates(phrase, limit=20) if c.score >= 1.0]
+        entries = [(c, r.place(c.iri)) for c in same]
+        local = [(c, e) for c, e in entries if e is not None and e.level in ("settlement", "site", "other")]
+        if self.countries and len(local) > 1:
+            inside = [(c, e) for c, e in local if e.ancestors & set(self.countries)]
+            local = inside or local
+        if len(local) == 1 and not re.search(r"\bregion\b", phrase, re.I):
+            c, e = local[0]
+            return Mention(0, 0, phrase, "place", c.iri, e.level, "unique name")  # type: ignore[union-attr]
+        for level in ("admin1", "admin2", "country"):
+            res = r.resolve_admin(phrase, level)  # type: ignore[arg-type]
+            if res.iri:
+                return Mention(0, 0, phrase, "place", res.iri, level, res.method)
+        if len(local) > 1:
+            return Mention(0, 0, phrase, "place", None, "", "ambiguous",
+                           tuple(c for c, _e in local[:3]))
+        return None
+
+
+def _merge_unknown(mentions: list[Mention], text: str) -> list[Mention]:
+    # Adjacent unknown capitalised words are one unknown name ("Ougarou", "Tin Akoff").
+    out: list[Mention] = []
+    for m in mentions:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.kind == "name"
+            and m.kind == "name"
+            and re.fullmatch(rf"\s+(?:{_CONN}\s+)?", text[prev.end : m.start])
+        ):
+            out[-1] = Mention(prev.start, m.end, text[prev.start : m.end], "name")
+        else:
+            out.append(m)
+    return out

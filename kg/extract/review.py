@@ -1,0 +1,236 @@
+"""Extracting documents into staging, and reviewing candidates: accept, reject, edit.
+
+Accepting goes through the gate of ``ckg add``: the claims' payloads (see
+:func:`kg.extract.staging.payload`) form one :class:`kg.validation.Batch` for the
+document's graph, validated by :func:`kg.validation.validate_batch` in the context of the
+store and written by :func:`kg.validation.commit_batch` only if it conforms. When the gate
+refuses, the candidates whose nodes the violations name are marked ``ckg:Refused`` with the
+gate's message, and the rest are tried again; nothing that does not conform is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import XSD, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from kg.errors import UsageError
+from kg.extract.dates import Reference
+from kg.extract.extractor import Extraction, extract_document
+from kg.extract.names import NameFinder
+from kg.extract.staging import (
+    StagedCandidate,
+    candidate_graph,
+    document_graph,
+    payload,
+    read_candidates,
+    staging_graph,
+)
+from kg.extract.text import read_document
+from kg.namespace import CKG
+from kg.resolve import Resolver, resolver_from_store, slug
+from kg.store import Store
+from kg.terms import ID
+
+
+@dataclass
+class ExtractReport:
+    """What extracting one file did."""
+
+    path: str
+    doc: str
+    graph: URIRef
+    extraction: Extraction
+    triples: int
+    data: Graph = field(default_factory=Graph)
+
+
+def make_finder(store: Store, country: str | None = None) -> NameFinder:
+    """A :class:`NameFinder` over what ``store`` knows; ``country`` names the default country."""
+    resolver: Resolver = resolver_from_store(store)
+    finder = NameFinder(resolver)
+    if country:
+        res = resolver.resolve_admin(country, "country")
+        if res.iri is None:
+            raise UsageError(f"--country {country!r} is not a country the store knows")
+        finder.countries.append(res.iri)
+        finder.default_country = country
+    return finder
+
+
+def extract_files(
+    store: Store,
+    paths: Sequence[str | Path],
+    *,
+    reference: Reference | None = None,
+    encoding: str | None = None,
+    country: str | None = None,
+    write: bool = True,
+) -> list[ExtractReport]:
+    """Extract each file into its staging graph (``write=False``: into each report's data,
+    for the document's graph, without review statuses).
+
+    Every file is read and extracted before anything is written, so a bad file leaves the
+    store unchanged.
+    """
+    docs = [read_document(p, encoding=encoding) for p in paths]
+    finder = make_finder(store, country)
+    reports = []
+    graphs: dict[URIRef, Graph] = {}
+    for doc in docs:
+        doc_slug = slug(Path(doc.path).stem)
+        ex = extract_document(doc, finder, reference)
+        if not finder.countries:
+            # The document's country: the country it names most often, for new places.
+            _guess_country(finder, doc.text)
+        g = candidate_graph(ex, doc_slug, finder=finder, with_status=write)
+        target = staging_graph(doc_slug) if write else document_graph(doc_slug)
+        graphs[target] = g
+        reports.append(ExtractReport(doc.path, doc_slug, target, ex, len(g), g))
+    if not write:
+        return reports
+    for report in reports:
+        store.replace_graph(
+            report.graph,
+            graphs[report.graph],
+            source=f"ckg extract {report.path}",
+            title=f"candidates from {report.extraction.document.title}",
+        )
+    return reports
+
+
+def _guess_country(finder: NameFinder, text: str) -> None:
+    counts: dict[str, int] = {}
+    for m in finder.find(text):
+        if m.kind == "place" and m.level == "country" and m.iri:
+            counts[m.iri] = counts.get(m.iri, 0) + 1
+    if counts:
+        finder.countries.append(max(counts, key=lambda k: counts[k]))
+
+
+@dataclass
+class ReviewOutcome:
+    """What a review action did: accepted and refused candidates (with the gate's reasons)."""
+
+    accepted: list[str] = field(default_factory=list)
+    refused: dict[str, str] = field(default_factory=dict)
+    rejected: list[str] = field(default_factory=list)
+    triples: int = 0
+
+
+def accept(store: Store, doc_slug: str, chosen: Sequence[StagedCandidate]) -> ReviewOutcome:
+    """Commit the chosen candidates through the gate; mark refused ones with the reason."""
+    from kg.validation import Batch, commit_batch, validate_batch
+
+    g, _ = read_candidates(store, doc_slug)
+    outcome = ReviewOutcome()
+    remaining = [c for c in chosen if c.status in ("pending", "refused")]
+    payloads = {c.id: payload(g, c.claim) for c in remaining}
+    target = document_graph(doc_slug)
+    for _round in range(5):
+        if not remaining:
+            break
+        batch_graph = Graph()
+        for c in remaining:
+            batch_graph += payloads[c.id]
+        batch = Batch(graphs={target: batch_graph}, files=[f"staging graph of {doc_slug}"])
+        batch.origin[target] = batch.files
+        report = validate_batch(store, batch)
+        blocking = report.blocking()
+        if not blocking:
+            commit_batch(store, batch, source=f"ckg review --accept ({doc_slug})")
+            outcome.accepted.extend(c.id for c in remaining)
+            outcome.triples += len(batch_graph)
+            break
+        refused_now: dict[str, str] = {}
+        for r in blocking:
+            for c in remaining:
+                if (r.focus, None, None) in payloads[c.id] and c.id not in refused_now:
+                    refused_now[c.id] = f"{r.focus_label}: {r.message}"
+        if not refused_now:  # a violation on no candidate's own node: refuse them all
+            text = "; ".join(f"{r.focus_label}: {r.message}" for r in blocking[:3])
+            refused_now = {c.id: text for c in remaining}
+        outcome.refused.update(refused_now)
+        remaining = [c for c in remaining if c.id not in refused_now]
+    _set_status(store, doc_slug, g, {i: CKG.Accepted for i in outcome.accepted},
+                {i: CKG.Refused for i in outcome.refused}, outcome.refused)
+    return outcome
+
+
+def reject(store: Store, doc_slug: str, chosen: Sequence[StagedCandidate]) -> ReviewOutcome:
+    """Mark the chosen candidates rejected (they stay in staging)."""
+    g, _ = read_candidates(store, doc_slug)
+    outcome = ReviewOutcome(rejected=[c.id for c in chosen if c.status != "accepted"])
+    _set_status(store, doc_slug, g, {i: CKG.Rejected for i in outcome.rejected}, {}, {})
+    return outcome
+
+
+def _set_status(store: Store, doc_slug: str, g: Graph, *changes: dict, ) -> None:
+    statuses: dict[str, Node] = {}
+    statuses.update(changes[0])
+    statuses.update(changes[1])
+    notes: dict[str, str] = changes[2]
+    for claim_id, status in statuses.items():
+        claim = _claim_iri(g, claim_id)
+        g.set((claim, CKG.candidateStatus, status))
+        g.remove((claim, CKG.reviewNote, None))
+        if claim_id in notes:
+            g.add((claim, CKG.reviewNote, Literal(notes[claim_id])))
+    info = next((i for i in store.graphs() if i.iri == staging_graph(doc_slug)), None)
+    store.replace_graph(staging_graph(doc_slug), g, source=info.source if info else None,
+                        title=info.title if info else None)
+
+
+def _claim_iri(g: Graph, claim_id: str) -> URIRef:
+    doc_slug, _, local = claim_id.partition("/")
+    claim = ID[f"claim/extract/{doc_slug}/{local}"]
+    if (claim, CKG.candidateStatus, None) in g:
+        return claim
+    raise UsageError(f"no candidate {claim_id}")
+
+
+_DATE_PROPS = {"startDate", "endDate", "announcedDate"}
+
+
+def edit(store: Store, doc_slug: str, cand: StagedCandidate, prop: str, value: str) -> Node:
+    """Set ``prop`` (a ckg term: modality on the claim, anything else on what it asserts)."""
+    from kg.formats import PREFIXES
+
+    g, _ = read_candidates(store, doc_slug)
+    try:
+        term = CKG[prop]
+    except AttributeError:
+        raise UsageError(f"{prop!r} is not a term of the ontology (e.g. place, startDate, modality)") from None
+    if prop in _DATE_PROPS:
+        try:
+            Reference.parse(value)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+        obj: Node = Literal(value, datatype=XSD.date)
+    elif ":" in value:
+        prefix, _, local = value.partition(":")
+        if prefix in PREFIXES:
+            obj = URIRef(PREFIXES[prefix] + local)
+        elif value.startswith(("http://", "https://")):
+            obj = URIRef(value)
+        else:
+            obj = Literal(value)
+    elif prop == "modality":
+        obj = CKG[value]
+    else:
+        obj = Literal(int(value)) if value.isdigit() else Literal(value)
+    if prop in ("modality", "claimant", "statement", "confidence"):
+        subject: Node = cand.claim
+    else:
+        minted = [URIRef(a) for a in cand.about if "/extract/" in a]
+        if not minted:
+            raise UsageError(f"candidate {cand.id} asserts no node of its own to edit; edit modality")
+        subject = minted[0]
+    g.set((subject, term, obj))
+    info = next((i for i in store.graphs() if i.iri == staging_graph(doc_slug)), None)
+    store.replace_graph(staging_graph(doc_slug), g, source=info.source if info else None,
+                        title=info.title if info else None)
+    return obj
