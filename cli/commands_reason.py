@@ -1,9 +1,10 @@
 """``ckg reason``: materialise the ontology's consequences, or check consistency with HermiT.
 
 Thin over :mod:`kg.reasoning`. Counts and timings go to stderr; the ``--check`` report
-goes to stdout. Exit codes: 0 done / consistent; 1 ``--check`` found a contradiction or
-an unsatisfiable class (the report is still written); 2 usage; 3 the store failed, or
-``--check`` without Java.
+goes to stdout. Exit codes: 0 done / consistent; 1 the data is inconsistent: individuals
+in two disjoint classes (the inferred graph is still written), or ``--check`` found a
+contradiction or an unsatisfiable class (the report is still written); 2 usage; 3 the
+store failed, or ``--check`` without Java.
 """
 
 from __future__ import annotations
@@ -49,7 +50,8 @@ def report_inference(result: InferenceResult, quiet: bool = False) -> None:
     if result.clash_count:
         click.echo(
             f"warning: {result.clash_count} clash(es): individuals in two disjoint classes "
-            "(the data contradicts the ontology; `ckg reason --check` has HermiT prove it):",
+            "(the data contradicts the ontology, the graph is inconsistent; "
+            "`ckg reason --check` has HermiT prove it):",
             err=True,
         )
         for m in messages[:CLASHES_SHOWN]:
@@ -116,7 +118,8 @@ def reason_command(
     replaces graph/inferred with ONLY the new triples: subclass types, inverse and
     transitive links, property chains (an attack on a post located in a town occurred in
     that town, its region and its country), defined classes. Clears the inferred graph's
-    "stale" mark. Individuals in two disjoint classes are reported as warnings.
+    "stale" mark. Individuals in two disjoint classes make the graph inconsistent: they
+    are listed, the inferred graph is still written, and the exit code is 1.
 
     With --check, HermiT proves consistency of the ontology and a bounded slice of the data
     in a fresh owlready2 World, and names unsatisfiable classes; exit 1 when it finds a
@@ -145,3 +148,10 @@ def reason_command(
             ctx.exit(1)
         return
     report_inference(result, state.quiet)
+    if result.clash_count:
+        click.echo(
+            f"reason: INCONSISTENT: {result.clash_count} individual(s) in disjoint classes; "
+            "fix or drop the source that asserts them ('ckg graphs'), then reason again",
+            err=True,
+        )
+        ctx.exit(1)

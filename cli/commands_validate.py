@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 from kg.cli.main import State, cli, handle_errors, store_option
 
+from kg.axioms import batch_future_dates, check_change, guard_batch
 from kg.store import Store
 from kg.terms import INFERRED_GRAPH
 from kg.validation import (
@@ -70,6 +71,17 @@ def _report_options(func):  # type: ignore[no-untyped-def]
     return func
 
 
+def _ontology_option(func):  # type: ignore[no-untyped-def]
+    return click.option(
+        "--allow-ontology-change",
+        "allow_ontology",
+        is_flag=True,
+        help="Accept triples that declare or alter classes and properties (subClassOf, "
+        "domain, range, disjointness, owl:sameAs between two of the graph's nodes…); the "
+        "result is checked for consistency and refused if inconsistent. Default: refused.",
+    )(func)
+
+
 def _graph_option(func):  # type: ignore[no-untyped-def]
     return click.option(
         "--graph",
@@ -100,6 +112,7 @@ def _verdict(report: Report, fail_on: str) -> str:
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
 @_report_options
 @_graph_option
+@_ontology_option
 @store_option
 @click.pass_context
 @handle_errors
@@ -110,6 +123,7 @@ def validate_command(
     fmt: str,
     fail_on: str,
     graph: str | None,
+    allow_ontology: bool = False,
 ) -> None:
     """Check the store, or FILES in the context of the store, against the SHACL shapes.
 
@@ -129,6 +143,10 @@ def validate_command(
     """
     state = ctx.ensure_object(State)
     batch = parse_batch(list(files), _graph(graph)) if files else None
+    if batch is not None:
+        guard_batch(batch, allow_ontology)
+        for message in batch_future_dates(batch):
+            click.echo(f"warning: {message}", err=True)
     store = _open(ctx, create=False)
     try:
         report = (
@@ -161,6 +179,7 @@ def validate_command(
     help="After adding, recompute the inferred graph (ckg reason) instead of marking it stale.",
 )
 @_report_options
+@_ontology_option
 @store_option
 @click.pass_context
 @handle_errors
@@ -173,6 +192,7 @@ def add_command(
     inference: str,
     fmt: str,
     fail_on: str,
+    allow_ontology: bool = False,
 ) -> None:
     """Add FILES to the store, only if they conform in the context of the store.
 
@@ -196,8 +216,14 @@ def add_command(
     """
     state = ctx.ensure_object(State)
     batch = parse_batch(list(files), _graph(graph))
+    guard = guard_batch(batch, allow_ontology)
+    for message in batch_future_dates(batch):
+        click.echo(f"warning: {message}", err=True)
     store = _open(ctx, create=True)
     try:
+        for message in check_change(store, guard, batch.union()):
+            if not state.quiet:
+                click.echo(f"add: {message}", err=True)
         report = validate_batch(store, batch, inference)
         failed = report.failed(fail_on)
         _emit(report, fmt, always=failed or dry_run)

@@ -45,3 +45,14 @@ class RemoteError(CkgError):
 
 class TruncatedAnswer(RemoteError):
     """The server's answer stopped at its row cap, so it is probably cut."""
+
+
+class GateError(CkgError):
+    """The gate refused a batch or file (an ontology change, say); nothing was written (exit 1)."""
+
+    exit_code = 1
+
+
+#: Exit code of a command that committed some of its inputs and refused others; the
+#: report names which (``ckg import`` with several files, say).
+PARTIAL_EXIT = 4
