@@ -62,8 +62,8 @@ def _finish(ctx: click.Context, summaries: list[ImportSummary], report: bool) ->
     """Print summaries (stderr) and the report (stdout); exit 1 or 3 when rows were rejected."""
     quiet = ctx.ensure_object(State).quiet
     for summary in summaries:
-        # Rejected rows are never silent, not even with --quiet.
-        if not quiet or summary.refused or summary.rejected:
+        # Rejected rows and warnings are never silent, not even with --quiet.
+        if not quiet or summary.refused or summary.rejected or summary.warnings:
             for line in summary.lines():
                 click.echo(line, err=True)
         if report:

@@ -199,6 +199,8 @@ class AliasTable:
     actor: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     place: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     rows: int = 0
+    #: The first alias of each IRI in the table: its name where the store has no label.
+    labels: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def bundled(cls) -> AliasTable:
@@ -227,6 +229,7 @@ class AliasTable:
             index = table.actor if kind == "actor" else table.place
             key = normalise(alias)
             index[key].add(iri)
+            table.labels.setdefault(iri, alias)
             if kind == "place":
                 index[admin_key(alias)].add(iri)
             table.rows += 1
@@ -358,6 +361,10 @@ class Resolver:
         if len(found_all) == 1:
             return Resolution(next(iter(found_all)), method)
         return Resolution(None, "ambiguous" if found_all else "unknown")
+
+    def stored_label(self, iri: str) -> str | None:
+        """A label of actor ``iri`` that the store holds, or None (known by alias only)."""
+        return self._actor_labels.get(iri)
 
     def actor_candidates(self, name: str, limit: int = 3) -> tuple[Candidate, ...]:
         """The known actors whose names are closest to ``name`` (for ``--report``)."""

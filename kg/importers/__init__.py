@@ -46,6 +46,16 @@ class Unresolved:
 
 
 @dataclass(frozen=True)
+class PlaceMerge:
+    """A location taken as a place already met: same name, same admin1, a few km apart."""
+
+    name: str
+    context: str  # the admin units this row coded it under
+    iri: str  # the place it joined
+    km: float
+
+
+@dataclass(frozen=True)
 class Progress:
     """How far an import is, for a progress line on stderr."""
 
@@ -94,6 +104,11 @@ class ImportSummary:
     seconds_reading: float = 0.0
     seconds_writing: float = 0.0
     notes: list[str] = field(default_factory=list)
+    #: said even with --quiet: something the user must know about the data (no attacks)
+    warnings: list[str] = field(default_factory=list)
+    attacks: int = 0  # events that are attacks (ACLED)
+    merged_rows: int = 0  # rows of an actor-based file that joined an earlier row's event
+    place_merges: list[PlaceMerge] = field(default_factory=list)
 
     @property
     def seconds(self) -> float:
@@ -125,10 +140,22 @@ class ImportSummary:
             f"  rows read: {self.rows_read}; {what}: {self.records}{kept}; triples: {self.triples}"
         )
         if self.kind == "acled":
+            out.append(f"  attacks: {self.attacks} of the {self.records} events")
+            if self.merged_rows:
+                out.append(
+                    f"  actor rows: {self.merged_rows} row(s) added an actor to an event of an"
+                    " earlier row"
+                )
             out.append(
                 f"  places: {self.resolved_places} resolved to known places, {self.new_places} new;"
                 f" actors: {self.resolved_actors} resolved to known actors, {self.new_actors} new"
             )
+            if self.place_merges:
+                joined = len({m.iri for m in self.place_merges})
+                out.append(
+                    f"  places merged: {len(self.place_merges)} coding(s) of {joined} place(s) under"
+                    " other admin units, a few km apart (--report lists them)"
+                )
         out.append(
             f"  unresolved names: {len(self.unresolved)}"
             + (
@@ -145,6 +172,8 @@ class ImportSummary:
             out.append(f"    … and {len(self.rejected) - 20} more (see --report)")
         for note in self.notes:
             out.append(f"  note: {note}")
+        for warning in self.warnings:
+            out.append(f"  WARNING: {warning}")
         if self.written and self.seconds > 0:
             out.append(
                 f"  time: {self.seconds:.2f} s (read+map {self.seconds_reading:.2f} s,"
@@ -171,6 +200,11 @@ class ImportSummary:
                     f" score {candidate.score:.2f}"
                     + (f" ({candidate.note})" if candidate.note else "")
                 )
+        for merge in self.place_merges:
+            out.append(
+                f"merged place: {merge.name!r} [{merge.context}] -> <{merge.iri}>"
+                f" ({merge.km:.1f} km away)"
+            )
         for rejection in self.rejected:
             out.append(f"rejected line {rejection.line}: {rejection.reason}")
         return out

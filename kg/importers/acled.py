@@ -51,14 +51,16 @@ import io
 import re
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
 from kg.errors import InputError, UsageError
 from kg.importers import (
     ImportSummary,
+    PlaceMerge,
     Progress,
     ProgressCallback,
     Rejection,
@@ -78,23 +80,27 @@ from kg.importers.ntriples import (
     wkt_point,
 )
 from kg.importers.vocab import vocabulary
-from kg.resolve import Candidate, Resolver, normalise, slug
+from kg.resolve import Candidate, Resolver, haversine_km, normalise, slug
 from kg.terms import CKG_NS, GRAPH, ID
 
 #: ACLED sub-event types (and event types, for rows without one) → ckg event classes.
+#: Battles, explosions/remote violence and violence against civilians are attacks on their
+#: place (ckg:Attack is written beside the finer class, so that a store holding only
+#: imported data, without the ontology, still knows them); protests, riots and strategic
+#: developments are not.
 SUB_EVENT_CLASSES: dict[str, tuple[str, ...]] = {
-    "armed clash": ("Battle",),
-    "government regains territory": ("Battle", "TerritorialControl"),
-    "non state actor overtakes territory": ("Battle", "TerritorialControl"),
-    "chemical weapon": ("RemoteViolence",),
-    "air drone strike": ("RemoteViolence",),
-    "suicide bomb": ("RemoteViolence",),
-    "shelling artillery missile attack": ("RemoteViolence",),
-    "remote explosive landmine ied": ("RemoteViolence",),
-    "grenade": ("RemoteViolence",),
-    "sexual violence": ("ViolenceAgainstCivilians",),
+    "armed clash": ("Attack", "Battle"),
+    "government regains territory": ("Attack", "Battle", "TerritorialControl"),
+    "non state actor overtakes territory": ("Attack", "Battle", "TerritorialControl"),
+    "chemical weapon": ("Attack", "RemoteViolence"),
+    "air drone strike": ("Attack", "RemoteViolence"),
+    "suicide bomb": ("Attack", "RemoteViolence"),
+    "shelling artillery missile attack": ("Attack", "RemoteViolence"),
+    "remote explosive landmine ied": ("Attack", "RemoteViolence"),
+    "grenade": ("Attack", "RemoteViolence"),
+    "sexual violence": ("Attack", "ViolenceAgainstCivilians"),
     "attack": ("Attack", "ViolenceAgainstCivilians"),
-    "abduction forced disappearance": ("HostageTaking", "ViolenceAgainstCivilians"),
+    "abduction forced disappearance": ("Attack", "ViolenceAgainstCivilians", "HostageTaking"),
     "peaceful protest": ("Protest",),
     "protest with intervention": ("Protest",),
     "excessive force against protesters": ("Protest",),
@@ -110,20 +116,20 @@ SUB_EVENT_CLASSES: dict[str, tuple[str, ...]] = {
     "other": ("StrategicDevelopment",),
 }
 EVENT_TYPE_CLASSES: dict[str, tuple[str, ...]] = {
-    "battles": ("Battle",),
-    "explosions remote violence": ("RemoteViolence",),
-    "violence against civilians": ("ViolenceAgainstCivilians",),
+    "battles": ("Attack", "Battle"),
+    "explosions remote violence": ("Attack", "RemoteViolence"),
+    "violence against civilians": ("Attack", "ViolenceAgainstCivilians"),
     "protests": ("Protest",),
     "riots": ("Riot",),
     "strategic developments": ("StrategicDevelopment",),
 }
 #: Legacy event types (no sub-event type); "Riots/Protests" cannot be split and is a protest.
 LEGACY_CLASSES: dict[str, tuple[str, ...]] = {
-    "battle no change of territory": ("Battle",),
-    "battle government regains territory": ("Battle", "TerritorialControl"),
-    "battle non state actor overtakes territory": ("Battle", "TerritorialControl"),
-    "remote violence": ("RemoteViolence",),
-    "violence against civilians": ("ViolenceAgainstCivilians",),
+    "battle no change of territory": ("Attack", "Battle"),
+    "battle government regains territory": ("Attack", "Battle", "TerritorialControl"),
+    "battle non state actor overtakes territory": ("Attack", "Battle", "TerritorialControl"),
+    "remote violence": ("Attack", "RemoteViolence"),
+    "violence against civilians": ("Attack", "ViolenceAgainstCivilians"),
     "riots protests": ("Protest",),
     "strategic development": ("StrategicDevelopment",),
     "headquarters or base established": ("StrategicDevelopment", "MilitaryPresence"),
@@ -146,7 +152,17 @@ INTER_CLASSES = {
     "8": "ForeignForce",
 }
 
-_COLUMN_SYNONYMS = {"ally_actor_1": "assoc_actor_1", "ally_actor_2": "assoc_actor_2"}
+_COLUMN_SYNONYMS = {
+    "ally_actor_1": "assoc_actor_1",
+    "ally_actor_2": "assoc_actor_2",
+    # actor-based (monadic) exports name their one actor column without a number
+    "actor": "actor1",
+    "assoc_actor": "assoc_actor_1",
+    "inter": "inter1",
+}
+#: The same location name in the same admin1 within this distance is one place, even where
+#: ACLED codes it under different admin2/admin3 units.
+MERGE_KM = 5.0
 REQUIRED_COLUMNS = ("event_id_cnty", "event_date", "event_type", "actor1", "country", "location")
 _EVENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
@@ -188,7 +204,9 @@ _P = {
         "longitude",
     )
 }
-_PRECISION = {"1": f"<{C}DayPrecision>", "2": f"<{C}MonthPrecision>", "3": f"<{C}MonthPrecision>"}
+_PRECISION = {"1": f"<{C}DayPrecision>", "2": f"<{C}WeekPrecision>", "3": f"<{C}MonthPrecision>"}
+_SKOS_ALT = "<http://www.w3.org/2004/02/skos/core#altLabel>"
+_POSSIBLE = f"<{C}possibleActor>"
 _TRUE = f'"true"^^<{XSD}boolean>'
 _HAS_GEOMETRY = f"<{GEO}hasGeometry>"
 _AS_WKT = f"<{GEO}asWKT>"
@@ -205,6 +223,8 @@ class Layout:
     name: str
     columns: dict[str, int]
     hxl_row: bool
+    legacy: bool = False  # legacy event types, no sub_event_type
+    actor_based: bool = False  # one row per actor of an event, no actor2 columns
 
 
 def detect_layout(header: Sequence[str], second: Sequence[str] | None) -> Layout:
@@ -219,7 +239,9 @@ def detect_layout(header: Sequence[str], second: Sequence[str] | None) -> Layout
         and all(cell.strip() == "" or cell.strip().startswith("#") for cell in second or ())
         and any(cell.strip().startswith("#") for cell in second or ())
     )
-    if "sub_event_type" not in columns:
+    legacy = "sub_event_type" not in columns
+    actor_based = "actor2" not in columns
+    if legacy:
         name = "legacy"
     elif {"disorder_type", "civilian_targeting", "tags"} & columns.keys():
         name = "current"
@@ -227,7 +249,9 @@ def detect_layout(header: Sequence[str], second: Sequence[str] | None) -> Layout
         name = "hdx"
     else:
         name = "standard"
-    return Layout(name, columns, hxl)
+    if actor_based:
+        name = "actor-based" + (" (legacy types)" if legacy else f" ({name})")
+    return Layout(name, columns, hxl, legacy, actor_based)
 
 
 def parse_date(text: str, cache: dict[str, date | None]) -> date | None:
@@ -314,6 +338,14 @@ class _FileState:
     admins: dict[tuple[str, ...], str]
     unresolved: dict[tuple[str, str], Unresolved]
     with_inter: set[str]
+    #: minted places by (country, admin1, name key): [(iri, lat, lon)], for merging
+    siblings: dict[tuple[str, str, str], list[tuple[str, float | None, float | None]]] = field(
+        default_factory=dict
+    )
+    #: actor-based files: event ID → (first line, what must agree, actors written)
+    events: dict[str, tuple[int, tuple[str, ...], set[str]]] = field(default_factory=dict)
+    #: event types of the file's rows, to say loudly when none of them is an attack
+    types: Counter[str] = field(default_factory=Counter)
 
 
 class AcledImporter:
@@ -436,7 +468,6 @@ class AcledImporter:
 
         col = layout.columns
         width = len(header)
-        legacy = layout.name == "legacy"
         seen_ids: dict[str, int] = {}
         # The first data line was read to tell the layout; it is processed first unless
         # it is the HXL hashtag line.
@@ -446,7 +477,11 @@ class AcledImporter:
 
         def get(row: list[str], name: str) -> str:
             i = col.get(name)
-            return row[i].strip() if i is not None else ""
+            if i is None:
+                return ""
+            value = row[i].strip()
+            # "Djibo", " Djibo" and "Djibo  " are one name (a stray space once made two places)
+            return " ".join(value.split()) if "  " in value or "\t" in value else value
 
         while True:
             try:
@@ -481,7 +516,10 @@ class AcledImporter:
                     )
                 )
                 continue
-            reason = self._row(row, get, line, legacy, seen_ids, bases, state)
+            reason = self._row(row, get, line, layout, seen_ids, bases, state)
+            if reason is _MERGED:
+                summary.merged_rows += 1
+                continue
             if reason is not None:
                 summary.rejected.append(Rejection(line, reason))
                 continue
@@ -491,6 +529,12 @@ class AcledImporter:
                 state.lines = []
         out.extend(state.lines)
         state.lines = []
+        if summary.records and not summary.attacks:
+            seen = ", ".join(f"{name} ({n:,})" for name, n in state.types.most_common(6))
+            summary.warnings.append(
+                f"none of the {summary.records:,} events is an attack (battles, explosions/remote"
+                f" violence, violence against civilians); event types in the file: {seen}"
+            )
         if progress is not None:
             progress(
                 Progress(
@@ -510,17 +554,24 @@ class AcledImporter:
         row: list[str],
         get: Callable[[list[str], str], str],
         line: int,
-        legacy: bool,
+        layout: Layout,
         seen_ids: dict[str, int],
         bases: tuple[str, str, str],
         state: _FileState,
     ) -> str | None:
-        """Append the row's triples to ``state.lines``; return why it is rejected, or None."""
+        """Append the row's triples to ``state.lines``; return why it is rejected, or None.
+
+        In an actor-based file, a row of an event already read adds its actor to that event
+        and returns :data:`_MERGED`.
+        """
+        legacy = layout.legacy
         event_id = get(row, "event_id_cnty")
         if not event_id or not _EVENT_ID.match(event_id):
             return f"event_id_cnty {event_id!r} is not an ACLED event ID"
         first = seen_ids.get(event_id)
         if first is not None:
+            if layout.actor_based:
+                return self._another_actor(row, get, event_id, state)
             return f"duplicate event_id_cnty {event_id} (first on line {first})"
         raw_date = get(row, "event_date")
         day = parse_date(raw_date, self._dates)
@@ -583,6 +634,11 @@ class AcledImporter:
                 item.rows += 1
 
         seen_ids[event_id] = line
+        if layout.actor_based:
+            state.events[event_id] = (line, _agreeing(row, get), set())
+        state.types[event_type] += 1
+        if "Attack" in classes:
+            state.summary.attacks += 1
         ev = f"<{ID}event/acled/{event_id}>"
         start, end = date_interval(day, precision)
         label = f"{sub_type or event_type} at {location or country}, {raw_date}"
@@ -616,7 +672,10 @@ class AcledImporter:
         # -- actors
         actor1 = get(row, "actor1")
         if actor1:
-            add(f"{ev} {_P['perpetrator']} <{self._actor(actor1, get(row, 'inter1'), state)}> .\n")
+            iri = self._actor(actor1, get(row, "inter1"), state)
+            add(f"{ev} {_P['perpetrator']} <{iri}> .\n")
+            if layout.actor_based:
+                state.events[event_id][2].add(iri)
         else:
             add(f"{ev} {_P['unattributed']} {_TRUE} .\n")
         actor2 = get(row, "actor2")
@@ -655,6 +714,40 @@ class AcledImporter:
         add(f'{passage} {_P["paragraph"]} "{line}"^^<{XSD}integer> .\n')
         return None
 
+    def _another_actor(
+        self,
+        row: list[str],
+        get: Callable[[list[str], str], str],
+        event_id: str,
+        state: _FileState,
+    ) -> str:
+        """A later row of an actor-based file's event: its actor joins the event.
+
+        ACLED writes an event's actor1 on its first row, so the first row's actor is the
+        perpetrator and each other row's actor is a target actor (actor2 in the dyadic
+        layouts); their associated actors stay associated actors.
+        """
+        first_line, agreeing, actors = state.events[event_id]
+        if _agreeing(row, get) != agreeing:
+            return (
+                f"event_id_cnty {event_id} repeats line {first_line} with another date, event"
+                " type or place (an actor-based export repeats an event only for its actors)"
+            )
+        ev = f"<{ID}event/acled/{event_id}>"
+        add = state.lines.append
+        actor = get(row, "actor1")
+        if actor:
+            iri = self._actor(actor, get(row, "inter1"), state)
+            if iri not in actors:
+                actors.add(iri)
+                add(f"{ev} {_P['targetActor']} <{iri}> .\n")
+        for column in ("assoc_actor_1", "assoc_actor_2"):
+            for name in get(row, column).split(";"):
+                if name.strip():
+                    iri = self._actor(name.strip(), "", state)
+                    add(f"{ev} {_P['associatedActor']} <{iri}> .\n")
+        return _MERGED
+
     # ---- actors and places ---------------------------------------------------------------
 
     def _actor(self, name: str, inter: str, state: _FileState) -> str:
@@ -666,6 +759,7 @@ class AcledImporter:
             if resolution.iri:
                 iri = resolution.iri
                 summary.resolved_actors += 1
+                self._name_known(iri, name, state)
             else:
                 iri = f"{ID}actor/acled/{slug(name, max_length=120)}"
                 if iri not in state.emitted:
@@ -676,6 +770,8 @@ class AcledImporter:
                     state.lines.append(f"{node} {RDF_TYPE} <{C}{cls}> .\n")
                     state.lines.append(f"{node} {RDFS_LABEL} {lang_lit(name, 'en')} .\n")
                     state.lines.append(f"{node} {SKOS_PREF} {lang_lit(name, 'en')} .\n")
+                    for part in self._compound_parts(name, state):
+                        state.lines.append(f"{node} {_POSSIBLE} <{part}> .\n")
                 candidates = (
                     _others(self.resolver.actor_candidates(name, limit=4), iri)
                     if self.candidates
@@ -690,6 +786,31 @@ class AcledImporter:
             state.with_inter.add(iri)
             state.lines.append(f'<{iri}> {_P["interCode"]} "{int(inter)}"^^<{XSD}integer> .\n')
         return iri
+
+    def _name_known(self, iri: str, name: str, state: _FileState) -> None:
+        """ACLED's name of a resolved actor becomes its alternative label in this graph.
+
+        An actor the store knows only through the alias table (no label in any graph: a
+        store holding imported data alone) also gets the table's name as its label, so
+        answers never show a bare id.
+        """
+        if iri in state.emitted:
+            return
+        state.emitted.add(iri)
+        node = f"<{iri}>"
+        add = state.lines.append
+        if self.resolver.stored_label(iri) is None:
+            label = self.resolver.aliases.labels.get(iri, name)
+            add(f"{node} {RDFS_LABEL} {lang_lit(label, 'en')} .\n")
+            add(f"{node} {SKOS_PREF} {lang_lit(label, 'en')} .\n")
+        add(f"{node} {_SKOS_ALT} {lang_lit(name, 'en')} .\n")
+
+    def _compound_parts(self, name: str, state: _FileState) -> list[str]:
+        """The actors a compound name ("A and/or B") may stand for, each resolved or new."""
+        parts = [p.strip() for p in _COMPOUND.split(name) if p.strip()]
+        if len(parts) < 2:
+            return []
+        return [self._actor(part, "", state) for part in parts]
 
     def _place(
         self, key: tuple[str, ...], lat: float | None, lon: float | None, state: _FileState
@@ -734,9 +855,22 @@ class AcledImporter:
         if resolution.iri:
             summary.resolved_places += 1
             return resolution.iri
+        # The same name in the same admin1 within MERGE_KM is the place already minted,
+        # whatever admin2/admin3 this row codes it under.
+        siblings = state.siblings.setdefault((path[0], path[1], normalise(location)), [])
+        if lat is not None and lon is not None:
+            for other, other_lat, other_lon in siblings:
+                if other_lat is None or other_lon is None:
+                    continue
+                km = haversine_km(lat, lon, other_lat, other_lon)
+                if km <= MERGE_KM:
+                    context = ", ".join(x for x in (admin3, admin2, admin1, country) if x)
+                    summary.place_merges.append(PlaceMerge(location, context, other, km))
+                    return other
         iri = f"{ID}place/acled/" + "/".join(path) + "/" + slug(location)
         if iri not in state.emitted:
             summary.new_places += 1
+            siblings.append((iri, lat, lon))
             self._mint(iri, "Town", location, parent, lat, lon, state)
         ukey = ("place", "|".join(key))
         if ukey not in state.unresolved:
@@ -781,6 +915,19 @@ class AcledImporter:
             add(f"{node} {_HAS_GEOMETRY} {geometry} .\n")
             add(f"{geometry} {RDF_TYPE} {_GEOMETRY} .\n")
             add(f"{geometry} {_AS_WKT} {wkt_point(lat, lon)} .\n")
+
+
+#: What :meth:`AcledImporter._row` returns for a row that joined an earlier row's event.
+_MERGED = "merged into an earlier row's event"
+_COMPOUND = re.compile(r"\s+and/or\s+", re.IGNORECASE)
+
+
+def _agreeing(row: list[str], get: Callable[[list[str], str], str]) -> tuple[str, ...]:
+    # What every row of one event in an actor-based file repeats.
+    return tuple(
+        get(row, name)
+        for name in ("event_date", "event_type", "sub_event_type", "country", "admin1", "location")
+    )
 
 
 def _others(candidates: tuple[Candidate, ...], iri: str) -> tuple[Candidate, ...]:

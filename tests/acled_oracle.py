@@ -1,0 +1,126 @@
+"""An independent oracle for the flagship on ACLED files: pandas over the CSV, never the store.
+
+The definitions are the README's, applied to the raw file:
+
+* an attack is a row whose ``event_type`` is Battles, Explosions/Remote violence or
+  Violence against civilians (legacy: the three ``Battle-…`` types, Remote violence,
+  Violence against civilians);
+* its perpetrator is ``actor1`` (in an actor-based export, the ``actor1`` of the event's
+  first row);
+* its interval is ``event_date`` widened by ``time_precision`` (2: the week centred on the
+  date, 3: the calendar month);
+* a place is a location name (trimmed, case ignored) in one admin1, where codings more
+  than 5 km apart are different places;
+* a town qualifies with its earliest consecutive pair of attacks, in (start, end, event
+  id) order, whose gap (next start minus end, in days) is within the window.
+
+Used by tests/test_acled_truth.py, tests/test_import_acled.py and
+benchmarks/bench_truth.py.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+ATTACK_TYPES = {
+    "Battles",
+    "Explosions/Remote violence",
+    "Violence against civilians",
+    "Battle-No change of territory",
+    "Battle-Government regains territory",
+    "Battle-Non-state actor overtakes territory",
+    "Remote violence",
+}
+
+
+def read_acled(path: Path) -> pd.DataFrame:
+    """The file's rows as strings, columns lower-cased, the HXL hashtag line dropped."""
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    df.columns = [c.strip().lower() for c in df.columns]
+    return df[~df["event_id_cnty"].str.startswith("#")].reset_index(drop=True)
+
+
+def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = (
+        math.sin((p2 - p1) / 2) ** 2
+        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    )
+    return 2 * 6371.0 * math.asin(math.sqrt(a))
+
+
+def place_keys(df: pd.DataFrame) -> pd.Series:
+    """A place per row: name (trimmed, case ignored) in its admin1, split beyond 5 km."""
+    clusters: dict[tuple[str, str, str], list[tuple[float, float]]] = {}
+    keys = []
+    for row in df.itertuples():
+        name = (row.country, row.admin1, " ".join(row.location.split()).casefold())
+        lat, lon = float(row.latitude), float(row.longitude)
+        reps = clusters.setdefault(name, [])
+        for i, (rlat, rlon) in enumerate(reps):
+            if km(lat, lon, rlat, rlon) <= 5.0:
+                break
+        else:
+            i = len(reps)
+            reps.append((lat, lon))
+        keys.append("|".join(name) + f"#{i}")
+    return pd.Series(keys, index=df.index)
+
+
+def pandas_flagship(
+    path: Path | list[Path], window: int, actor1: str | None, until: date | None = None
+) -> list[tuple]:
+    """towns_attacked_twice as the rule above computes it from the CSV.
+
+    ``path`` is a file or a list of files read as one table; ``actor1`` keeps the attacks
+    of that ACLED actor name; ``until`` those that started on or before that day. Rows: (event, start, end, next event, start, end, gap in days).
+    """
+    frames = []
+    for one in path if isinstance(path, list) else [path]:
+        df = read_acled(one)
+        if "actor2" not in df.columns:  # actor-based: the event's first row carries actor1
+            df = df.drop_duplicates("event_id_cnty", keep="first")
+        frames.append(df)
+    df = pd.concat(frames, ignore_index=True)
+    df = df[df["event_type"].isin(ATTACK_TYPES) & (df["location"].str.strip() != "")]
+    if actor1 is not None:
+        df = df[df["actor1"] == actor1]
+    iso = df["event_date"].str.match(r"^\d{4}-\d{2}-\d{2}$")
+    day = pd.to_datetime(df["event_date"].where(iso), format="%Y-%m-%d").fillna(
+        pd.to_datetime(df["event_date"].where(~iso), format="mixed", dayfirst=True)
+    )
+    week = pd.Timedelta(days=3)
+    month_start = day.dt.to_period("M").dt.start_time
+    month_end = day.dt.to_period("M").dt.end_time.dt.normalize()
+    start = day.where(df["time_precision"] != "2", day - week)
+    start = start.where(df["time_precision"] != "3", month_start)
+    end = day.where(df["time_precision"] != "2", day + week)
+    end = end.where(df["time_precision"] != "3", month_end)
+    work = pd.DataFrame(
+        {"town": place_keys(df), "start": start, "end": end, "event": df["event_id_cnty"]}
+    )
+    if until is not None:
+        work = work[work["start"] <= pd.Timestamp(until)]
+    work = work.sort_values(["town", "start", "end", "event"])
+    by_town = work.groupby("town")
+    work["next_start"] = by_town["start"].shift(-1)
+    work["next_end"] = by_town["end"].shift(-1)
+    work["next_event"] = by_town["event"].shift(-1)
+    work["gap"] = (work["next_start"] - work["end"]).dt.days
+    first = work[work["gap"] <= window].groupby("town").head(1)
+    return sorted(
+        (
+            r.event,
+            r.start.date(),
+            r.end.date(),
+            r.next_event,
+            r.next_start.date(),
+            r.next_end.date(),
+            int(r.gap),
+        )
+        for r in first.itertuples()
+    )
