@@ -1,0 +1,337 @@
+"""Knowledge time: answers from the sources issued on or before a date (``--as-of``).
+
+Each source lives in its own named graph, and says when it was issued: ``dcterms:issued``
+on the document or dataset it describes, or only a lower bound ``ckg:issuedNotBefore``
+(the seed report, undated, tells of events up to 1 July 2025, so it was issued then or
+later). A graph's **issue date** is the latest such date in it; a bound counts as the
+date (the report is known from 2025-07-01 on, never before). A graph that gives no date at
+all cannot be placed in time: it is kept, and :class:`Selection` lists it so the caller
+can say so (give its dataset a ``dcterms:issued`` to date it).
+
+:func:`as_of_store` answers "what did the sources issued by D say": an in-memory store
+holding the ontology graph and, of every source, the version issued on or before D —
+the current one, or an earlier one kept by :func:`archive` when the source was reloaded.
+The inferred graph is left out (it was computed from every source); the derived graph is
+recomputed from the chosen sources by the in-memory store itself, where the backend
+derives facts. The same :class:`kg.store.Store` interface answers on it, so any saved
+question, ``--evidence`` and the briefing can use it.
+
+History: reloading a source replaces its graph. :func:`archive` keeps the version about
+to be replaced (its triples, issue date and load time) beside an embedded store, in
+``<store>/ckg-history/``; the write path calls it before each replacement, and
+:func:`versions` reads it back. A remote store keeps no history.
+"""
+
+from __future__ import annotations
+
+import calendar
+import gzip
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from rdflib import URIRef
+from rdflib.term import Literal
+
+from kg.errors import UsageError
+from kg.store import Store
+from kg.terms import GRAPH, INFERRED_GRAPH, META_GRAPH, ONTOLOGY_GRAPH
+
+#: Graphs computed from every source: never part of an as-of answer as stored.
+DERIVED_GRAPH = str(GRAPH["derived"])
+COMPUTED = frozenset({str(INFERRED_GRAPH), DERIVED_GRAPH, str(META_GRAPH)})
+#: Always kept: the ontology's terms, not knowledge of the conflict.
+TIMELESS = frozenset({str(ONTOLOGY_GRAPH)})
+
+HISTORY_FOLDER = "ckg-history"
+
+_DATES = """
+PREFIX ckg:     <https://w3id.org/conflict-kg/ontology#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT DISTINCT ?graph ?issued ?notBefore WHERE {
+  GRAPH ?graph {
+    { ?doc dcterms:issued ?issued } UNION { ?doc ckg:issuedNotBefore ?notBefore }
+  }
+}
+"""
+
+
+@dataclass(frozen=True)
+class IssueDate:
+    """When a source was issued: the date, and whether it is only a lower bound."""
+
+    day: date
+    bounded: bool = False
+
+    def describe(self) -> str:
+        """``issued 2024-06-07`` or ``issued not before 2025-07-01``."""
+        return f"issued {'not before ' if self.bounded else ''}{self.day.isoformat()}"
+
+
+@dataclass
+class Version:
+    """One version of a source graph: the current one, or one kept in the history."""
+
+    graph: str
+    issued: IssueDate | None
+    loaded_at: str | None = None
+    #: The history file holding this version's quads; None for the graph as it is now.
+    file: str | None = None
+
+
+@dataclass
+class Selection:
+    """Which version of which source an as-of answer reads, and what it leaves out."""
+
+    day: date
+    chosen: list[Version] = field(default_factory=list)
+    left_out: list[Version] = field(default_factory=list)
+
+    @property
+    def undated(self) -> list[str]:
+        """Chosen graphs that give no issue date (kept: they cannot be placed in time)."""
+        return [v.graph for v in self.chosen if v.issued is None and v.graph not in TIMELESS]
+
+    @property
+    def from_history(self) -> list[Version]:
+        """Chosen versions that are not the current content of their graph."""
+        return [v for v in self.chosen if v.file is not None]
+
+    def summary(self) -> str:
+        """One line for stderr: how many sources, which left out, which undated."""
+        parts = [f"as of {self.day.isoformat()}: answering from {len(self.chosen)} graph(s)"]
+        if self.left_out:
+            shown = ", ".join(
+                f"{_short(v.graph)} ({v.issued.describe() if v.issued else 'undated'})"
+                for v in self.left_out[:4]
+            )
+            more = " …" if len(self.left_out) > 4 else ""
+            parts.append(f"left out {len(self.left_out)}: {shown}{more}")
+        if self.from_history:
+            parts.append(
+                "earlier versions of "
+                + ", ".join(_short(v.graph) for v in self.from_history)
+            )
+        if self.undated:
+            shown = ", ".join(_short(g) for g in self.undated[:4])
+            more = " …" if len(self.undated) > 4 else ""
+            parts.append(f"kept undated {shown}{more} (give its source a dcterms:issued)")
+        return "; ".join(parts)
+
+
+def parse_day(text: str) -> date:
+    """A ``--as-of`` value: ``YYYY-MM-DD``; UsageError otherwise."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(f"--as-of {text!r} is not a date YYYY-MM-DD (e.g. 2025-07-01)") from None
+
+
+def issue_dates(store: Store) -> dict[str, IssueDate]:
+    """Each graph's issue date (see the module docstring), for graphs that state one."""
+    found: dict[str, IssueDate] = {}
+    for graph, issued, not_before in store.query(_DATES, include_inferred=False).rows:
+        term = issued if issued is not None else not_before
+        day = _day(term)
+        if graph is None or day is None:
+            continue
+        candidate = IssueDate(day, bounded=issued is None)
+        old = found.get(str(graph))
+        if old is None or candidate.day > old.day:
+            found[str(graph)] = candidate
+    return found
+
+
+def versions(store: Store) -> list[Version]:
+    """Every version of every source: the current graphs, then those kept in the history."""
+    dates = issue_dates(store)
+    out = [
+        Version(
+            str(info.iri),
+            dates.get(str(info.iri)),
+            info.loaded_at.isoformat() if info.loaded_at else None,
+        )
+        for info in store.graphs()
+        if str(info.iri) not in COMPUTED
+    ]
+    folder = history_folder(store)
+    if folder is not None:
+        for entry in _read_index(folder):
+            issued = entry.get("issued")
+            out.append(
+                Version(
+                    entry["graph"],
+                    IssueDate(date.fromisoformat(issued), bool(entry.get("bounded")))
+                    if issued
+                    else None,
+                    entry.get("loaded_at"),
+                    entry["file"],
+                )
+            )
+    return out
+
+
+def select(store: Store, day: date) -> Selection:
+    """For each source graph, the latest version issued on or before ``day``.
+
+    Undated versions and the ontology are kept (the latest loaded one, when the history
+    holds several); a graph none of whose versions was issued by ``day`` is left out.
+    """
+    selection = Selection(day)
+    by_graph: dict[str, list[Version]] = {}
+    for v in versions(store):
+        by_graph.setdefault(v.graph, []).append(v)
+    for graph, vs in sorted(by_graph.items()):
+        current = next((v for v in vs if v.file is None), None)
+        dated = [v for v in vs if v.issued is not None and v.issued.day <= day]
+        undated = [v for v in vs if v.issued is None]
+        if graph in TIMELESS and current is not None:
+            selection.chosen.append(current)
+        elif dated:
+            # The latest issued by then; between versions of one date, the current one.
+            dated.sort(key=lambda v: (v.issued.day, v.file is None, v.loaded_at or ""))  # type: ignore[union-attr]
+            selection.chosen.append(dated[-1])
+        elif undated:
+            undated.sort(key=lambda v: (v.file is None, v.loaded_at or ""))
+            selection.chosen.append(undated[-1])
+        elif current is not None:
+            selection.left_out.append(current)
+        else:
+            selection.left_out.append(max(vs, key=lambda v: v.loaded_at or ""))
+    return selection
+
+
+def as_of_store(store: Store, day: date) -> tuple[Any, Selection]:
+    """An in-memory store of the sources issued by ``day``, and what was chosen.
+
+    The caller closes the returned store. Its ``location`` says which store and date it
+    stands for, so messages name them.
+    """
+    import pyoxigraph as ox
+
+    from kg.embedded import EmbeddedStore, to_ox
+
+    selection = select(store, day)
+    snapshot = EmbeddedStore(ox.Store(), f"{store.location} as of {day.isoformat()}")
+    folder = history_folder(store)
+    for v in selection.chosen:
+        node = ox.NamedNode(v.graph)
+        if v.file is None:
+            db = getattr(store, "db", None)
+            if db is not None:
+                snapshot.db.extend(db.quads_for_pattern(None, None, None, node))
+                continue
+            snapshot.db.extend(
+                ox.Quad(to_ox(s), to_ox(p), to_ox(o), node)
+                for s, p, o, _g in store.quads(URIRef(v.graph))
+            )
+        else:
+            assert folder is not None
+            with gzip.open(folder / v.file, "rb") as fh:
+                snapshot.db.load(fh.read(), ox.RdfFormat.N_QUADS)
+    refresh = getattr(snapshot, "refresh_derived", None)
+    if callable(refresh):
+        refresh()
+    return snapshot, selection
+
+
+# ---- history
+
+
+def history_folder(store: Store) -> Path | None:
+    """Where an embedded store keeps earlier versions of its sources (None for a server)."""
+    if getattr(store, "db", None) is None or "://" in store.location:
+        return None
+    return Path(store.location) / HISTORY_FOLDER
+
+
+def archive(store: Store, graphs: Iterable[URIRef | str]) -> list[str]:
+    """Keep the current version of each of ``graphs`` before it is replaced or dropped.
+
+    Returns the history files written (none for a graph that is empty or new, and none on
+    a store without a folder). Call it in the write path, just before a replacement.
+    """
+    folder = history_folder(store)
+    if folder is None:
+        return []
+    import pyoxigraph as ox
+
+    db = getattr(store, "db")
+    infos = {str(i.iri): i for i in store.graphs()}
+    dates = issue_dates(store)
+    folder.mkdir(exist_ok=True)
+    index = _read_index(folder)
+    written = []
+    for graph in graphs:
+        name = str(graph)
+        if name in COMPUTED or name not in infos:
+            continue
+        quads = list(db.quads_for_pattern(None, None, None, ox.NamedNode(name)))
+        if not quads:
+            continue
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
+        file = f"{len(index) + 1:05d}-{_slug(name)}-{stamp}.nq.gz"
+        with gzip.open(folder / file, "wb") as fh:
+            fh.write(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
+        issued = dates.get(name)
+        loaded = infos[name].loaded_at
+        index.append(
+            {
+                "graph": name,
+                "file": file,
+                "issued": issued.day.isoformat() if issued else None,
+                "bounded": bool(issued and issued.bounded),
+                "loaded_at": loaded.isoformat() if loaded else None,
+                "archived_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                "triples": len(quads),
+            }
+        )
+        written.append(file)
+    _write_index(folder, index)
+    return written
+
+
+def _read_index(folder: Path) -> list[dict[str, Any]]:
+    path = folder / "index.json"
+    if not path.exists():
+        return []
+    return list(json.loads(path.read_text(encoding="utf-8")))
+
+
+def _write_index(folder: Path, index: list[dict[str, Any]]) -> None:
+    tmp = folder / "index.json.tmp"
+    tmp.write_text(json.dumps(index, indent=1) + "\n", encoding="utf-8")
+    tmp.replace(folder / "index.json")
+
+
+def _day(term: Any) -> date | None:
+    """The last day a date-like literal can mean: 2025-07-01, 2025-07 → 07-31, 2025 → 12-31."""
+    if not isinstance(term, Literal):
+        return None
+    text = str(term).strip()
+    m = re.match(r"^(-?\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", text)
+    if not m:
+        return None
+    year = int(m.group(1))
+    month = int(m.group(2)) if m.group(2) else 12
+    if m.group(3):
+        day = int(m.group(3))
+    else:
+        day = calendar.monthrange(year, month)[1]
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _slug(iri: str) -> str:
+    tail = iri.removeprefix(str(GRAPH))
+    return re.sub(r"[^A-Za-z0-9]+", "-", tail).strip("-")[:60] or "graph"
+
+
+def _short(iri: str) -> str:
+    return iri.removeprefix(str(GRAPH))

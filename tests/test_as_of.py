@@ -1,0 +1,145 @@
+"""``--as-of DATE`` (issue 16, point 3): answers from the sources issued by a date.
+
+The bundled report states no date; its graph bounds it (ckg:issuedNotBefore 2025-07-01,
+because it tells of the attacks of 1 July 2025). The UN list's own XML says it was
+generated on 2024-06-07 (read here from the raw file). A source reloaded with a newer
+version keeps its earlier one in the history, so the question can still be asked of the
+earlier date.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+from kg.cli.main import cli
+from rdflib import Graph, URIRef
+
+from kg.asof import archive, as_of_store, issue_dates, select
+from kg.catalogue import run_question
+from kg.terms import GRAPH
+
+UN_XML = Path("/work/shared/data/un-isil-al-qaida-sanctions-list-2024-06-07.xml")
+REPORT_GRAPH = str(GRAPH["doc/mali-jnim-july-1-attacks"])
+UN_GRAPH = str(GRAPH["ref/un-sanctions"])
+
+
+def _rows(store, name: str, **params: str):  # type: ignore[no-untyped-def]
+    return sorted(tuple(t.n3() if t is not None else None for t in row)
+                  for row in run_question(store, name, params).rows)
+
+
+def test_the_report_counts_from_its_bound_and_the_flagship_follows(bundled_store) -> None:
+    dates = issue_dates(bundled_store)
+    assert dates[REPORT_GRAPH].day == date(2025, 7, 1) and dates[REPORT_GRAPH].bounded
+    everything = _rows(bundled_store, "towns_attacked_twice")
+    assert everything  # Nioro du Sahel and Boulkessi
+    before, selection = as_of_store(bundled_store, date(2025, 6, 30))
+    try:
+        assert REPORT_GRAPH in {v.graph for v in selection.left_out}
+        assert _rows(before, "towns_attacked_twice") == []
+    finally:
+        before.close()
+    on_the_day, selection = as_of_store(bundled_store, date(2025, 7, 1))
+    try:
+        assert REPORT_GRAPH in {v.graph for v in selection.chosen}
+        assert _rows(on_the_day, "towns_attacked_twice") == everything
+    finally:
+        on_the_day.close()
+
+
+def test_the_un_list_is_known_from_the_day_its_xml_was_generated(bundled_store) -> None:
+    generated = re.search(r'dateGenerated="(\d{4}-\d{2}-\d{2})', UN_XML.read_text("utf-8")[:500])
+    assert generated is not None
+    day = date.fromisoformat(generated.group(1))
+    assert issue_dates(bundled_store)[UN_GRAPH].day == day
+    for when, known in ((date.fromordinal(day.toordinal() - 1), False), (day, True)):
+        snapshot, _ = as_of_store(bundled_store, when)
+        try:
+            rows = _rows(snapshot, "claims_of_source", document="doc/un-sanctions")
+            assert bool(rows) is known, when
+        finally:
+            snapshot.close()
+
+
+def _version(issued: str, fact: str) -> Graph:
+    g = Graph()
+    g.parse(
+        data=f"""
+        @prefix ckg: <https://w3id.org/conflict-kg/ontology#> .
+        @prefix dcterms: <http://purl.org/dc/terms/> .
+        @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        <https://w3id.org/conflict-kg/id/doc/test/bulletin> a ckg:Document ;
+            dcterms:issued "{issued}"^^xsd:date .
+        <https://w3id.org/conflict-kg/id/event/test/x> a ckg:Attack ;
+            rdfs:label "{fact}"@en .
+        """,
+        format="turtle",
+    )
+    return g
+
+
+def test_a_reloaded_source_is_still_asked_as_it_was(store) -> None:
+    graph = URIRef(GRAPH["test/bulletin"])
+    store.replace_graph(graph, _version("2025-01-10", "first version"), source="bulletin v1")
+    # What the write path does before it replaces a graph:
+    assert len(archive(store, [graph])) == 1
+    store.replace_graph(graph, _version("2025-03-01", "second version"), source="bulletin v2")
+    ask = "SELECT ?l WHERE { <https://w3id.org/conflict-kg/id/event/test/x> ?p ?l FILTER(isLiteral(?l)) }"
+
+    def labels(day: date) -> list[str]:
+        snapshot, _ = as_of_store(store, day)
+        try:
+            return [str(r[0]) for r in snapshot.query(ask).rows]
+        finally:
+            snapshot.close()
+
+    assert labels(date(2025, 1, 1)) == []
+    assert labels(date(2025, 2, 1)) == ["first version"]
+    assert labels(date(2025, 3, 1)) == ["second version"]
+    assert [str(r[0]) for r in store.query(ask).rows] == ["second version"]
+    chosen = select(store, date(2025, 2, 1)).chosen
+    assert [v.file is not None for v in chosen if v.graph == str(graph)] == [True]
+
+
+def test_cli_as_of_with_evidence_quotes_only_sources_known_then(runner, bundled_store_dir):
+    late = runner.invoke(
+        cli,
+        ["--store", str(bundled_store_dir), "query", "run", "lookup_name", "-p", "name", "Kayes",
+         "--evidence", "-f", "csv"],
+    )
+    early = runner.invoke(
+        cli,
+        ["--store", str(bundled_store_dir), "query", "run", "lookup_name", "-p", "name", "Kayes",
+         "--evidence", "-f", "csv", "--as-of", "2025-06-30"],
+    )
+    assert late.exit_code == 0 and early.exit_code == 0, early.output
+    assert "graph/doc/mali-jnim-july-1-attacks" in late.stdout
+    assert "graph/doc/mali-jnim-july-1-attacks" not in early.stdout
+    assert "left out 1: doc/mali-jnim-july-1-attacks (issued not before 2025-07-01)" in early.stderr
+
+
+@pytest.mark.parametrize("bad", ["2025-13-01", "yesterday", "2025/07/01"])
+def test_a_bad_date_is_a_usage_error(runner, bundled_store_dir, bad):
+    result = runner.invoke(
+        cli, ["--store", str(bundled_store_dir), "query", "run", "lookup_name", "--as-of", bad]
+    )
+    assert result.exit_code == 2
+    assert "is not a date YYYY-MM-DD" in result.stderr
+
+
+def test_the_inferred_graph_is_left_out(bundled_store) -> None:
+    from kg.reasoning import reason
+
+    reason(bundled_store)
+    snapshot, selection = as_of_store(bundled_store, date(2030, 1, 1))
+    try:
+        assert str(GRAPH["inferred"]) not in {v.graph for v in selection.chosen}
+        assert not any(
+            getattr(g, "value", None) == str(GRAPH["inferred"]) for g in snapshot.db.named_graphs()
+        )
+    finally:
+        snapshot.close()
