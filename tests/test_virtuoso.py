@@ -866,3 +866,30 @@ def test_cli_evidence_from_a_server(
     assert len(doc["evidence"]) == len(doc["results"]["bindings"]) >= 2
     quotes = {e.get("quote") for items in doc["evidence"] for e in items}
     assert "The January 6-7 attack at Nioro du Sahel, which I wrote about here." in quotes
+
+
+def test_as_of_on_a_server_answers_like_the_embedded_store(
+    bundled_on_virtuoso: tuple[EmbeddedStore, RemoteStore],
+) -> None:
+    """--as-of copies the sources issued by the date from the server (issue 16, point 3)."""
+    from datetime import date
+
+    from kg.asof import as_of_store
+    from kg.catalogue import run_question
+
+    local, remote = bundled_on_virtuoso
+    for day in (date(2025, 6, 30), date(2025, 7, 1)):
+        answers = []
+        for store in (local, remote):
+            snapshot, selection = as_of_store(store, day)
+            try:
+                answers.append(
+                    (
+                        sorted(v.graph for v in selection.chosen),
+                        canon_rows(run_question(snapshot, "towns_attacked_twice").rows),
+                    )
+                )
+            finally:
+                snapshot.close()
+        assert answers[0] == answers[1], day
+    assert answers[1][1], "the report is known from 2025-07-01: Nioro and Boulkessi"
