@@ -54,21 +54,42 @@ def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 def place_keys(df: pd.DataFrame) -> pd.Series:
-    """A place per row: name (trimmed, case ignored) in its admin1, split beyond 5 km."""
-    clusters: dict[tuple[str, str, str], list[tuple[float, float]]] = {}
-    keys = []
-    for row in df.itertuples():
-        name = (row.country, row.admin1, " ".join(row.location.split()).casefold())
-        lat, lon = float(row.latitude), float(row.longitude)
-        reps = clusters.setdefault(name, [])
-        for i, (rlat, rlon) in enumerate(reps):
-            if km(lat, lon, rlat, rlon) <= 5.0:
+    """A place per row: name (trimmed, case ignored) in its admin1, split beyond 5 km.
+
+    Rows are taken in order; a row joins the first place of its name whose first coding
+    lies within 5 km, or starts a new one. Names whose codings all lie within 5 km of the
+    first (nearly all) are settled without the loop.
+    """
+    name = (
+        df["country"]
+        + "|"
+        + df["admin1"]
+        + "|"
+        + df["location"].str.split().str.join(" ").str.casefold()
+    )
+    lat = df["latitude"].astype(float)
+    lon = df["longitude"].astype(float)
+    first_lat = lat.groupby(name).transform("first")
+    first_lon = lon.groupby(name).transform("first")
+    p1, p2 = first_lat.map(math.radians), lat.map(math.radians)
+    dlon = (lon - first_lon).map(math.radians)
+    a = ((p2 - p1) / 2).map(math.sin) ** 2 + p1.map(math.cos) * p2.map(math.cos) * (dlon / 2).map(
+        math.sin
+    ) ** 2
+    far = (2 * 6371.0 * a.map(lambda x: math.asin(math.sqrt(min(1.0, x))))) > 5.0
+    keys = name + "#0"
+    spread = set(name[far])
+    clusters: dict[str, list[tuple[float, float]]] = {}
+    for i in df.index[name.isin(spread)]:
+        reps = clusters.setdefault(name[i], [])
+        for n, (rlat, rlon) in enumerate(reps):
+            if km(lat[i], lon[i], rlat, rlon) <= 5.0:
                 break
         else:
-            i = len(reps)
-            reps.append((lat, lon))
-        keys.append("|".join(name) + f"#{i}")
-    return pd.Series(keys, index=df.index)
+            n = len(reps)
+            reps.append((lat[i], lon[i]))
+        keys[i] = f"{name[i]}#{n}"
+    return keys
 
 
 def pandas_flagship(
@@ -86,7 +107,9 @@ def pandas_flagship(
             df = df.drop_duplicates("event_id_cnty", keep="first")
         frames.append(df)
     df = pd.concat(frames, ignore_index=True)
-    df = df[df["event_type"].isin(ATTACK_TYPES) & (df["location"].str.strip() != "")]
+    df = df[df["location"].str.strip() != ""]
+    df = df.assign(town=place_keys(df))  # a place is a place whatever happened there
+    df = df[df["event_type"].isin(ATTACK_TYPES)]
     if actor1 is not None:
         df = df[df["actor1"] == actor1]
     iso = df["event_date"].str.match(r"^\d{4}-\d{2}-\d{2}$")
@@ -101,7 +124,7 @@ def pandas_flagship(
     end = day.where(df["time_precision"] != "2", day + week)
     end = end.where(df["time_precision"] != "3", month_end)
     work = pd.DataFrame(
-        {"town": place_keys(df), "start": start, "end": end, "event": df["event_id_cnty"]}
+        {"town": df["town"], "start": start, "end": end, "event": df["event_id_cnty"]}
     )
     if until is not None:
         work = work[work["start"] <= pd.Timestamp(until)]

@@ -1,6 +1,6 @@
 """ACLED exports → events with dates, actors, places and the row's notes as a passage.
 
-Three layouts are accepted, told apart by the header (column names are matched without
+Four layouts are accepted, told apart by the header (column names are matched without
 regard to case; ``ally_actor_*`` is read as ``assoc_actor_*``):
 
 * **current** – ACLED's export tool since 2023: ``disorder_type``, ``civilian_targeting``,
@@ -8,10 +8,20 @@ regard to case; ``ally_actor_*`` is read as ``assoc_actor_*``):
 * **hdx** – the layout published on HDX: ISO dates, and a second line of HXL hashtags
   (``#event+code``, …) that is skipped;
 * **legacy** – older exports with no ``sub_event_type`` and legacy event types such as
-  ``Battle-No change of territory`` or ``Remote violence``.
+  ``Battle-No change of territory`` or ``Remote violence``;
+* **actor-based** – one row per actor of an event (no ``actor2`` columns; ``actor``,
+  ``assoc_actor`` and ``inter`` are read as ``actor1``, ``assoc_actor_1``, ``inter1``): the
+  rows of one ``event_id_cnty`` become one event. ACLED writes the event's actor1 on its
+  first row, so that row's actor is the perpetrator and the others are target actors.
 
 Dates may be ISO (``2020-08-01``), ``01 March 2023``, ``01-March-2023``, ``1 Mar 2023`` or
 ``01/03/2023`` (day first, as ACLED's codebook writes dates) in any layout.
+
+**What an attack is.** Battles, explosions/remote violence and violence against civilians
+(and their legacy names) are political violence at a place: the event is typed
+``ckg:Attack`` as well as its finer class (:data:`SUB_EVENT_CLASSES`). Protests, riots and
+strategic developments are not attacks. A file whose events include no attack says so in
+a warning.
 
 **Mapping of a row** (IRIs under ``https://w3id.org/conflict-kg/id/``):
 
@@ -21,18 +31,23 @@ Dates may be ISO (``2020-08-01``), ``01 March 2023``, ``01-March-2023``, ``1 Mar
   concepts of its event type and sub-event type (or its legacy type);
 * ``ckg:startDate``/``ckg:endDate`` from ``event_date`` and ``time_precision``: 1 → that
   day (``ckg:DayPrecision``); 2 → the seven days centred on the date, since ACLED codes the
-  middle of a reported week (``ckg:MonthPrecision``, "a week within the month"); 3 → the
-  calendar month of the date, since ACLED uses 3 when only the month is known
-  (``ckg:MonthPrecision``);
+  middle of a reported week (``ckg:WeekPrecision``); 3 → the calendar month of the date,
+  since ACLED uses 3 when only the month is known (``ckg:MonthPrecision``);
 * ``ckg:perpetrator`` actor1, ``ckg:targetActor`` actor2, ``ckg:associatedActor`` each
   actor of ``assoc_actor_1``/``assoc_actor_2`` (``;``-separated), resolved to known actors
   or new nodes ``actor/acled/<slug>`` typed from their inter code, with ``ckg:interCode``;
-  a row without actor1 is ``ckg:unattributed true``;
+  a row without actor1 is ``ckg:unattributed true``. A new node is labelled with ACLED's
+  name; a resolved one gets it as ``skos:altLabel`` (and the alias table's name as its
+  label when no graph of the store names it). A compound ``"A and/or B"`` is its own node,
+  ``ckg:possibleActor`` of A and of B: its events are attributed to neither alone;
 * ``ckg:place`` the location resolved to a known place (same name within 25 km, or inside
   the resolved admin area when there are no coordinates) or a new ``ckg:Town``
   ``place/acled/<country>/<admin1>/<admin2>/<admin3>/<location>`` located in new or known
   admin units (``place/acled/admin/…``: admin1 ``ckg:AdminRegion``, admin2 ``ckg:Cercle``,
-  admin3 ``ckg:Place``) and countries (``place/country/<slug>``), with coordinates;
+  admin3 ``ckg:Place``) and countries (``place/country/<slug>``), with coordinates. Names
+  are trimmed; the same name (case and accents aside) in the same admin1 within
+  :data:`MERGE_KM` of a place already met is that place, whatever admin2/admin3 the row
+  codes it under (``--report`` lists these merges); farther away it is another place;
 * ``ckg:fatalities``, ``ckg:geoPrecision``, ``ckg:acledId``, ``ckg:disorderType``,
   ``ckg:civilianTargeting``, ``ckg:tag``; and a ``ckg:Claim`` (``ckg:Reported``, one
   ``ckg:sourceName`` per source) whose ``ckg:Passage`` is the row's notes, in the dataset
@@ -40,7 +55,8 @@ Dates may be ISO (``2020-08-01``), ``01 March 2023``, ``01-March-2023``, ``1 Mar
 
 A row is rejected (with its line number and the reason) when its ID, date, precision,
 event type, coordinates, fatalities or geo precision are malformed, when it has no place,
-or when its ID repeats an earlier row of the file.
+or when its ID repeats an earlier row of the file (in an actor-based file: with another
+date, type or place).
 """
 
 from __future__ import annotations
@@ -622,12 +638,13 @@ class AcledImporter:
         if not location and not country:
             return "no location and no country: the event has no place"
 
-        # -- the place (resolved once per distinct ACLED place of the file)
+        # -- the place (resolved once per distinct coding of a place in the file)
         place_key = (country, get(row, "admin1"), get(row, "admin2"), get(row, "admin3"), location)
-        place_iri = state.places.get(place_key)
+        coded = (*place_key, lat_text, lon_text)
+        place_iri = state.places.get(coded)
         if place_iri is None:
             place_iri = self._place(place_key, lat, lon, state)
-            state.places[place_key] = place_iri
+            state.places[coded] = place_iri
         else:
             item = state.unresolved.get(("place", "|".join(place_key)))
             if item is not None:
@@ -868,6 +885,9 @@ class AcledImporter:
                     summary.place_merges.append(PlaceMerge(location, context, other, km))
                     return other
         iri = f"{ID}place/acled/" + "/".join(path) + "/" + slug(location)
+        if lat is not None and iri in state.emitted:
+            # the same name and units again, but farther than MERGE_KM: another place
+            iri += f"/{sum(1 for other, _, _ in siblings if other.startswith(iri)) + 1}"
         if iri not in state.emitted:
             summary.new_places += 1
             siblings.append((iri, lat, lon))
