@@ -29,22 +29,72 @@ from kg.extract.text import Document, Paragraph, decode
 from kg.resolve import slug
 from kg.store import Store
 
-#: Cue words → ckg class (ACLED event type), tried in this order.
-KINDS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"\b(protest\w*|demonstrat\w*|sit-in|march(?:ed)? (?:in|against)|rall(?:y|ied))\b", re.I), "Protest"),
-    (re.compile(r"\b(riot\w*|mob)\b", re.I), "Riot"),
-    (re.compile(r"\b(IEDs?|improvised explosive|explosive device|landmines?|mines? (?:exploded|detonated)|"
-                r"shell(?:ed|ing|s)|mortars?|air ?strikes?|drone strikes?|bomb(?:ed|ing|s)?|"
-                r"rockets?|suicide|exploded|detonated|blew up|airstrike)\b", re.I), "RemoteViolence"),
-    (re.compile(r"\b(clash\w*|fought|fighting|exchange of fire|battle|ambush\w*|repelled|repulsed|"
-                r"(?:attacked|assaulted|raided) (?:a |an |the )?(?:\w+ )?(?:military|army|gendarmerie|police|"
-                r"FDS|FAMa|VDP|soldiers|troops|checkpoint|post|base|camp|patrol|convoy|position)|"
-                r"neutrali[sz]ed|killed (?:\w+ )*(?:militants|jihadists|terrorists|assailants))\b", re.I),
-     "Battle"),
-    (re.compile(r"\b(killed|kill|shot|abduct\w*|kidnap\w*|execut\w*|beat|wounded|injured|tortur\w*|"
-                r"raped|attacked|assaulted|burn(?:ed|t)|murder\w*|slaughter\w*|massacre\w*)\b", re.I),
-     "ViolenceAgainstCivilians"),
-]
+_PROTEST = re.compile(r"\b(protest\w*|demonstrat\w*|sit-in|march(?:ed|es)?\b|rall(?:y|ied)|strike|"
+                      r"took to the streets|boycott\w*|gathered)", re.I)
+_RIOT = re.compile(r"\b(riot\w*|mob|mutin\w*|barricade\w*|burn(?:ed|t|ing)? (?:\w+ )?tyres|"
+                   r"burn(?:ed|t|ing)? (?:\w+ )?tires|threw stones|stones|set fire|ransack\w*|"
+                   r"vandali\w*|looted|clashed with (?:the )?(?:police|gendarmes|security forces)|angry|violent)", re.I)
+_REMOTE = re.compile(r"\b(IEDs?|improvised explosive|explosive devices?|explosives?|landmines?|mines?\b|"
+                     r"shell(?:ed|ing|s)|mortars?|air ?strikes?|drone|bomb(?:ed|ing|s)?|rockets?|"
+                     r"suicide|exploded|detonated|blew up|explosion)", re.I)
+_CLASH = re.compile(r"\b(clash\w*|fought|fighting|exchange of fire|exchanged fire|battle|ambush\w*|"
+                    r"repelled|repulsed|gunfight|firefight|engaged)\b", re.I)
+_VIOLENT = re.compile(r"\b(kill\w*|shot|abduct\w*|kidnap\w*|execut\w*|beat(?:en)?|wound\w*|injur\w*|"
+                      r"tortur\w*|rap(?:ed|e)|attack\w*|assault\w*|raid\w*|murder\w*|slaughter\w*|"
+                      r"massacre\w*|stormed|opened fire|dead|bodies|body)\b", re.I)
+_ARMED = re.compile(r"\b(soldiers?|military|army|armed forces|gendarm\w*|police\w*|FDS|VDP|volunteer fighters|"
+                    r"Koglweogo|Dozo|checkpoint|patrol|post|base|camp|convoy|position|detachment|brigade|"
+                    r"militants?|jihadists?|terrorists?|assailants|troops|security forces|defen[cs]e forces|"
+                    r"barracks|unit)\b", re.I)
+_STRATEGIC = re.compile(r"\b(arrest\w*|detain\w*|seized|dismantl\w*|curfew|agreement|talks|displac\w*|fled|"
+                        r"threat\w*|warn\w*|ordered|ultimatum|recruit\w*|distribut\w*|destroy\w*|"
+                        r"took control|withdr\w*|announced|surrender\w*|looted|burn(?:ed|t)|"
+                        r"ban\w*|closed|suspend\w*)\b", re.I)
+
+
+_LABELLED_SD = re.compile(r"^\s*(?:Property destruction|Non-violent activity|Looting|Agreement|"
+                          r"Headquarters|Arrests?|Change to group)\b", re.I)
+_HARM = re.compile(r"\b(kill\w*|shot|abduct\w*|kidnap\w*|execut\w*|beat(?:en)?|wound\w*|injur\w*|"
+                   r"tortur\w*|rap(?:ed|e)|murder\w*|dead|bodies|body|died|casualt(?:y|ies))\b", re.I)
+_NO_HARM = re.compile(r"\bno (?:casualties|fatalities|injuries|victims)\b", re.I)
+
+
+def classify(text: str) -> tuple[str, str]:
+    """The ACLED kind of a note (a ckg class) and the cue that decided it."""
+    m = _LABELLED_SD.search(text)
+    if m:
+        return "StrategicDevelopment", m.group(0).strip()
+    m = _REMOTE.search(text)
+    if m:
+        return "RemoteViolence", m.group(0)
+    protest, riot = _PROTEST.search(text), _RIOT.search(text)
+    if riot and (protest or not _VIOLENT.search(text) or riot.group(0).lower().startswith(("riot", "mob", "mutin"))):
+        return "Riot", riot.group(0)
+    if protest and not _VIOLENT.search(text):
+        return "Protest", protest.group(0)
+    m = _CLASH.search(text)
+    if m:
+        return "Battle", m.group(0)
+    m = _VIOLENT.search(text)
+    sd = _STRATEGIC.search(text)
+    if m and sd and (not _HARM.search(text) or _NO_HARM.search(text)):
+        return "StrategicDevelopment", sd.group(0)  # an attack that only looted or burned
+    if m:
+        after = text[m.end() : m.end() + 60]
+        victims = re.search(r"\b(civilians?|villagers?|people|persons?|residents?|women|children|man|men|"
+                            r"boy|girl|herders?|traders?|teachers?|imam|chief|youths?|individuals?|family|"
+                            r"members of|community|farmers?|miners?|workers?|pastoralists?|a person)\b", after, re.I)
+        if _ARMED.search(after) and not (victims and victims.start() < _ARMED.search(after).start()):
+            return "Battle", m.group(0)
+        return "ViolenceAgainstCivilians", m.group(0)
+    m = _STRATEGIC.search(text)
+    if m:
+        return "StrategicDevelopment", m.group(0)
+    if protest:
+        return "Protest", protest.group(0)
+    return "StrategicDevelopment", ""
+
+
 _DEFAULT_KIND = "StrategicDevelopment"
 _PLACE_CUE = re.compile(
     r"\b(?:in|at|near|around|outside|of|from|between)\s+(?:the\s+)?(?:(?:village|town|city|commune|"
@@ -69,6 +119,7 @@ class BatchResult:
     seconds: float
     target: str
     notes: list["NoteEvent"] = field(default_factory=list)
+    resolver: object = None
 
 
 @dataclass
@@ -89,17 +140,16 @@ def note_event(text: str, finder: NameFinder, ref: Reference | None) -> tuple[Fo
     mentions = finder.find(text)
     dates = find_dates(text, ref)
     day = next((d for d in dates if d.precision == "day"), None) or (dates[0] if dates else None)
-    cls = _DEFAULT_KIND
-    cue = None
-    for pattern, kind in KINDS:
-        cue = pattern.search(text)
-        if cue:
-            cls = kind
-            break
+    cls, word = classify(text)
+    cue = re.search(re.escape(word), text) if word else None
     places = _note_places(text, mentions)
     pos = cue.start() if cue else len(text)
     actors = [m for m in mentions if m.kind == "actor" and m.end <= pos]
     actor = actors[0] if actors else next((m for m in mentions if m.kind == "actor"), None)
+    if cls in ("Protest", "Riot") and finder.default_country:
+        # ACLED's convention: demonstrators are "Protesters (Country)" or "Rioters (Country)".
+        name = f"{'Protesters' if cls == 'Protest' else 'Rioters'} ({finder.default_country})"
+        actor = Mention(0, 0, name, "actor", finder.resolver.resolve_actor(name).iri, "", "convention", (), name)
     if day is None:
         if ref is None:
             return None, mentions
@@ -108,7 +158,7 @@ def note_event(text: str, finder: NameFinder, ref: Reference | None) -> tuple[Fo
         if day is None:
             return None, mentions
     b, e = day.spans[0]
-    f = Found("event", cls, f"note: one event per note, kind by cue '{cue.group(0) if cue else 'none'}'",
+    f = Found("event", cls, f"note: one event per note, kind by cue '{word or 'none'}'",
               0.6 + (0.1 if actor else 0) + (0.1 if places and places[0].iri else 0),
               places=places[:1], actors=[actor] if actor else [], start=b, end=e,
               precision=day.precision, key=f"{b.isoformat()}-{cls.lower()}")
@@ -122,10 +172,29 @@ def note_event(text: str, finder: NameFinder, ref: Reference | None) -> tuple[Fo
     return f, mentions
 
 
+#: Capitalised words of notes that name communities or bodies, not places.
+_NOT_PLACES = re.compile(
+    r"^(?:Fulani|Peul\w*|Mossi|Tuareg|Dogon|Bambara|Foulse|Gourmantche|Bella\w*|Rimaibe|Ministry|Union|"
+    r"President|Minister|Government|National|Assembly|Coalition|Party|Company|Catholic|Muslim|Islamic|"
+    r"Christian|Protestant|CDP|MPP|UPC|Operation|Barkhane|French|University|High|Court|Council|"
+    r"Agents?|Officers?|Trade|Students?|Workers?)\b",
+    re.I,
+)
+
+
 def _note_places(text: str, mentions: list[Mention]) -> list[Mention]:
+    # ACLED says where it coded the event: "(coded as Mansila at geoprecision 2)".
+    coded = re.search(r"\bcoded (?:as|to|at) (?:the )?([A-Z][\w'’-]*(?: [A-Z][\w'’-]*)*)", text)
+    if coded:
+        m = next((x for x in mentions if x.start == coded.start(1) and x.kind == "place"), None)
+        return [m or Mention(coded.start(1), coded.end(1), coded.group(1), "place", None, "", "unresolved")]
+    # ACLED writes the coded location before its admin areas: "Djibo (Djibo, Soum)".
+    for m in mentions:
+        if m.kind != "actor" and _ADMIN_AFTER.match(text[m.end :]) and not _NOT_PLACES.match(m.text):
+            return [m if m.kind == "place" else Mention(m.start, m.end, m.text, "place", None, "", "unresolved")]
     out: list[Mention] = []
     for m in mentions:
-        if m.kind == "actor":
+        if m.kind == "actor" or _NOT_PLACES.match(m.text):
             continue
         cue = _PLACE_CUE.search(text[max(0, m.start - 40) : m.start])
         admin = _ADMIN_AFTER.match(text[m.end :])
@@ -179,7 +248,7 @@ def extract_csv(
     finder = make_finder(store, country)
     csv_slug = slug(path.stem)
     graph = Graph()
-    result = BatchResult(0, 0, 0, 0.0, "")
+    result = BatchResult(0, 0, 0, 0.0, "", resolver=finder.resolver)
     for i, row in enumerate(reader):
         if i < skip_rows:
             continue

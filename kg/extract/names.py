@@ -62,14 +62,22 @@ DESCRIPTORS: list[tuple[re.Pattern[str], str]] = [
     (
         re.compile(
             rf"\b(?:(?P<dem>{_DEMONYM})\s+)?(?:military|army|armed forces|soldiers|troops|"
-            r"defen[cs]e and security forces|security forces|FDS|FAMa|gendarmes?|gendarmerie)\b",
+            r"defen[cs]e and security forces|security forces|FDS|FAMa)\b",
             re.IGNORECASE,
         ),
         "Military Forces of {country}",
     ),
     (
+        re.compile(rf"\b(?:(?P<dem>{_DEMONYM})\s+)?(?:gendarmes?|gendarmerie)\b", re.I),
+        "Police Forces of {country} Gendarmerie",
+    ),
+    (
         re.compile(rf"\b(?:(?P<dem>{_DEMONYM})\s+)?(?:police(?:men)?|police officers)\b", re.I),
         "Police Forces of {country}",
+    ),
+    (
+        re.compile(r"\b(?:the\s+)?(?:government|governor|authorities|minist(?:er|ry)|prime minister)\b", re.I),
+        "Government of {country}",
     ),
     (
         re.compile(
@@ -81,6 +89,21 @@ DESCRIPTORS: list[tuple[re.Pattern[str], str]] = [
     ),
     (re.compile(r"\b(?:protesters|demonstrators)\b", re.I), "Protesters ({country})"),
     (re.compile(r"\brioters\b", re.I), "Rioters ({country})"),
+]
+
+
+#: Armed groups of the Sahel under the names notes use → ACLED's actor names. Used when
+#: the store's labels and the alias table do not already resolve the name.
+GROUP_NAMES: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"\b(?:ISGS|EIGS|ISWAP-GS|Islamic State (?:in|of) the Greater Sahara|IS Sahel|ISSP|"
+                r"Islamic State Sahel)\b"), "Islamic State (Greater Sahara)"),
+    (re.compile(r"\bAnsar(?:oul|ul|ool) Islam\b", re.I), "Ansaroul Islam"),
+    (re.compile(r"\bKoglweogos?\b", re.I), "Koglweogo Militia"),
+    (re.compile(r"\b(?:VDPs?|volunteer fighters|Volunteers? for (?:the )?Defen[cs]e of (?:the )?Homeland)\b"),
+     "VDP: Volunteer for Defense of Homeland"),
+    (re.compile(r"\bDozos?\b"), "Dozo Communal Militia"),
+    (re.compile(r"\bBoko Haram\b|\bJAS\b"), "Boko Haram - Jamatu Ahli is-Sunnah lid-Dawatai wal-Jihad"),
+    (re.compile(r"\bISWAP\b|\bIslamic State (?:in )?West Africa(?: Province)?\b"), "Islamic State (West Africa)"),
 ]
 
 
@@ -115,6 +138,14 @@ class NameFinder:
         for span in _SPAN.finditer(text):
             mentions.extend(self._in_span(text, span.start(), span.end()))
         taken = [(m.start, m.end) for m in mentions if m.kind != "name"]
+        for pattern, name in GROUP_NAMES:
+            for m in pattern.finditer(text):
+                if any(a < m.end() and m.start() < b for a, b in taken):
+                    continue
+                found = self.resolver.resolve_actor(name)
+                mentions.append(Mention(m.start(), m.end(), m.group(0), "actor", found.iri, "",
+                                        found.method or "group name", (), name))
+                taken.append((m.start(), m.end()))
         for pattern, template in DESCRIPTORS:
             for m in pattern.finditer(text):
                 if any(a < m.end() and m.start() < b for a, b in taken):

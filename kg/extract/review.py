@@ -53,10 +53,11 @@ def make_finder(store: Store, country: str | None = None) -> NameFinder:
     resolver: Resolver = resolver_from_store(store)
     finder = NameFinder(resolver)
     if country:
+        # The name serves ACLED-style actor names ("Military Forces of Niger") even when the
+        # store has no such country; new places are put in it only when it is known.
         res = resolver.resolve_admin(country, "country")
-        if res.iri is None:
-            raise UsageError(f"--country {country!r} is not a country the store knows")
-        finder.countries.append(res.iri)
+        if res.iri is not None:
+            finder.countries.append(res.iri)
         finder.default_country = country
     return finder
 
