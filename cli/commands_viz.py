@@ -80,7 +80,13 @@ def _collect(
     result = questions.run(store, name, params)
     if result.kind == "select" and not result.rows:
         _note(ctx, f"warning: {name} has an empty answer; drawing an empty map")
-    return collect(store, result, title=title or name), result
+    data = collect(store, result, title=title or questions.title_of(name, params))
+    if result.kind == "select" and name == "towns_attacked_twice":
+        from kg.viz.mapview import note_pairs
+        from kg.viz.timeline import pairs_from_answer
+
+        note_pairs(data, pairs_from_answer(data, result))
+    return data, result
 
 
 @cli.command("map")
@@ -229,16 +235,34 @@ def timeline_command(
 @click.option(
     "--all-events", is_flag=True, help="Map and timeline of every event, not only attacks."
 )
+@click.option(
+    "--budget",
+    type=click.FloatRange(min=0),
+    default=20.0,
+    show_default=True,
+    help="Seconds of saved questions to run; the rest are listed as not run.",
+)
+@click.option("--no-validate", is_flag=True, help="Do not validate the store for the briefing.")
 @store_option
 @click.pass_context
 @handle_errors
 def report_command(
-    ctx: click.Context, output: Path, names: str | None, title: str, all_events: bool
+    ctx: click.Context,
+    output: Path,
+    names: str | None,
+    title: str,
+    all_events: bool,
+    budget: float,
+    no_validate: bool,
 ) -> None:
-    """Write a self-contained HTML briefing: sources, validation, map, timeline, answers, claims.
+    """Write a self-contained HTML briefing: findings first, then map, timeline, details.
 
-    One file with everything inside (no request leaves it), readable printed and on a
-    phone. Each claim links to the passage it comes from.
+    The first screen says what the store holds and what the saved questions found, the
+    flagship question (towns attacked twice) first with its towns, dates, gap and the
+    sentence behind each attack. Then the map, the timeline, validation, the sources,
+    every question as a labelled table with evidence links, and the claims grouped by
+    document. One file with everything inside (no request leaves it), readable printed
+    and on a phone; its size stays bounded (first rows, counts and CSV links).
 
     \b
     Example:
@@ -255,7 +279,14 @@ def report_command(
             raise UsageError("--questions needs at least one NAME")
     store = open_store(ctx)
     try:
-        brief = build_briefing(store, chosen, title=title, all_events=all_events)
+        brief = build_briefing(
+            store,
+            chosen,
+            title=title,
+            all_events=all_events,
+            validate=not no_validate,
+            budget=budget,
+        )
     finally:
         store.close()
     output.write_text(brief.html, encoding="utf-8")
@@ -270,6 +301,12 @@ def report_command(
         _note(ctx, f"note: {v.detail}")
     for name, err in brief.failed.items():
         _note(ctx, f"warning: question {name} failed: {err}")
+    if brief.skipped:
+        _note(
+            ctx,
+            f"note: {len(brief.skipped)} question(s) not run within the {budget:g} s budget: "
+            + ", ".join(brief.skipped),
+        )
 
 
 @cli.command("export")

@@ -155,6 +155,9 @@ class MapData:
     answer_places: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     type_labels: dict[str, str] = field(default_factory=dict)
+    #: A line of text per town (IRI) that its label on the map adds: the flagship's dates
+    #: and gap, say.
+    place_notes: dict[str, str] = field(default_factory=dict)
     #: Each actor's colour, decided store-wide (see :mod:`kg.viz.colours`).
     colours: ActorColours = field(default_factory=ActorColours)
 

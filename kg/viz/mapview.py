@@ -34,8 +34,15 @@ from kg.viz.scene import Scene, to_png, to_svg
 
 LINK_COLOUR = "#222222"
 
-#: The page clusters markers when it has more than this many.
-CLUSTER_FROM = 1500
+#: The page clusters markers when it has more than this many (2,000 ACLED rows of
+#: Burkina Faso make ~1,400 place × actor markers: unreadable unclustered).
+CLUSTER_FROM = 400
+
+#: Places the HTML map labels, busiest first (each shown only where it fits).
+MAP_LABELS = 25
+
+#: Width in pixels the HTML map is laid out for at its opening zoom (desktop briefing).
+OPENING_WIDTH_PX = 812
 
 #: Most events whose details one HTML map embeds (counts are always exact).
 DETAIL_BUDGET = 20000
@@ -60,6 +67,8 @@ class Marker:
     label: str
     group: int
     events: list[str] = field(default_factory=list)
+    #: The town (or place) the marker stands for.
+    place: str = ""
 
 
 def groups_of(
@@ -107,7 +116,7 @@ def markers_of(data: MapData) -> tuple[list[Group], list[Marker]]:
         m = by_key.get(key)
         if m is None:
             label = data.place_label(place.town) if place.town else place.label
-            m = by_key[key] = Marker(place.lon, place.lat, label, g)
+            m = by_key[key] = Marker(place.lon, place.lat, label, g, place=place.town or place.iri)
         m.events.append(ev.iri)
     # Places named by the answer with no event at them are drawn as neutral markers.
     return groups, sorted(by_key.values(), key=lambda m: (-len(m.events), m.label))
@@ -198,6 +207,26 @@ def human_date(ev: Event) -> str:
     return f"{one} – {e.day} {e:%b %Y}"
 
 
+def note_pairs(data: MapData, pairs: list) -> None:
+    """Add each recurring pair's dates and gap to its town's label on the map.
+
+    ``pairs`` are :class:`kg.viz.timeline.Pair`: "6–7 Jan → 1 Jul 2025: 175 days".
+    """
+    for pair in pairs:
+        first, second = data.events.get(pair.first), data.events.get(pair.second)
+        if not first or not second:
+            continue
+        town = pair.town or data.town_of(first)
+        if not town:
+            continue
+        gap = pair.gap_days
+        days = "" if gap is None else f": {gap} day{'s' if gap != 1 else ''}"
+        a, b = human_date(first), human_date(second)
+        if a[-4:] == b[-4:]:  # same year: say it once
+            a = a[:-5]
+        data.place_notes[town] = f"{a} → {b}{days}"
+
+
 # --------------------------------------------------------------------------- static
 
 
@@ -217,254 +246,10 @@ def spread(markers: list[Marker]) -> list[tuple[float, float]]:
     return out
 
 
-def map_scene(data: MapData, *, width: int = 1000, title: str | None = None) -> Scene:
-    """Lay out the static map: borders, markers, links, labels, legend and missing places."""
-    groups, markers = markers_of(data)
-    offsets = spread(markers)
-    pts = [(m.lon, m.lat) for m in markers]
-    pts += [
-        (data.places[p].lon, data.places[p].lat)  # type: ignore[misc]
-        for p in data.answer_places
-        if data.places[p].located
-    ]
-    bbox = geo.fit_bbox(pts)
-    proj = geo.Projection.for_bbox(bbox, scale=1.0)
-    span_x, span_y = proj.xy(bbox[2], bbox[1])
-    top = 44
-    k = width / span_x
-    map_h = int(min(max(span_y * k, 380), 820))
-    k = min(k, map_h / span_y)
-    off_x = (width - span_x * k) / 2
-    off_y = top + (map_h - span_y * k) / 2
-
-    def xy(lon: float, lat: float) -> tuple[float, float]:
-        x, y = proj.xy(lon, lat)
-        return (off_x + x * k, off_y + y * k)
-
-    merged_note = ""
-    if len(markers) > CLUSTER_FROM:
-        # A still picture cannot zoom: markers closer than a few pixels are merged
-        # (per perpetrator), so a map of 100k events is readable and quick to paint.
-        before = len(markers)
-        markers = _merge_close(markers, xy, cell=12.0)
-        offsets = [(0.0, 0.0)] * len(markers)
-        merged_note = f"{before} markers closer than 12 px merged into {len(markers)}"
-    legend = _legend_items(groups, bool(data.operations))
-    legend_rows = _legend_rows(legend, width - 32)
-    shown_missing = min(len(data.missing), 5)
-    height = (
-        top
-        + map_h
-        + 12
-        + 20 * (len(legend_rows) + 1)
-        + 22
-        + (18 * (shown_missing + 1 + (len(data.missing) > 5)) if data.missing else 0)
-    )
-
-    scene = Scene(width, height, background="#ffffff", title=title or data.title)
-    scene.rect(0, top, width, map_h, fill="#dfe9f2")  # sea and off-region
-    for country in geo.countries():
-        fill = "#fbfaf6" if country.iso == "MLI" else "#efede6"
-        scene.rings(
-            [[xy(x, y) for x, y in ring] for ring in country.rings],
-            fill=fill,
-            stroke="#9a9486",
-            stroke_width=0.8,
-        )
-    for country in geo.countries():
-        x, y = xy(*geo.country_label_point(country))
-        if 40 < x < width - 40 and top + 20 < y < top + map_h - 10:
-            scene.label(x, y, country.name.upper(), size=11, anchor="middle", fill="#8d8778")
-    for label, segs in operation_links(data):
-        for a, b in segs:
-            scene.line(
-                [xy(*a), xy(*b)],
-                stroke=LINK_COLOUR,
-                stroke_width=2,
-                dash="6,4",
-                opacity=0.8,
-                cls="link",
-                title=label,
-            )
-    for p in data.answer_places:
-        place = data.places[p]
-        if place.located:
-            x, y = xy(place.lon, place.lat)  # type: ignore[arg-type]
-            scene.circle(
-                x,
-                y,
-                5,
-                fill="#ffffff",
-                stroke="#333",
-                stroke_width=1.5,
-                cls="place",
-                title=place.label,
-            )
-    for m, (dx, dy) in zip(markers, offsets):  # biggest first: small ones stay on top
-        x, y = xy(m.lon, m.lat)
-        g = groups[m.group]
-        scene.circle(
-            x + dx,
-            y + dy,
-            radius(len(m.events)),
-            fill=g.colour,
-            stroke="#ffffff",
-            stroke_width=1.2,
-            opacity=0.9,
-            cls="marker",
-            data={"events": str(len(m.events))},
-            title=f"{m.label}: {len(m.events)} event(s), {g.label}",
-        )
-    _place_labels(scene, markers, offsets, xy, top, map_h)
-    if not markers and not data.answer_places:
-        scene.label(
-            width / 2,
-            top + map_h / 2,
-            "Nothing to draw: no event or place has coordinates",
-            size=16,
-            anchor="middle",
-            fill="#a33",
-            weight="bold",
-        )
-
-    # Outlines run past the map's frame: cover the overflow with the page's background.
-    scene.rect(0, 0, width, top, fill="#ffffff")
-    scene.rect(0, top + map_h, width, height - top - map_h, fill="#ffffff")
-    scene.rect(0, top, width, map_h, stroke="#c8c8c8")
-    scene.label(16, 28, title or data.title, size=18, weight="bold")
-    n = len(data.located_events())
-    scene.label(
-        width - 16,
-        28,
-        f"{n} event{'s' if n != 1 else ''} drawn",
-        size=12,
-        anchor="end",
-        fill="#555",
-    )
-    y = top + map_h + 24
-    scene.label(
-        16,
-        y,
-        "Perpetrator (events) — marker area grows with the number of events",
-        size=11,
-        weight="bold",
-    )
-    for row in legend_rows:
-        y += 20
-        x = 16.0
-        for kind, colour, text, w in row:
-            if kind == "dot":
-                scene.circle(x + 6, y - 4, 6, fill=colour, stroke="#fff")
-            else:
-                scene.line([(x, y - 4), (x + 14, y - 4)], stroke=colour, stroke_width=2, dash="6,4")
-            scene.label(x + 18, y, text, size=11)
-            x += w
-    y += 22
-    scene.label(
-        16,
-        y,
-        geo.BOUNDARY_CREDIT + (f" · {merged_note}" if merged_note else ""),
-        size=10,
-        fill="#777",
-    )
-    if data.missing:
-        y += 18
-        scene.label(
-            16,
-            y,
-            f"Not drawn — {len(data.missing)} without coordinates:",
-            size=11,
-            weight="bold",
-            fill="#a33",
-        )
-        for miss in data.missing[:5]:
-            y += 18
-            scene.label(28, y, f"{miss.label} — {miss.reason}", size=11, fill="#a33")
-        if len(data.missing) > 5:
-            y += 18
-            scene.label(28, y, f"… and {len(data.missing) - 5} more", size=11, fill="#a33")
-    return scene
-
-
-def _merge_close(markers: list[Marker], xy, cell: float) -> list[Marker]:
-    """Markers of one perpetrator within one ``cell``-pixel square, merged (biggest first)."""
-    merged: dict[tuple[int, int, int], list[Marker]] = defaultdict(list)
-    for m in markers:
-        x, y = xy(m.lon, m.lat)
-        merged[(int(x // cell), int(y // cell), m.group)].append(m)
-    out = []
-    for members in merged.values():
-        n = sum(len(m.events) for m in members)
-        lon = sum(m.lon * len(m.events) for m in members) / n
-        lat = sum(m.lat * len(m.events) for m in members) / n
-        biggest = max(members, key=lambda m: len(m.events))
-        label = biggest.label if len(members) == 1 else f"{biggest.label} +{len(members) - 1}"
-        out.append(
-            Marker(lon, lat, label, members[0].group, [e for m in members for e in m.events])
-        )
-    return sorted(out, key=lambda m: (-len(m.events), m.label))
-
-
-def _legend_items(groups: list[Group], has_links: bool) -> list[tuple[str, str, str, float]]:
-    items = [("dot", g.colour, f"{g.label} ({g.events})", 0.0) for g in groups]
-    if has_links:
-        items.append(("link", LINK_COLOUR, "parts of one coordinated operation", 0.0))
-    # Width estimate for an 11 px sans-serif: ~6.3 px per character.
-    return [(k, c, t, 30 + 6.3 * len(t)) for k, c, t, _ in items]
-
-
-def _legend_rows(items: list, width: float) -> list[list]:
-    rows: list[list] = [[]]
-    used = 0.0
-    for item in items:
-        if rows[-1] and used + item[3] > width:
-            rows.append([])
-            used = 0.0
-        rows[-1].append(item)
-        used += item[3]
-    return rows if rows[0] else []
-
-
-def _place_labels(
-    scene: Scene, markers: list[Marker], offsets, xy, top: float, map_h: float
-) -> None:
-    """Label the busiest places, skipping labels that would overlap one already placed."""
-    taken: list[tuple[float, float, float, float]] = []
-    for m, (dx, dy) in zip(markers, offsets):
-        x, y = xy(m.lon, m.lat)
-        r = radius(len(m.events))
-        taken.append((x + dx - r, y + dy - r, x + dx + r, y + dy + r))
-    seen: set[str] = set()
-    for m, (dx, _dy) in list(zip(markers, offsets))[:80]:
-        if m.label in seen:
-            continue
-        x, y = xy(m.lon, m.lat)
-        r = radius(len(m.events)) + abs(dx)
-        w = 6.3 * len(m.label)
-        # Right of the marker first, then left, above, below: the first free spot wins.
-        for box in (
-            (x + r + 3, y - 9, x + r + 3 + w, y + 4),
-            (x - r - 3 - w, y - 9, x - r - 3, y + 4),
-            (x - w / 2, y - r - 16, x + w / 2, y - r - 3),
-            (x - w / 2, y + r + 3, x + w / 2, y + r + 16),
-        ):
-            if any(
-                not (box[2] < b[0] or box[0] > b[2] or box[3] < b[1] or box[1] > b[3])
-                for b in taken
-            ):
-                continue
-            if box[0] < 4 or box[2] > scene.width - 4 or box[1] < top or box[3] > top + map_h:
-                continue
-            taken.append(box)
-            seen.add(m.label)
-            scene.label(
-                box[0], box[3] - 4, m.label, size=11, fill="#1d1d1d", cls="place-label", halo=True
-            )
-            break
-
-
 def write_static_map(data: MapData, path: Path, *, title: str | None = None) -> None:
-    """Write ``path`` as SVG or PNG (by extension)."""
+    """Write ``path`` as SVG or PNG (by extension); see :mod:`kg.viz.staticmap`."""
+    from kg.viz.staticmap import map_scene
+
     scene = map_scene(data, title=title)
     if path.suffix.lower() == ".svg":
         path.write_text(to_svg(scene), encoding="utf-8")
@@ -512,8 +297,20 @@ def map_payload(data: MapData) -> dict:
             events_out.append(_event_json(data, ev))
         return ev_index[iri]
 
+    # Markers that would hide each other at the opening zoom are pushed apart (pixels,
+    # kept at every zoom, as the fan-out of markers sharing a place always was).
+    from kg.viz.layout import dodge
+
+    ppu = OPENING_WIDTH_PX / max(x1 - x0, 1e-9)
+    if len(markers) <= CLUSTER_FROM:
+        offsets = dodge(
+            [((proj.xy(m.lon, m.lat)[0] - x0) * ppu, (proj.xy(m.lon, m.lat)[1] - y0) * ppu) for m in markers],
+            [radius(len(m.events)) for m in markers],
+        )
+    else:
+        offsets = spread(markers)
     markers_out = []
-    for m, (dx, dy) in zip(markers, spread(markers)):
+    for m, (dx, dy) in zip(markers, offsets):
         x, y = proj.xy(m.lon, m.lat)
         take = min(per_marker, budget)
         shown = sorted(m.events, key=lambda i: data.events[i].start or "")[:take] if take else []
@@ -535,6 +332,25 @@ def map_payload(data: MapData) -> dict:
         if place.located:
             x, y = proj.xy(place.lon, place.lat)  # type: ignore[arg-type]
             places_out.append([round(x, 2), round(y, 2), place.label])
+    # Labels of the busiest places (one per place, at its biggest marker), with notes.
+    per_place: dict[str, list[int]] = defaultdict(list)
+    for i, m in enumerate(markers):
+        per_place[m.label].append(i)
+    busiest = sorted(
+        per_place.items(), key=lambda kv: (-sum(len(markers[i].events) for i in kv[1]), kv[0])
+    )
+    labels_out = []
+    for name, idx in busiest[:MAP_LABELS]:
+        i = idx[0]  # markers are sorted biggest first
+        labels_out.append([i, name, data.place_notes.get(markers[i].place, "")])
+    from kg.viz.layout import reference_towns
+
+    drawn = set(per_place)
+    towns_out = []
+    for town in reference_towns():
+        if town.name not in drawn:
+            x, y = proj.xy(town.lon, town.lat)
+            towns_out.append([round(x, 2), round(y, 2), town.name, 1 if town.capital else 0])
     ops_out = []
     for label, segs in operation_links(data):
         ops_out.append(
@@ -554,6 +370,11 @@ def map_payload(data: MapData) -> dict:
         "missing": [{"l": m.label, "r": m.reason} for m in data.missing],
         "clusterFrom": CLUSTER_FROM,
         "total": len(data.located_events()),
+        "labels": labels_out,
+        "towns": towns_out,
+        # Projection, for the pointer's coordinates and the scale bar (100 units/degree).
+        "proj": [proj.lon0, proj.lat_top, proj.kx],
+        "kmPerUnit": 1.1132,
     }
 
 
@@ -618,11 +439,20 @@ def map_fragment(data: MapData, dom_id: str = "map") -> str:
     countries, labels = base_svg()
     legend = "".join(
         f'<li><span class="swatch" style="background:{g["c"]}"></span>{escape(g["l"])} '
-        f'<span class="n">({g["n"]})</span></li>'
+        f'<span class="n">({g["n"]:,})</span></li>'
         for g in payload["groups"]
     )
+    keys = [
+        '<li><span class="swatch size"></span>area: attacks at one place'
+        + (" (a numbered disc groups nearby places; click to zoom in)" if len(payload["markers"]) > CLUSTER_FROM else "")
+        + "</li>"
+    ]
     if payload["ops"]:
-        legend += '<li><span class="swatch link"></span>parts of one coordinated operation</li>'
+        keys.append('<li><span class="swatch link"></span>parts of one coordinated operation</li>')
+    if payload["towns"]:
+        keys.append('<li><span class="swatch town"></span>capital or regional capital, for orientation</li>')
+    if data.place_notes:
+        keys.append("<li><strong>bold label</strong>: dates of the two attacks and the days between them</li>")
     missing = ""
     if data.missing:
         items = "".join(
@@ -642,12 +472,14 @@ def map_fragment(data: MapData, dom_id: str = "map") -> str:
 <svg class="map-svg" viewBox="{v[0]} {v[1]} {v[2]} {v[3]}" preserveAspectRatio="xMidYMid meet"
  role="img" aria-label="{escape(data.title)}"><rect class="sea" x="-5000" y="-5000" width="20000" height="20000"/>
 <g class="countries">{countries}</g><g class="country-labels">{labels}</g>
-<g class="links"></g><g class="places"></g><g class="markers"></g><g class="labels"></g></svg>
+<g class="links"></g><g class="places"></g><g class="towns"></g><g class="markers"></g><g class="labels"></g></svg>
 <div class="map-controls" aria-label="zoom"><button type="button" data-zoom="in" title="zoom in">+</button><button type="button" data-zoom="out" title="zoom out">&#8722;</button><button type="button" data-zoom="reset" title="whole map">&#8962;</button></div>
-<p class="credit">{escape(geo.BOUNDARY_CREDIT)} · drag to pan, wheel or buttons to zoom, click a marker</p>
+<div class="scale" aria-hidden="true"><span class="bar"></span><span class="km"></span></div>
+<p class="coords" aria-live="off"></p>
+<p class="credit">{escape(geo.BOUNDARY_CREDIT)} · towns: GeoNames · drag to pan, wheel or buttons to zoom, click a marker</p>
 </div>
-<aside class="map-info" aria-live="polite"><p class="hint">Click a marker to see its events, perpetrators, targets and source passages.</p></aside>
-<div class="map-legend"><strong>{payload["total"]} events</strong> — perpetrator (events):<ul>{legend}</ul></div>
+<aside class="map-info" aria-live="polite"><p class="hint">Click a marker to see its attacks, perpetrators, targets and source passages.</p></aside>
+<div class="map-legend"><strong>{payload["total"]:,} attacks</strong> — colour: who carried them out (attacks):<ul class="groups">{legend}</ul><ul class="keys">{"".join(keys)}</ul></div>
 {empty}{missing}
 <script type="application/json" class="map-data">{_json_for_html(payload)}</script>
 </section>"""

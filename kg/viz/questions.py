@@ -79,3 +79,12 @@ def title(summary: str, params: Mapping[str, str] | None = None) -> str:
     if rest:
         text += " (" + ", ".join(f"{k}: {v}" for k, v in rest.items()) + ")"
     return text or "Answer"
+
+
+def title_of(name: str, params: Mapping[str, str] | None = None) -> str:
+    """The title a picture of saved question (or ``.rq`` file) ``name`` gets: its summary
+    with the parameters it ran with (defaults included), never its file name alone."""
+    q = catalogue.resolve_question(name)
+    bound = {p.name: p.default for p in q.params if p.default is not None}
+    bound.update(params or {})
+    return title(q.summary, bound) if q.summary else name

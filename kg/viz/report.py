@@ -31,7 +31,7 @@ from kg.namespace import CKG
 from kg.store import QueryResult, Store
 from kg.viz import questions
 from kg.viz.mapdata import MapData, collect, labels_for, short
-from kg.viz.mapview import _asset, human_date, map_css, map_fragment, map_js
+from kg.viz.mapview import _asset, human_date, map_css, map_fragment, map_js, note_pairs
 from kg.viz.timeline import TIMELINE_CSS, Pair, pairs_from_answer, timeline_fragment, timeline_scene
 
 #: Rows of one answer shown in the briefing; the rest are counted and linked.
@@ -42,8 +42,12 @@ CSV_EMBED_ROWS = 500
 MAX_FINDINGS = 8
 #: Claims listed per document (the rest are counted).
 MAX_CLAIMS_PER_DOCUMENT = 60
-#: Above this many triples the briefing does not run the full validation itself.
-VALIDATE_UP_TO_TRIPLES = 400_000
+#: Above this many triples the briefing does not run the full validation itself: the
+#: whole-store check reads everything into memory (34 s for 2,000 ACLED rows, minutes at
+#: 100k events); ``ckg validate`` does it on demand.
+VALIDATE_UP_TO_TRIPLES = 50_000
+#: Seconds of saved questions a briefing runs before it lists the rest as not run.
+QUESTION_BUDGET_S = 20.0
 #: A long text cell shows this many characters, the rest behind "more".
 CELL_CHARS = 160
 
@@ -74,6 +78,7 @@ class Briefing:
     flagship: str | None = None
     findings: list[Pair] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
 
 
 def validation_status(store: Store, *, max_triples: int | None = VALIDATE_UP_TO_TRIPLES) -> Validation:
@@ -406,6 +411,7 @@ def build_briefing(
     title: str = "Conflict briefing",
     all_events: bool = False,
     validate: bool = True,
+    budget: float | None = QUESTION_BUDGET_S,
 ) -> Briefing:
     """Build the briefing for ``store`` with the answers of ``question_names``.
 
@@ -429,24 +435,30 @@ def build_briefing(
 
     t = time.perf_counter()
     answers: dict[str, QueryResult] = {}
-    for name in question_names:
+    skipped: list[str] = []
+    # The flagship runs first: whatever the budget, the first screen has its answer.
+    flagship = next(
+        (n for n in question_names if FLAGSHIP_TAG in catalogue.get(n, questions.Question(n)).tags),
+        RECURRENCE_QUESTION if RECURRENCE_QUESTION in catalogue else None,
+    )
+    brief.flagship = flagship
+    order = sorted(question_names, key=lambda n: n != flagship)
+    for name in order:
+        if budget is not None and answers and time.perf_counter() - t > budget:
+            skipped.append(name)
+            continue
         try:
             answers[name] = questions.run(store, name)
         except CkgError as exc:
             brief.failed[name] = str(exc)
-    brief.questions = list(answers)
+    brief.questions = [n for n in question_names if n in answers]
+    brief.skipped = skipped
     t = lap("questions", t)
 
     data = collect(store, title="Attacks" if not all_events else "Events", all_events=all_events)
     brief.data = data
     t = lap("look-up", t)
 
-    # The flagship: the first chosen question tagged so (else the recurrence question).
-    flagship = next(
-        (n for n in question_names if FLAGSHIP_TAG in catalogue.get(n, questions.Question(n)).tags),
-        RECURRENCE_QUESTION if RECURRENCE_QUESTION in catalogue else None,
-    )
-    brief.flagship = flagship
     recurrence = answers.get(RECURRENCE_QUESTION)
     if recurrence is None and RECURRENCE_QUESTION in catalogue:
         try:
@@ -459,6 +471,7 @@ def build_briefing(
         else []
     )
     brief.findings = pairs
+    note_pairs(data, pairs[:MAX_FINDINGS])
     window = catalogue[RECURRENCE_QUESTION].defaults.get("window") if RECURRENCE_QUESTION in catalogue else None
     pair_note = (
         f"two attacks on one town within {window} days" if window else "two attacks on one town"
@@ -562,6 +575,8 @@ def build_briefing(
         summary = questions.title(q.summary, q.defaults) if q else name
         if name in brief.failed:
             n_text = '<span class="bad">failed</span>'
+        elif name in skipped:
+            n_text = '<span class="muted">not run (time budget)</span>'
         else:
             res = answers[name]
             n_text = (
@@ -631,6 +646,11 @@ def build_briefing(
         heading = questions.title(q.summary, q.defaults) if q else name
         if name in brief.failed:
             body = f'<p class="status bad">This question failed: {escape(brief.failed[name])}</p>'
+        elif name in skipped:
+            body = (
+                f'<p class="muted">Not run: the briefing had spent its {budget:.0f} s budget for '
+                f"questions. Run <code>ckg query run {escape(name)}</code>.</p>"
+            )
         else:
             res = answers[name]
             count = _plural(len(res.rows), "row") if res.kind == "select" else ""

@@ -30,6 +30,11 @@
     var gPlaces = svg.querySelector("g.places");
     var gMarkers = svg.querySelector("g.markers");
     var gLabels = svg.querySelector("g.labels");
+    var gTowns = svg.querySelector("g.towns");
+    var scaleBar = section.querySelector(".scale .bar");
+    var scaleKm = section.querySelector(".scale .km");
+    var coords = section.querySelector(".coords");
+    var townEls = [];
     var gCountryLabels = svg.querySelector("g.country-labels");
     var home = data.view.slice();
     var view = home.slice();
@@ -141,19 +146,28 @@
         var c = el("circle", { cx: p[0], cy: p[1], r: 1, "class": "place" }, gPlaces);
         el("title", {}, c).textContent = p[2];
       });
+      (data.towns || []).forEach(function (t, i) {
+        var r = el("rect", { x: t[0], y: t[1], width: 1, height: 1, "class": "ref-town" + (t[3] ? " capital" : "") }, gTowns);
+        el("title", {}, r).textContent = t[2];
+        var lt = el("text", { x: t[0], y: t[1], "class": "town-label", "data-town": i }, gLabels);
+        lt.textContent = t[2];
+        townEls.push([r, lt]);
+      });
+      // Labels of the busiest places (with the flagship's dates and gap as a second line).
+      (data.labels || []).forEach(function (l, rank) {
+        var t = el("text", { x: 0, y: 0, "class": "place-label" + (l[2] ? " noted" : ""),
+                             "data-marker": l[0], "data-rank": rank }, gLabels);
+        t.textContent = l[1];
+        var note = null;
+        if (l[2]) {
+          note = el("text", { x: 0, y: 0, "class": "place-note", "data-marker": l[0] }, gLabels);
+          note.textContent = l[2];
+        }
+        labelEls.push([t, note, l]);
+      });
       if (clustering) return;
       var k = ppu();
       data.markers.forEach(function (m, i) { markerEls.push(markerEl(i, k)); });
-      if (data.markers.length <= 80) {
-        var seen = {};
-        data.markers.forEach(function (m, i) {
-          if (seen[m[4]]) return;
-          seen[m[4]] = true;
-          var t = el("text", { x: m[0], y: m[1], "class": "place-label", "data-marker": i }, gLabels);
-          t.textContent = m[4];
-          labelEls.push(t);
-        });
-      }
     }
 
     function renderClusters(k) {
@@ -199,32 +213,139 @@
       });
     }
 
-    // Labels go right of their marker, else left, above or below; a label that would
-    // cover another label or a marker is hidden until zooming makes room (boxes in px).
+    // Labels never overlap each other. A place label goes right of its marker, else left,
+    // above, below or diagonally; the busiest eight may cover other markers (white halo)
+    // rather than go unlabelled, the rest and the reference towns only where nothing is.
+    // Widths are the rendered text's own (getComputedTextLength), in screen pixels.
+    function overlapsAny(b, list) {
+      for (var i = 0; i < list.length; i++) {
+        var o = list[i];
+        if (!(b[2] <= o[0] || b[0] >= o[2] || b[3] <= o[1] || b[1] >= o[3])) return true;
+      }
+      return false;
+    }
+    function coverCount(b, list) {
+      var n = 0;
+      for (var i = 0; i < list.length; i++) {
+        var o = list[i];
+        if (!(b[2] <= o[0] || b[0] >= o[2] || b[3] <= o[1] || b[1] >= o[3])) n++;
+      }
+      return n;
+    }
     function placeLabels(k) {
-      var taken = data.markers.map(function (m) {
-        var r = radius(m[3]), x = mx(m, k) * k, y = my(m, k) * k;
-        return [x - r, y - r, x + r, y + r];
+      var marks = [];
+      gMarkers.querySelectorAll("circle").forEach(function (c) {
+        var cx = +c.getAttribute("cx") * k, cy = +c.getAttribute("cy") * k, r = +c.getAttribute("r") * k;
+        marks.push([cx - r, cy - r, cx + r, cy + r]);
       });
-      labelEls.forEach(function (t) {
-        var m = data.markers[+t.getAttribute("data-marker")];
-        var r = radius(m[3]) + (m[6] ? Math.abs(m[6][0]) : 0);
-        var x = m[0] * k, y = m[1] * k, w = 7 * m[4].length, h = 13;
-        var spots = [[x + r + 3, y - 8], [x - r - 3 - w, y - 8], [x - w / 2, y - r - 3 - h], [x - w / 2, y + r + 3]];
-        var placed = null;
-        for (var s = 0; s < spots.length && !placed; s++) {
-          var b = [spots[s][0], spots[s][1], spots[s][0] + w, spots[s][1] + h];
-          var free = taken.every(function (o) { return b[2] < o[0] || b[0] > o[2] || b[3] < o[1] || b[1] > o[3]; });
-          if (free) placed = b;
+      linkEls.forEach(function (l) {
+        var x1 = +l.getAttribute("x1") * k, y1 = +l.getAttribute("y1") * k;
+        var x2 = +l.getAttribute("x2") * k, y2 = +l.getAttribute("y2") * k;
+        var n = Math.max(1, Math.floor(Math.hypot(x2 - x1, y2 - y1) / 6));
+        for (var s = 0; s <= n; s++) {
+          var x = x1 + (x2 - x1) * s / n, y = y1 + (y2 - y1) * s / n;
+          marks.push([x - 3, y - 3, x + 3, y + 3]);
         }
-        if (!placed) { t.style.display = "none"; return; }
-        taken.push(placed);
+      });
+      townEls.forEach(function (pair) {
+        var t = data.towns[+pair[1].getAttribute("data-town")];
+        var s = (t[3] ? 6 : 4.5);
+        pair[0].setAttribute("x", t[0] - s / 2 / k); pair[0].setAttribute("y", t[1] - s / 2 / k);
+        pair[0].setAttribute("width", s / k); pair[0].setAttribute("height", s / k);
+        pair[0].setAttribute("stroke-width", 1.3 / k);
+        marks.push([t[0] * k - s / 2, t[1] * k - s / 2, t[0] * k + s / 2, t[1] * k + s / 2]);
+      });
+      var vx0 = view[0] * k, vy0 = view[1] * k, vx1 = (view[0] + view[2]) * k, vy1 = (view[1] + view[3]) * k;
+      var taken = [];
+      function spot(x, y, r, w, h, allowCover) {
+        var g = r + 3, d = g * 0.7;
+        var c = [[x + g, y - h / 2], [x - g - w, y - h / 2], [x - w / 2, y - g - h], [x - w / 2, y + g],
+                 [x + d, y - d - h], [x + d, y + d], [x - d - w, y - d - h], [x - d - w, y + d]];
+        var best = null, bestN = 1e9;
+        for (var i = 0; i < c.length; i++) {
+          var b = [c[i][0], c[i][1], c[i][0] + w, c[i][1] + h];
+          if (b[0] < vx0 + 2 || b[2] > vx1 - 2 || b[1] < vy0 + 2 || b[3] > vy1 - 2) continue;
+          if (overlapsAny(b, taken)) continue;
+          var n = coverCount(b, marks);
+          if (n === 0) return b;
+          if (allowCover && n < bestN) { best = b; bestN = n; }
+        }
+        return best;
+      }
+      function measure(t, size) {
+        // The rendered width, in screen pixels, at the size the label will have.
         t.style.display = "";
-        t.setAttribute("x", placed[0] / k);
-        t.setAttribute("y", (placed[3] - 3) / k);
-        t.setAttribute("font-size", 12 / k);
+        t.setAttribute("font-size", size / k);
+        var w = t.getComputedTextLength() * k + 2;
+        t.style.display = "none";
+        return w;
+      }
+      function put(t, b, size, dy) {
+        t.style.display = "";
+        t.setAttribute("x", b[0] / k);
+        t.setAttribute("y", (b[1] + dy) / k);
+        t.setAttribute("font-size", size / k);
+      }
+      labelEls.forEach(function (item) {
+        var t = item[0], note = item[1], l = item[2];
+        var m = data.markers[l[0]];
+        t.style.display = "none";
+        if (note) note.style.display = "none";
+        // Clustered, a place's own marker may be inside a disc: label the place itself.
+        var own = !clustering || gMarkers.querySelector('circle.marker[data-marker="' + l[0] + '"]');
+        var x = mx(m, k) * k, y = my(m, k) * k, r = own ? radius(m[3]) : 2;
+        var w1 = measure(t, 12), w = w1, h = 15;
+        if (note) { w = Math.max(w1, measure(note, 11)); h = 29; }
+        var rank = +t.getAttribute("data-rank");
+        var b = spot(x, y, r, w, h, rank < 8 || !!note);
+        if (!b && note) { note.style.display = "none"; note = null; b = spot(x, y, r, w1, 15, true); }
+        if (!b) return;
+        taken.push(b);
+        put(t, b, 12, 11);
+        if (note) put(note, [b[0], b[1] + 14], 11, 11);
+      });
+      townEls.forEach(function (pair) {
+        var t = data.towns[+pair[1].getAttribute("data-town")];
+        var lt = pair[1];
+        lt.style.display = "none";
+        pair[0].style.display = "none";  // a square without its name would only puzzle
+        var x = t[0] * k, y = t[1] * k;
+        if (x < vx0 || x > vx1 || y < vy0 || y > vy1) return;
+        var b = spot(x, y, 3, measure(lt, 11), 14, false);
+        if (!b) return;
+        pair[0].style.display = "";
+        taken.push(b);
+        put(lt, b, 11, 10);
+      });
+      // Country names stay only where no label or marker is under them.
+      gCountryLabels.querySelectorAll("text").forEach(function (c) {
+        c.style.display = "";
+        var bb = c.getBBox();
+        var b = [bb.x * k, bb.y * k, (bb.x + bb.width) * k, (bb.y + bb.height) * k];
+        if (overlapsAny(b, taken) || coverCount(b, marks) > 0) c.style.display = "none";
+        else taken.push(b);
       });
     }
+    this.placeLabels = placeLabels;
+
+    function updateScale(k) {
+      if (!scaleBar) return;
+      var kmPerPx = data.kmPerUnit / k, max = 130 * kmPerPx;
+      var e = Math.pow(10, Math.floor(Math.log10(max))), len = e;
+      [5, 2, 1].some(function (m) { if (m * e <= max) { len = m * e; return true; } return false; });
+      scaleBar.style.width = (len / kmPerPx) + "px";
+      scaleKm.textContent = (len >= 1 ? len : len.toFixed(1)) + " km";
+    }
+    function lonlat(u) {
+      var p = data.proj;
+      return [u[0] / (p[2] * 100) + p[0], p[1] - u[1] / 100];
+    }
+    function deg(v, pos, neg) { return Math.abs(v).toFixed(2) + "\u00b0" + (v >= 0 ? pos : neg); }
+    svg.addEventListener("mousemove", function (ev) {
+      if (!coords) return;
+      var ll = lonlat(toUnits(ev.clientX, ev.clientY));
+      coords.textContent = deg(ll[1], "N", "S") + " " + deg(ll[0], "E", "W");
+    });
 
     function render() {
       svg.setAttribute("viewBox", view.join(" "));
@@ -240,6 +361,7 @@
         });
       }
       placeLabels(k);
+      updateScale(k);
       linkEls.forEach(function (l) {
         l.setAttribute("stroke-width", 2 / k);
         l.setAttribute("stroke-dasharray", (6 / k) + " " + (4 / k));
