@@ -9,9 +9,12 @@ The sources in the store say where each of their facts comes from with a ``ckg:C
 the question but its answer: it collects every IRI of every row, asks the store once for
 the claims about them (one ``VALUES`` block of escaped terms; more than
 :data:`CHUNK` IRIs go in several requests) and gives each row the claims about its own
-IRIs — those about more of the row's resources first, then by document and paragraph. A
-claim IRI in a row (``claims_of_source`` shows them) brings its own passage. The same
-plain SPARQL runs on the embedded store and on a server.
+IRIs — those about more of the row's resources first, then by document and paragraph. In
+a row that names events, a claim that names events but none of the row's is left out: it
+reaches the row only through a shared place or group, and is about other facts (the
+town's other attacks). A claim IRI in a
+row (``claims_of_source`` shows them) brings its own passage. The same plain SPARQL runs
+on the embedded store and on a server.
 """
 
 from __future__ import annotations
@@ -25,10 +28,13 @@ from rdflib.term import Node
 
 from kg.sparql import values_list
 from kg.store import QueryResult, Store
-from kg.terms import CKG_NS
+from kg.terms import CKG_NS, ID
 
 #: IRIs per request; a larger answer is asked about in several requests.
 CHUNK = 400
+
+# Events have ids under id/event/ (the report's, ACLED's, the extractor's).
+_EVENTS = str(ID["event/"])
 
 _QUERY = """
 PREFIX ckg:     <https://w3id.org/conflict-kg/ontology#>
@@ -36,7 +42,7 @@ PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX rdfs:    <http://www.w3.org/2000/01/rdf-schema#>
 
 SELECT DISTINCT ?node ?claim ?graph ?passage ?document ?title ?paragraph ?quote
-                ?modality ?modalityLabel ?claimant ?claimantLabel ?statement
+                ?modality ?modalityLabel ?claimant ?claimantLabel ?statement ?event
 WHERE {
   %s
   { GRAPH ?graph { ?claim ckg:about ?node } }
@@ -58,6 +64,11 @@ WHERE {
     OPTIONAL { ?claimant rdfs:label ?claimantLabel FILTER(LANGMATCHES(LANG(?claimantLabel), "en")) }
   }
   OPTIONAL { ?claim ckg:statement ?statement }
+  # Every event the claim names, in the answer or not (see evidence_for).
+  OPTIONAL {
+    GRAPH ?graph { ?claim ckg:about ?event }
+    FILTER(STRSTARTS(STR(?event), "https://w3id.org/conflict-kg/id/event/"))
+  }
 }
 """
 
@@ -78,8 +89,10 @@ class Evidence:
     claimant: URIRef | None = None
     claimant_label: str | None = None
     statement: str | None = None
-    #: The resources the claim is about (or the claim itself, when a row names it).
+    #: The resources of the answer the claim is about (or the claim, when a row names it).
     about: set[URIRef] = field(default_factory=set)
+    #: Every event the claim is about, in the answer or not.
+    events: set[URIRef] = field(default_factory=set)
 
     def key(self) -> tuple[str, str, str]:
         """What a reader tells apart: the passage, the modality and the claimant."""
@@ -146,6 +159,8 @@ def claims_about(
             node = d["node"]
             if isinstance(node, URIRef):
                 ev.about.add(node)
+            if isinstance(d["event"], URIRef):
+                ev.events.add(d["event"])
             # OPTIONAL parts may come back several times (two titles): the first one wins.
             ev.document = ev.document or _iri(d["document"])
             ev.title = ev.title or _text(d["title"])
@@ -172,9 +187,14 @@ def evidence_for(
     out: list[list[Evidence]] = []
     for iris in per_row:
         mine = set(iris)
+        events = {i for i in iris if _is_event(i)}
         found: dict[URIRef, Evidence] = {}
         for node in iris:
             for ev in by_node.get(node, []):
+                # In a row about events, a claim that names events but none of the row's
+                # is about other facts (the town's other attacks), not this row's.
+                if events and ev.claim not in mine and ev.events and not ev.events & events:
+                    continue
                 found.setdefault(ev.claim, ev)
         out.append(
             sorted(
@@ -221,6 +241,10 @@ def graph_with_evidence(
             if ev.document is not None:
                 out.add((ev.passage, CKG.inDocument, ev.document))
     return out
+
+
+def _is_event(iri: URIRef) -> bool:
+    return str(iri).startswith(_EVENTS)
 
 
 def _iri(term: Node | None) -> URIRef | None:

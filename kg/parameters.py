@@ -52,7 +52,8 @@ SELECT DISTINCT ?resource ?label WHERE {
 _UNDER = """
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT DISTINCT ?resource ?label WHERE {
-  ?resource ?p ?o .
+  # One triple per resource to scan (its type), not every triple of it.
+  ?resource a ?type .
   FILTER(isIRI(?resource) && STRSTARTS(STR(?resource), ?prefix))
   OPTIONAL { ?resource rdfs:label ?label FILTER(LANGMATCHES(LANG(?label), "en") || LANG(?label) = "") }
 }

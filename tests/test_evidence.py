@@ -47,6 +47,10 @@ FIXTURE = """
       ckg:modality ckg:ClaimedByParty ; ckg:claimant <group/test/g> .
   <claim/a/3> a ckg:Claim ; ckg:about <place/test/gamma> ; ckg:passage <passage/a/1> ;
       ckg:modality ckg:Reported .
+  <claim/a/4> a ckg:Claim ; ckg:about <event/test/three>, <place/test/alpha> ;
+      ckg:passage <passage/a/1> ; ckg:modality ckg:Reported .
+  <claim/a/5> a ckg:Claim ; ckg:about <event/test/one>, <event/test/three> ;
+      ckg:passage <passage/a/1> ; ckg:modality ckg:Reported .
   <group/test/g> rdfs:label "The Group"@en .
   ckg:ClaimedByParty rdfs:label "claimed by a party"@en .
 }
@@ -96,9 +100,11 @@ def test_each_row_gets_exactly_the_claims_about_its_resources(runner, fixture_st
     events = [b["event"]["value"] for b in doc["results"]["bindings"]]
     assert events == [str(ID["event/test/one"]), str(ID["event/test/two"])]
     claims = [sorted(e["claim"] for e in row) for row in doc["evidence"]]
-    # claim/a/3 quotes the same passage as claim/a/1 but is about gamma, in no row.
+    # claim/a/3 quotes the same passage as claim/a/1 but is about gamma, in no row;
+    # claim/a/4 reaches row one only through its place, and is about another attack;
+    # claim/a/5 names row one's attack (and another): it stays.
     assert claims == [
-        [str(ID["claim/a/1"])],
+        [str(ID["claim/a/1"]), str(ID["claim/a/5"])],
         [str(ID["claim/a/2"]), str(ID["claim/b/9"])],
     ]
     two = {e["claim"]: e for e in doc["evidence"][1]}
@@ -122,13 +128,14 @@ def test_csv_has_one_line_per_row_and_claim(runner, fixture_store):
     lines = list(csv.DictReader(io.StringIO(text)))
     assert [(line["row"], line["evidence_claim"]) for line in lines] == [
         ("1", str(ID["claim/a/1"])),
+        ("1", str(ID["claim/a/5"])),
         ("2", str(ID["claim/b/9"])),
         ("2", str(ID["claim/a/2"])),
     ]
     assert lines[0]["evidence_quote"] == "Gunmen attacked Alpha."
     assert lines[0]["evidence_paragraph"] == "4"
     assert lines[0]["evidence_document"] == str(ID["doc/a"])
-    assert lines[2]["evidence_modality"].endswith("#ClaimedByParty")
+    assert lines[3]["evidence_modality"].endswith("#ClaimedByParty")
 
 
 def test_table_names_each_passage_once_with_its_modality(runner, fixture_store):
@@ -169,7 +176,10 @@ def test_construct_answer_gains_the_claims_and_passages(runner, fixture_store, t
     g = Graph().parse(data=_run(runner, store, "--file", str(q), "--evidence"), format="turtle")
     ckg = "https://w3id.org/conflict-kg/ontology#"
     claims = set(g.subjects(URIRef(ckg + "passage"), None))
-    assert claims == {ID["claim/a/1"], ID["claim/a/2"], ID["claim/b/9"]}
+    # A graph answer has no rows: every claim about its nodes (a/4 is about alpha).
+    assert claims == {
+        ID["claim/a/1"], ID["claim/a/2"], ID["claim/a/4"], ID["claim/a/5"], ID["claim/b/9"]
+    }
     assert (ID["passage/a/1"], URIRef(ckg + "paragraph"), None) in g
 
 
