@@ -118,6 +118,26 @@ def write_output(ctx: click.Context, text: str, output: Path | None, what: str) 
     is_flag=True,
     help="Recompute the inferred graph (ckg reason) after loading.",
 )
+@click.option(
+    "--replace-graph",
+    "replace",
+    metavar="IRI",
+    multiple=True,
+    help="Allow replacing this graph although it is protected (ontology, shapes, derived) "
+    "or holds another source (repeatable; a full IRI or a name under graph/).",
+)
+@click.option(
+    "--allow-empty",
+    is_flag=True,
+    help="Let a file with no triples empty the populated graph it would replace.",
+)
+@click.option(
+    "--allow-ontology-change",
+    "allow_ontology",
+    is_flag=True,
+    help="Accept triples that declare or alter classes and properties; the result is "
+    "checked for consistency and refused if inconsistent. Default: refused.",
+)
 @store_option
 @click.pass_context
 @handle_errors
@@ -128,6 +148,9 @@ def load_command(
     bundled: bool,
     bulk: bool | None,
     do_reason: bool = False,
+    replace: tuple[str, ...] = (),
+    allow_empty: bool = False,
+    allow_ontology: bool = False,
 ) -> None:
     """Load RDF files into the store, each into its own named graph.
 
@@ -137,14 +160,24 @@ def load_command(
     file keeps its named graphs. Loading a file again replaces its graph, never adds to
     it. The store folder is created if missing. Loading marks the inferred graph stale.
 
+    Refused, with nothing written: triples that change the ontology (subClassOf, domain,
+    range, disjointness, owl:sameAs between two of the graph's nodes…; exit 1, unless
+    --allow-ontology-change); a protected graph (ontology, shapes, derived) or another
+    source's graph (exit 2, unless --replace-graph names it); an empty file that would
+    empty a populated graph (exit 3, unless --allow-empty); RDF/XML entities that expand
+    beyond 4 MB, JSON-LD contexts to fetch, literals over 4 M characters (exit 3).
+
     \b
     Example:
         ckg load reports/new-report.ttl
         ckg load acled-2025.nt --graph https://example.org/graph/acled-2025
         ckg load --bundled
+        ckg load my-ontology.ttl --replace-graph ontology --allow-ontology-change
     """
     from kg.bundled import bundled_sources
+    from kg.axioms import OntologyGuard
     from kg.loading import (
+        LoadPolicy,
         check_distinct_graphs,
         check_graph_target,
         load_sources,
@@ -160,9 +193,15 @@ def load_command(
         check_distinct_graphs(sources)
     else:
         check_graph_target(target)
+    # The bundled files are the ontology itself: only the user's files are guarded.
+    policy = LoadPolicy(
+        replace=frozenset(graph_iri(g) for g in replace),
+        allow_empty=allow_empty,
+        guard=OntologyGuard(allow=allow_ontology) if files else None,
+    )
     started = time.perf_counter()
     with opened_store(ctx) as store:
-        reports = load_sources(store, sources, bulk=bulk)
+        reports = load_sources(store, sources, bulk=bulk, policy=policy)
     seconds = time.perf_counter() - started
     total = 0
     for report in reports:

@@ -17,18 +17,21 @@ marked stale instead of untouched (``ckg graphs`` shows it; load again to repair
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 
+from kg.axioms import OntologyGuard
 from kg.embedded import EmbeddedStore, to_rdflib
 from kg.errors import InputError, UsageError
+from kg.parsing import MAX_LITERAL, check_literal, preflight
 from kg.store import Store
-from kg.terms import GRAPH, INFERRED_GRAPH, META_GRAPH
+from kg.terms import GRAPH, INFERRED_GRAPH, META_GRAPH, ONTOLOGY_GRAPH
 
 #: Formats by file extension (lower case, with the dot).
 FORMATS: dict[str, ox.RdfFormat] = {
@@ -86,6 +89,31 @@ class LoadReport:
     bulk: bool = False
 
 
+#: Graphs ckg maintains itself: a file may replace them only when the user names them
+#: (``ckg load --replace-graph IRI``), and only bundled files fill them otherwise.
+PROTECTED_GRAPHS: dict[str, str] = {
+    str(ONTOLOGY_GRAPH): "the ontology",
+    str(GRAPH["shapes"]): "the shapes",
+    str(GRAPH["derived"]): "the derived facts",
+    str(INFERRED_GRAPH): "the inferred graph",
+    str(META_GRAPH): "the meta graph",
+}
+
+
+@dataclass
+class LoadPolicy:
+    """What a load refuses unless told otherwise.
+
+    ``replace`` names graphs the caller may replace although they are protected or hold
+    another source; ``allow_empty`` lets an empty source empty a populated graph;
+    ``guard`` (an :class:`kg.axioms.OntologyGuard`) refuses ontology changes.
+    """
+
+    replace: frozenset[str] = frozenset()
+    allow_empty: bool = False
+    guard: OntologyGuard | None = None
+
+
 def file_graph(path: str | Path) -> URIRef:
     """The default named graph of a file: ``graph/file/<stem>``."""
     return GRAPH["file/" + quote(Path(path).stem, safe="-._~")]
@@ -116,7 +144,12 @@ def source_for_file(path: str | Path, graph: str | None = None) -> Source:
 
 
 def load_files(
-    store: Store, paths: Sequence[str | Path], graph: str | None = None, *, bulk: bool | None = None
+    store: Store,
+    paths: Sequence[str | Path],
+    graph: str | None = None,
+    *,
+    bulk: bool | None = None,
+    policy: LoadPolicy | None = None,
 ) -> list[LoadReport]:
     """Load files into ``store``, all or nothing; see the module docstring for the rules."""
     if graph is not None:
@@ -124,7 +157,7 @@ def load_files(
     sources = [source_for_file(p, graph) for p in paths]
     if graph is None:
         check_distinct_graphs(sources)
-    return load_sources(store, sources, bulk=bulk)
+    return load_sources(store, sources, bulk=bulk, policy=policy)
 
 
 def check_distinct_graphs(sources: Sequence[Source]) -> None:
@@ -140,18 +173,34 @@ def check_distinct_graphs(sources: Sequence[Source]) -> None:
 
 
 def load_sources(
-    store: Store, sources: Sequence[Source], *, bulk: bool | None = None
+    store: Store,
+    sources: Sequence[Source],
+    *,
+    bulk: bool | None = None,
+    policy: LoadPolicy | None = None,
 ) -> list[LoadReport]:
-    """Parse every source, then commit them together; mark the inferred graph stale."""
+    """Parse every source, check it against ``policy``, then commit them together.
+
+    Refused before anything is written (:class:`~kg.errors.UsageError`, exit 2): a
+    protected graph (ontology, shapes, derived) or a graph another source filled, unless
+    ``policy.replace`` names it. Refused as bad input (exit 3): an empty source that would
+    empty a populated graph, unless ``policy.allow_empty``. The inferred graph is marked
+    stale before the data is written (never after), so no interruption leaves new data
+    beside an inferred graph that looks fresh.
+    """
     if not sources:
         return []
+    policy = policy if policy is not None else LoadPolicy()
     embedded = isinstance(store, EmbeddedStore)
     if bulk is None:
         bulk = embedded and sum(s.size() for s in sources) > BULK_BYTES
     if bulk and not embedded:
         raise UsageError("bulk loading needs the embedded store")
     existing = {str(info.iri): info for info in store.graphs()}
-    reports = _bulk(store, sources) if bulk else _transactional(store, sources, existing)  # type: ignore[arg-type]
+    if bulk:
+        reports = _bulk(store, sources, policy)  # type: ignore[arg-type]
+    else:
+        reports = _transactional(store, sources, existing, policy)
     for report in reports:
         for g in report.graphs:
             old = existing.get(g)
@@ -167,11 +216,64 @@ def load_sources(
     if str(INFERRED_GRAPH) in existing and all(
         g != str(INFERRED_GRAPH) for r in reports for g in r.graphs
     ):
-        mark_inferred_stale(store)
         reports[-1].notes.append(
             "the inferred graph is now stale: run 'ckg reason' to recompute it"
         )
     return reports
+
+
+def _is_bundled(source: Source) -> bool:
+    return source.path is None and source.name.startswith("kg.ontology")
+
+
+def check_targets(
+    existing: Mapping[str, Any], source: Source, graphs: Iterable[str], policy: LoadPolicy
+) -> None:
+    """Refuse writing ``source`` into a protected graph or another source's graph."""
+    for g in graphs:
+        if g in policy.replace:
+            continue
+        if g in PROTECTED_GRAPHS and not _is_bundled(source):
+            raise UsageError(
+                f"{source.where()}: writes into <{g}>, {PROTECTED_GRAPHS[g]}, which ckg "
+                f"maintains itself; loading would replace it. Nothing was written; give "
+                f"--replace-graph {g} if you mean to replace it"
+            )
+        old = existing.get(g)
+        owner = getattr(old, "source", None)
+        if (
+            old is not None
+            and owner
+            and owner != source.name
+            and source.name not in [part.strip() for part in owner.split(",")]
+        ):
+            raise UsageError(
+                f"{source.where()}: graph <{g}> holds another source ({owner}, "
+                f"{getattr(old, 'triples', 0):,} triples); loading would replace it. Nothing "
+                f"was written; load into another --graph, or give --replace-graph {g}"
+            )
+
+
+def _check_empty(existing: Mapping[str, Any], source: Source, policy: LoadPolicy) -> None:
+    old = existing.get(source.graph)
+    if policy.allow_empty or old is None or not getattr(old, "triples", 0):
+        return
+    raise InputError(
+        f"holds no triples, but graph <{source.graph}> holds {old.triples:,}: refusing to "
+        f"empty it. Nothing was written; check the file, give --allow-empty to empty the "
+        f"graph, or 'ckg drop {source.graph}'",
+        path=source.where(),
+    )
+
+
+def _pre_mark_stale(store: Store, existing: Mapping[str, Any], graphs: Iterable[str]) -> bool:
+    # Before the data, not after: a crash in between leaves a stale mark on unchanged data
+    # (harmless: reason again), never new data beside an inferred graph that looks fresh.
+    inferred = existing.get(str(INFERRED_GRAPH))
+    if inferred is None or str(INFERRED_GRAPH) in graphs or getattr(inferred, "stale", False):
+        return False
+    store.set_meta(INFERRED_GRAPH, "stale", Literal(True))
+    return True
 
 
 def mark_inferred_stale(store: Store) -> bool:
@@ -209,6 +311,9 @@ def _iter_source(source: Source) -> Iterator[tuple[str, ox.Triple]]:
                     "a named graph with a blank-node name; give the graph an IRI",
                     path=source.where(),
                 )
+            obj = q.object
+            if isinstance(obj, ox.Literal) and len(obj.value) > MAX_LITERAL:
+                check_literal(obj.value, source.where())
             yield name, q.triple
     except SyntaxError as exc:
         raise _syntax_error(source, exc) from exc
@@ -217,6 +322,12 @@ def _iter_source(source: Source) -> Iterator[tuple[str, ox.Triple]]:
 
 
 def _parse(source: Source) -> Iterator[ox.Quad]:
+    # RDF/XML entities and JSON-LD contexts are looked at before the parser sees them:
+    # a file may neither expand itself into gigabytes nor name a document to fetch.
+    if source.format in (ox.RdfFormat.RDF_XML, ox.RdfFormat.JSON_LD):
+        kind = "xml" if source.format == ox.RdfFormat.RDF_XML else "json-ld"
+        data = source.data if source.data is not None else source.path.read_bytes()  # type: ignore[union-attr]
+        preflight(data, source.where(), kind)
     # Blank nodes are renamed so that _:b1 of one file never merges with _:b1 of another.
     if source.data is not None:
         return ox.parse(source.data, source.format, rename_blank_nodes=True)
@@ -270,9 +381,20 @@ def _stale_graphs(existing: Mapping[str, object], source: Source, new: Sequence[
 
 
 def _transactional(
-    store: Store, sources: Sequence[Source], existing: Mapping[str, object]
+    store: Store, sources: Sequence[Source], existing: Mapping[str, Any], policy: LoadPolicy
 ) -> list[LoadReport]:
     parsed = [(s, parse_source(s)) for s in sources]
+    for source, graphs in parsed:
+        if not graphs:
+            _check_empty(existing, source, policy)
+        check_targets(existing, source, graphs or [source.graph], policy)
+        if policy.guard is not None:
+            for g, triples in graphs.items():
+                where = source.where() if g == source.graph else f"{source.where()} <{g}>"
+                policy.guard.see_all(
+                    ((t.subject, t.predicate, t.object) for t in triples), where
+                )
+    changes = _check_allowed_change(store, policy, parsed)
     content: dict[str, list[ox.Triple]] = {}
     names: dict[str, list[str]] = {}
     titles: dict[str, str] = {}
@@ -296,6 +418,7 @@ def _transactional(
         g: {"source": ", ".join(dict.fromkeys(names[g])), "title": titles.get(g)} for g in content
     }
     drops = [g for g in dict.fromkeys(drops) if g not in content]
+    _pre_mark_stale(store, existing, content)
     if isinstance(store, EmbeddedStore):
         counts = store.replace_native(content, meta=meta, drop=drops)
     else:
@@ -314,19 +437,46 @@ def _transactional(
             store.drop_graph(URIRef(g))
     for report in reports:
         report.graphs = {g: counts[g] for g in report.graphs}
+    reports[-1].notes.extend(changes)
     return reports
 
 
-def _bulk(store: EmbeddedStore, sources: Sequence[Source]) -> list[LoadReport]:
+def _check_allowed_change(
+    store: Store, policy: LoadPolicy, parsed: Sequence[tuple[Source, Mapping[str, list[ox.Triple]]]]
+) -> list[str]:
+    # Refuse the axioms, or (when allowed) refuse an inconsistent result; notes otherwise.
+    guard = policy.guard
+    if guard is None:
+        return []
+    guard.refuse()
+    if not guard.axioms:
+        return []
+    from kg.axioms import check_change
+
+    data = Graph()
+    for _source, graphs in parsed:
+        for triples in graphs.values():
+            for t in triples:
+                data.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))  # type: ignore[arg-type]
+    return check_change(store, guard, data)
+
+
+def _bulk(store: EmbeddedStore, sources: Sequence[Source], policy: LoadPolicy) -> list[LoadReport]:
     existing = {str(info.iri): info for info in store.graphs()}
     # Check every file's syntax (streaming, nothing kept) before touching the store.
     checked = []
     names: dict[str, list[str]] = {}
+    guard = policy.guard
     for source in sources:
         graphs: dict[str, None] = {}
-        for g, _t in _iter_source(source):
+        for g, t in _iter_source(source):
             graphs.setdefault(g)
+            if guard is not None:
+                guard.see(t.subject, t.predicate, t.object, source.where())
+        if not graphs:
+            _check_empty(existing, source, policy)
         found = list(graphs) or [source.graph]
+        check_targets(existing, source, found, policy)
         for g in found:
             names.setdefault(g, []).append(source.name)
         checked.append((source, found))
@@ -343,6 +493,14 @@ def _bulk(store: EmbeddedStore, sources: Sequence[Source]) -> list[LoadReport]:
         }
         for g, n in names.items()
     }
+    notes: list[str] = []
+    if guard is not None:
+        guard.refuse()
+        if guard.axioms:
+            from kg.axioms import check_change
+
+            notes = check_change(store, guard)
+    _pre_mark_stale(store, existing, names)
     counts = store.bulk_replace(list(names), quads, meta=meta)
     reports = []
     for source, graphs in checked:
@@ -357,4 +515,6 @@ def _bulk(store: EmbeddedStore, sources: Sequence[Source]) -> list[LoadReport]:
                 bulk=True,
             )
         )
+    if reports:
+        reports[-1].notes.extend(notes)
     return reports

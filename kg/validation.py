@@ -53,6 +53,7 @@ from rdflib.term import Node
 
 from kg.errors import InputError, UsageError
 from kg.namespace import CKG
+from kg.parsing import MAX_LITERAL, check_literal, kind_of, preflight
 from kg.sparql import values_block
 from kg.store import Store
 from kg.terms import (
@@ -332,6 +333,8 @@ def _parse_file(path: Path) -> Dataset:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read the file: {exc.strerror}", path=str(path)) from exc
+    # Entities, remote contexts and deep nesting are refused before rdflib sees the file.
+    preflight(data, str(path), kind_of(path.suffix))
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -347,6 +350,10 @@ def _parse_file(path: Path) -> Dataset:
             f"{message} (nothing was read: fix the file and run again)", path=str(path), line=line
         ) from exc
     _check_iris(ds, path, text)
+    if len(data) > MAX_LITERAL:
+        for o in ds.objects():
+            if isinstance(o, Literal):
+                check_literal(str(o), str(path))
     return ds
 
 
