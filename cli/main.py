@@ -50,6 +50,11 @@ def handle_errors(func: F) -> F:
             return func(*args, **kwargs)
         except CkgError as exc:
             raise CkgCommandError(str(exc), exc.exit_code) from exc
+        except (OSError, MemoryError, RuntimeError) as exc:
+            # No traceback reaches a user: disk full, a damaged store, memory (issue 19).
+            from kg.errors import fault_message
+
+            raise CkgCommandError(fault_message(exc), 3) from exc
 
     return wrapper  # type: ignore[return-value]
 

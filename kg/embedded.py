@@ -90,13 +90,27 @@ def open_store(path: str | Path, *, create: bool = True) -> EmbeddedStore:
         db = ox.Store(str(folder))
     except OSError as exc:
         text = str(exc)
-        if "lock" in text.lower():
+        if is_store and ("permission" in text.lower() or "read-only" in text.lower()):
+            # A store on read-only media or with read-only files can still be read.
+            return _open_read_only(folder, exc)
+        if "lock" in text.lower() and "permission" not in text.lower():
             raise StoreError(
                 f"the store {folder} is in use: another ckg process holds it (its LOCK file); "
                 "wait for that process to finish, or choose another --store folder"
             ) from exc
         raise StoreError(f"cannot open the store {folder}: {text}") from exc
     return EmbeddedStore(db, str(folder))
+
+
+def _open_read_only(folder: Path, cause: OSError) -> EmbeddedStore:
+    log.warning("%s cannot be written (%s); opened read-only", folder, cause)
+    try:
+        return EmbeddedStore(ox.Store.read_only(str(folder)), str(folder))
+    except (OSError, RuntimeError) as exc:
+        raise StoreError(
+            f"the store {folder} cannot be written ({cause}) nor opened read-only ({exc}); "
+            "copy the folder somewhere writable and use that --store"
+        ) from exc
 
 
 class EmbeddedStore:

@@ -56,3 +56,42 @@ class GateError(CkgError):
 #: Exit code of a command that committed some of its inputs and refused others; the
 #: report names which (``ckg import`` with several files, say).
 PARTIAL_EXIT = 4
+
+
+def fault_message(exc: BaseException) -> str:
+    """One line, with what to do, for a fault no ckg code raised on purpose.
+
+    Disk full, a file that cannot be read or written, a damaged RocksDB store, a store
+    opened read-only, memory exhausted: the CLI shows this instead of a traceback.
+    """
+    import errno
+
+    text = " ".join(str(exc).split())[:300]
+    if isinstance(exc, MemoryError):
+        return (
+            "out of memory: the input is too large to handle at once; split it into smaller "
+            "files, or load big files with --bulk. The store is unchanged unless a note said "
+            "otherwise"
+        )
+    if isinstance(exc, OSError):
+        name = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+        if exc.errno == errno.ENOSPC or "No space left" in text:
+            return (
+                f"{name}no space left on the device: free some space and run the command "
+                "again (a store write is one transaction: it either happened or not)"
+            )
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            return f"{name}permission denied ({exc.strerror or text}): check who may write there"
+        return f"{name}{exc.strerror or text}: check the path and the device, then run again"
+    if "Corruption" in text or "corrupt" in text.lower():
+        return (
+            f"the store is damaged ({text}). Move its folder aside and rebuild it from the "
+            "source files: 'ckg load --bundled' plus your files ('ckg graphs' on a backup, or "
+            "the source column of an earlier 'ckg graphs -f csv', lists them)"
+        )
+    if "read-write" in text or "read-only" in text.lower():
+        return (
+            "the store was opened read-only (its files cannot be written): reading works, "
+            "writing does not; copy the store folder somewhere writable to change it"
+        )
+    return f"internal error ({type(exc).__name__}: {text}); please report it with the command"
