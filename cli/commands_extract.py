@@ -250,6 +250,9 @@ def review_command(
                 click.echo(f"  rule: {c.rule}")
                 for a in c.about:
                     click.echo(f"  about: {a}")
+                for iri, name, closest in c.unresolved:
+                    near = ", ".join(closest) or "none"
+                    click.echo(f"  unresolved: {name!r} is a new node {iri}; closest known: {near}")
                 if c.note:
                     click.echo(f"  note: {c.note}")
         else:

@@ -287,3 +287,14 @@ def test_help_ends_with_an_example(runner):
 
         last_block = inspect.cleandoc(cli.commands[cmd].help).split("\n\n")[-1]
         assert last_block.startswith("\b\nExample:") and f"ckg {cmd}" in last_block
+
+
+def test_note_kinds_follow_acled_definitions():
+    from kg.extract.batch import classify
+
+    assert classify("On 3 May, an IED struck a military vehicle near Djibo.")[0] == "RemoteViolence"
+    assert classify("On 3 May, JNIM militants clashed with soldiers near Djibo.")[0] == "Battle"
+    assert classify("On 3 May, gunmen killed four civilians in Djibo.")[0] == "ViolenceAgainstCivilians"
+    assert classify("On 3 May, students protested peacefully in Ouagadougou.")[0] == "Protest"
+    assert classify("On 3 May, rioters burned tyres and erected barricades in Kaya.")[0] == "Riot"
+    assert classify("On 3 May, gendarmes arrested three suspects in Kaya.")[0] == "StrategicDevelopment"

@@ -150,15 +150,22 @@ def accept(store: Store, doc_slug: str, chosen: Sequence[StagedCandidate]) -> Re
         for r in blocking:
             for c in remaining:
                 if (r.focus, None, None) in payloads[c.id] and c.id not in refused_now:
-                    refused_now[c.id] = f"{r.focus_label}: {r.message}"
+                    refused_now[c.id] = _reason(r)
         if not refused_now:  # a violation on no candidate's own node: refuse them all
-            text = "; ".join(f"{r.focus_label}: {r.message}" for r in blocking[:3])
+            text = "; ".join(_reason(r) for r in blocking[:3])
             refused_now = {c.id: text for c in remaining}
         outcome.refused.update(refused_now)
         remaining = [c for c in remaining if c.id not in refused_now]
     _set_status(store, doc_slug, g, {i: CKG.Accepted for i in outcome.accepted},
                 {i: CKG.Refused for i in outcome.refused}, outcome.refused)
     return outcome
+
+
+def _reason(r: object) -> str:
+    message, label = str(getattr(r, "message", "")), str(getattr(r, "focus_label", ""))
+    text = message if label and label in message else f"{label}: {message}"
+    fix = getattr(r, "fix", None)
+    return f"{text} ({fix})" if fix else text
 
 
 def reject(store: Store, doc_slug: str, chosen: Sequence[StagedCandidate]) -> ReviewOutcome:

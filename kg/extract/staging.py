@@ -133,7 +133,7 @@ def candidate_graph(
             node = nodes[c.found]
             about.append(node)
             f = ex.found[c.found]
-            about.extend(mint.node(m, "place") for m in f.places if m.iri)
+            about.extend(mint.node(m, "place") for m in f.places)
             about.extend(URIRef(a.iri) for a in f.actors if a and a.iri)
             label = g.value(node, RDFS.label)
             if f.cls == "Place":
@@ -236,7 +236,9 @@ _EVENT_TYPE = {
 _WORDS = {
     "Attack": "attack", "Campaign": "attacks", "CoordinatedOperation": "coordinated attacks",
     "HostageTaking": "hostage taking", "Vandalism": "vandalism", "Blockade": "blockade",
-    "MilitaryWithdrawal": "withdrawal",
+    "MilitaryWithdrawal": "withdrawal", "Battle": "battle", "RemoteViolence": "explosion or remote violence",
+    "ViolenceAgainstCivilians": "violence against civilians", "Protest": "protest", "Riot": "riot",
+    "StrategicDevelopment": "strategic development",
 }
 
 
@@ -305,6 +307,8 @@ class StagedCandidate:
     paragraph: int | None
     note: str = ""
     about: list[str] = field(default_factory=list)
+    #: Nodes minted for names the store did not know: (iri, name, closest known nodes).
+    unresolved: list[tuple[str, str, list[str]]] = field(default_factory=list)
 
 
 def staged_documents(store: Store) -> list[str]:
@@ -339,6 +343,11 @@ def read_candidates(store: Store, doc_slug: str) -> tuple[Graph, list[StagedCand
                 int(par) if par is not None else None,  # type: ignore[arg-type]
                 str(g.value(claim, CKG.reviewNote) or ""),
                 sorted(str(a) for a in g.objects(claim, CKG.about)),
+                [
+                    (str(a), str(name), sorted(str(c) for c in g.objects(a, CKG.resolutionCandidate)))
+                    for a in g.objects(claim, CKG.about)
+                    for name in g.objects(a, CKG.unresolvedName)
+                ],
             )
         )
     out.sort(key=lambda c: [int(x) if x.isdigit() else 0 for x in c.id[len(doc_slug) + 1 :].split("/")])
