@@ -186,7 +186,8 @@ def timeline_command(
     """Draw events over time per town (or per group), marking recurring attacks.
 
     The pairs of attacks on one town that the saved question towns_attacked_twice finds
-    are joined by a red arc with the gap in days.
+    are ringed and joined by an arc labelled with the days between them. Ticks are
+    monthly where they fit; the legend names every kind of mark.
 
     \b
     Example:
@@ -201,12 +202,18 @@ def timeline_command(
     try:
         data, _ = _collect(ctx, store, name, _params(params), all_events, title)
         pairs = []
+        pair_note = "two attacks on one town"
         if questions.exists("towns_attacked_twice"):
             extra = {"window": str(window)} if window is not None else {}
             pairs = pairs_from_answer(data, questions.run(store, "towns_attacked_twice", extra))
+            days = extra.get("window") or next(
+                (q.defaults.get("window") for q in questions.available() if q.name == "towns_attacked_twice"),
+                None,
+            )
+            pair_note = f"two attacks on one town within {days} days" if days else "two attacks on one town"
         else:
             _note(ctx, "note: no saved question towns_attacked_twice; no pairs marked")
-        scene = timeline_scene(data, pairs, by=by, title=title)
+        scene = timeline_scene(data, pairs, by=by, title=title, pair_note=pair_note)
         write_timeline(scene, output)
     finally:
         store.close()

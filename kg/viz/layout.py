@@ -82,6 +82,7 @@ class LabelPlacer:
         size: float,
         *,
         allow_cover: bool = False,
+        above_first: bool = False,
     ) -> Placed | None:
         """A spot for ``lines`` next to a mark of radius ``r`` at (x, y), or ``None``."""
         w = max(text_width(t, size) for t in lines)
@@ -97,6 +98,8 @@ class LabelPlacer:
             (x - gap * 0.7 - w, y - gap * 0.7 - h, "start"),  # above left
             (x - gap * 0.7 - w, y + gap * 0.7, "start"),  # below left
         ]
+        if above_first:
+            candidates.insert(0, candidates.pop(2))
         best: tuple[int, Box] | None = None
         for bx, by, _anchor in candidates:
             box = (bx, by, bx + w, by + h)

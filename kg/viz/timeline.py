@@ -8,6 +8,7 @@ question's answer and the picture can be read side by side.
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -20,6 +21,7 @@ from rdflib.term import Literal, URIRef
 from kg.errors import UsageError
 from kg.store import QueryResult
 from kg.viz.mapdata import Event, MapData, short
+from kg.viz.layout import LabelPlacer, text_width
 from kg.viz.mapview import groups_of, radius
 from kg.viz.scene import Scene, to_png, to_svg
 
@@ -109,30 +111,30 @@ def _event_at(data: MapData, town: str, day: date, exclude: list[str]) -> str | 
     return None
 
 
-def _ticks(lo: date, hi: date) -> list[tuple[date, str]]:
-    """Tick dates and labels on month boundaries, spaced by the span shown."""
-    span = (hi - lo).days
-    step = (
-        1
-        if span <= 300
-        else 3
-        if span <= 365 * 4
-        else 12
-        if span <= 365 * 12
-        else 24
-        if span <= 365 * 25
-        else 60
-    )
-    fmt = "%Y" if step >= 12 else "%b %Y"
+def _ticks(lo: date, hi: date, width: float = 800.0) -> list[tuple[date, str]]:
+    """Tick dates and labels on month boundaries: monthly where the labels fit.
+
+    The step is the smallest of 1, 2, 3, 6, 12, 24 or 60 months whose labels (about
+    56 px each) fit in ``width``; monthly and quarterly ticks name the year at January
+    and at the first tick, yearly ticks only the year.
+    """
+    months = max(1, (hi.year - lo.year) * 12 + hi.month - lo.month + 1)
+    step = next((st for st in (1, 2, 3, 6, 12, 24) if months / st * 56 <= width), 60)
     idx = lo.year * 12 + lo.month - 1 + (1 if lo.day > 1 else 0)
     idx += -idx % step  # align: quarters start in Jan/Apr/Jul/Oct, years in January
-    out = []
+    out: list[tuple[date, str]] = []
     while True:
         y, m = divmod(idx, 12)
         d = date(y, m + 1, 1)
         if d > hi:
             return out
-        out.append((d, d.strftime(fmt)))
+        if step >= 12:
+            text = d.strftime("%Y")
+        elif not out or d.month == 1:
+            text = d.strftime("%b %Y")
+        else:
+            text = d.strftime("%b")
+        out.append((d, text))
         idx += step
 
 
@@ -218,7 +220,7 @@ def timeline_scene(
             size=11,
             anchor="end",
         )
-    for d, text in _ticks(lo, hi):
+    for d, text in _ticks(lo, hi, plot_w):
         x = x_of(d)
         scene.line([(x, top), (x, axis_y)], stroke="#d4d4d4", stroke_width=1)
         scene.label(x, axis_y + 16, text, size=10, anchor="middle", fill="#555")
@@ -242,6 +244,8 @@ def timeline_scene(
         cell = cells.get(ck) or cells.setdefault(ck, Glyph(row_of[key], s, e))
         cell.events.append(ev.iri)
     pos: dict[str, tuple[float, float]] = {}
+    marks: list[tuple[float, float, float, float]] = []
+    kinds: set[str] = set()
     for (row, s, e, g), cell in sorted(cells.items(), key=lambda kv: -len(kv[1].events)):
         y = top + row * ROW_H + ROW_H / 2
         x0, x1 = x_of(s), x_of(e + timedelta(days=1))
@@ -271,12 +275,17 @@ def timeline_scene(
                 title=tip,
             )
             cx = (x0 + x1) / 2
+            marks.append((x0, y - 6, x1, y + 6))
+            kinds.add("bar")
         else:
             cx = (x0 + x1) / 2
+            r = min(radius(n) * 0.8, ROW_H / 2 - 1)
+            marks.append((cx - r, y - r, cx + r, y + r))
+            kinds.add("dot")
             scene.circle(
                 cx,
                 y,
-                min(radius(n) * 0.8, ROW_H / 2 - 1),
+                r,
                 fill=colour,
                 opacity=0.9,
                 stroke="#fff",
@@ -289,6 +298,11 @@ def timeline_scene(
             pos[iri] = (cx, y)
 
     drawn_pairs = 0
+    placer = LabelPlacer((left, 40, left + plot_w, axis_y - 2))
+    for box in marks:
+        placer.add_mark(box)
+    gap_labels: list[tuple[float, float, str]] = []
+    arcs: list[tuple[list[tuple[float, float]], str, str, int | None]] = []
     for pair in pairs:
         a, b = pos.get(pair.first), pos.get(pair.second)
         if not a or not b:
@@ -306,49 +320,72 @@ def timeline_scene(
             db = _day(data.events[pair.second].start)
             gap = abs((db - da).days) if da and db else None
         tip = f"{data.events[pair.first].label} → {data.events[pair.second].label}"
-        scene.line(
-            pts,
-            stroke=PAIR_COLOUR,
-            stroke_width=2,
-            cls="tl-pair",
-            data={"gap": str(gap) if gap is not None else ""},
-            title=tip,
-        )
+        arcs.append((pts, tip, "" if gap is None else str(gap), gap))
+        for p1, p2 in itertools.pairwise(pts):
+            placer.add_segment(p1, p2, width=2)
         for x, y in (a, b):
-            scene.circle(x, y, 8, stroke=PAIR_COLOUR, stroke_width=2)
-        if gap is not None:
-            scene.label(
-                (xa + xb) / 2,
-                min(ya, yb) - lift - 3,
-                f"{gap} days",
-                size=10,
-                anchor="middle",
-                fill=PAIR_COLOUR,
-                weight="bold",
-            )
+            placer.add_mark((x - 9, y - 9, x + 9, y + 9))
+    for pts, tip, gap_text, gap in arcs:
+        scene.line(pts, stroke=PAIR_COLOUR, stroke_width=2, cls="tl-pair",
+                   data={"gap": gap_text}, title=tip)
+        for x, y in (pts[0], pts[-1]):
+            scene.circle(x, y, 8, stroke=PAIR_COLOUR, stroke_width=2, cls="tl-ring")
+        if gap is None:
+            continue
+        text = f"{gap} day{'s' if gap != 1 else ''}"
+        apex = max(pts, key=lambda p: -p[1])
+        # Above the arc's apex first; else beside the pair; never over a mark or an arc.
+        spot = placer.place(apex[0], apex[1] - 2, 0, [text], 10, above_first=True)
+        if spot is None:
+            spot = placer.place(pts[-1][0], pts[-1][1], 10, [text], 10, allow_cover=False)
+        if spot is not None:
+            gap_labels.append((spot.x, spot.y, text))
+    for x, y, text in gap_labels:
+        scene.label(x, y, text, size=10, fill=PAIR_COLOUR, weight="bold", cls="tl-gap", halo=True)
 
+    # The legend names every kind of mark drawn.
     y = axis_y + 40
+    scene.label(16, y, "Colour: who carried out the attack (events)", size=11, weight="bold")
+    y += 20
     x = 16.0
-    items = [(g.colour, f"{g.label} ({g.events})", "dot") for g in groups]
-    if pairs:
-        items.append((PAIR_COLOUR, f"{pair_note} ({drawn_pairs})", "arc"))
-    for colour, text, kind in items:
-        w = 36 + 6.3 * len(text)
-        if x + w > width - 16:
-            x = 16.0
-            y += 20
-        if kind == "dot":
-            scene.circle(x + 6, y - 4, 6, fill=colour, stroke="#fff")
-        else:
-            scene.line([(x, y - 1), (x + 6, y - 7), (x + 12, y - 1)], stroke=colour, stroke_width=2)
-        scene.label(x + 18, y, text, size=11)
-        x += w
-    y += 14
+    items: list[tuple[str, str, str]] = [("dot", g.colour, f"{g.label} ({g.events:,})") for g in groups]
+    shapes: list[tuple[str, str, str]] = []
+    if "dot" in kinds:
+        shapes.append(("dot", "#777", "one day" + (" (one month, grouped)" if monthly else "")))
+    if "bar" in kinds:
+        shapes.append(("bar", "#777", "several days: the bar spans the dates"))
+    if drawn_pairs:
+        shapes.append(("ring", PAIR_COLOUR, "attack of a recurring pair"))
+        shapes.append(("arc", PAIR_COLOUR, f"{pair_note}; label: days between them ({drawn_pairs})"))
+
+    def row_of_items(x: float, y: float, entries: list[tuple[str, str, str]]) -> float:
+        for kind, colour, text in entries:
+            w = 36 + text_width(text, 11)
+            if x + w > width - 16 and x > 16:
+                x = 16.0
+                y += 20
+            if kind == "dot":
+                scene.circle(x + 6, y - 4, 6, fill=colour, stroke="#fff")
+            elif kind == "bar":
+                scene.rect(x, y - 9, 14, 10, fill=colour, opacity=0.85)
+            elif kind == "ring":
+                scene.circle(x + 6, y - 4, 7, stroke=colour, stroke_width=2)
+            else:
+                scene.line([(x, y - 1), (x + 6, y - 7), (x + 12, y - 1)], stroke=colour, stroke_width=2)
+            scene.label(x + 18, y, text, size=11, cls="tl-legend")
+            x += w
+        return y
+
+    y = row_of_items(x, y, items)
+    if shapes:
+        y += 20
+        y = row_of_items(16.0, y, shapes)
+    y += 20
     if hidden:
         scene.label(
             16,
             y,
-            f"{hidden} events in {len(rows) - len(order)} further rows not drawn "
+            f"{hidden:,} events in {len(rows) - len(order)} further rows not drawn "
             f"(the {MAX_ROWS - 1} busiest rows are shown)",
             size=11,
             fill="#a33",
@@ -368,11 +405,6 @@ def timeline_scene(
             fill="#a33",
             weight="bold",
         )
-    if monthly:
-        scene.label(
-            16, y, "Events grouped by month (too many to draw one by one).", size=10, fill="#666"
-        )
-        y += 18
     scene.height = int(y)  # the legend's rows are known only now
     return scene
 
