@@ -50,6 +50,8 @@ def handle_errors(func: F) -> F:
             return func(*args, **kwargs)
         except CkgError as exc:
             raise CkgCommandError(str(exc), exc.exit_code) from exc
+        except (click.exceptions.Exit, click.Abort):
+            raise  # ctx.exit(n) and Ctrl-C: click's own, and RuntimeErrors too
         except (OSError, MemoryError, RuntimeError) as exc:
             # No traceback reaches a user: disk full, a damaged store, memory (issue 19).
             from kg.errors import fault_message

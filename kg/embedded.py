@@ -105,7 +105,7 @@ def open_store(path: str | Path, *, create: bool = True) -> EmbeddedStore:
 def _open_read_only(folder: Path, cause: OSError) -> EmbeddedStore:
     log.warning("%s cannot be written (%s); opened read-only", folder, cause)
     try:
-        return EmbeddedStore(ox.Store.read_only(str(folder)), str(folder))
+        return _ReadOnlyStore(ox.Store.read_only(str(folder)), str(folder))
     except (OSError, RuntimeError) as exc:
         raise StoreError(
             f"the store {folder} cannot be written ({cause}) nor opened read-only ({exc}); "
@@ -788,3 +788,12 @@ def _meta_triples(
     if title:
         desc.append(ox.Triple(node, ox.NamedNode(META_PREDICATES["title"]), ox.Literal(title)))
     return desc
+
+
+class _ReadOnlyStore(EmbeddedStore):
+    """A store opened read-only (:func:`open_store` on files it cannot write)."""
+
+    def close(self) -> None:
+        """Release the store; a read-only instance has nothing to flush."""
+        self._db = None
+        gc.collect()

@@ -253,7 +253,8 @@ def check_literal(value: str, where: str) -> None:
 # Federated queries
 # --------------------------------------------------------------------------------------
 
-_SERVICE = re.compile(r"\bSERVICE\s+(?:SILENT\s+)?", re.IGNORECASE)
+_SERVICE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
+_SILENT = re.compile(r"\s+(?:SILENT\b\s*)?", re.IGNORECASE)
 _PREFIX_DECL = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^<>\s]*)>", re.IGNORECASE)
 
 
@@ -266,6 +267,8 @@ def service_endpoints(sparql: str) -> list[str]:
     found = []
     for m in _SERVICE.finditer(mask):
         rest = sparql[m.end() :]
+        skip = _SILENT.match(rest)
+        rest = rest[skip.end() :] if skip else rest
         if rest.startswith("<"):
             found.append(rest[1 : rest.find(">")])
             continue

@@ -1,0 +1,401 @@
+"""Issue 19: a catalogue of bad inputs and faults, each tried on a fresh copy of the bundled
+store. Every case asserts the exit code, the message, and that every quad of the store —
+the meta graph included — is exactly what it was before.
+"""
+
+from __future__ import annotations
+
+import errno
+import gc
+import http.server
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+
+from kg.cli.main import cli
+
+CKG = "https://w3id.org/conflict-kg/ontology#"
+GRAPH = "https://w3id.org/conflict-kg/graph/"
+ID = "https://w3id.org/conflict-kg/id/"
+PREFIXES = f"""@prefix ckg: <{CKG}> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+"""
+
+
+def fingerprint(store_dir: Path) -> frozenset[str]:
+    """Every quad of the store, every graph and the default graph included, as N-Quads."""
+    db = ox.Store(str(store_dir))
+    try:
+        return frozenset(str(q) for q in db.quads_for_pattern(None, None, None, None))
+    finally:
+        del db
+        gc.collect()
+
+
+def ckg(runner: CliRunner, store_dir: Path, *args: str):  # type: ignore[no-untyped-def]
+    return runner.invoke(cli, ["--store", str(store_dir), *args])
+
+
+def write(tmp_path: Path, name: str, text: str | bytes) -> Path:
+    path = tmp_path / name
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def laughs(levels: int) -> bytes:
+    """A 'billion laughs' RDF/XML file: each entity is ten of the one before."""
+    ents = ['<!ENTITY l0 "lol">'] + [
+        f'<!ENTITY l{i} "{("&l%d;" % (i - 1)) * 10}">' for i in range(1, levels + 1)
+    ]
+    return (
+        '<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [\n'
+        + "\n".join(ents)
+        + "\n]>\n"
+        + '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+        + 'xmlns:ex="http://example.org/">\n'
+        + f'<rdf:Description rdf:about="{ID}x"><ex:p>&l{levels};</ex:p></rdf:Description>\n'
+        + "</rdf:RDF>\n"
+    ).encode()
+
+
+@pytest.fixture
+def unchanged(bundled_store_dir: Path) -> Iterator[Path]:
+    """The bundled store's folder; after the test, its quads must be what they were."""
+    before = fingerprint(bundled_store_dir)
+    assert before
+    yield bundled_store_dir
+    assert fingerprint(bundled_store_dir) == before
+
+
+def refused(result, code: int, *needles: str) -> None:  # type: ignore[no-untyped-def]
+    assert result.exit_code == code, result.output
+    assert "Traceback" not in result.output
+    for needle in needles:
+        assert needle in result.stderr, (needle, result.stderr)
+
+
+# --------------------------------------------------------------------------------------
+# 19.1 the ontology cannot be changed by data
+# --------------------------------------------------------------------------------------
+
+BEND = (
+    PREFIXES
+    + f"""<{GRAPH}doc/bend> {{
+  ckg:Attack rdfs:subClassOf ckg:Protest .
+  ckg:perpetrator rdfs:range ckg:Place .
+  ckg:JihadistGroup owl:equivalentClass ckg:Place .
+  <{ID}group/jnim> owl:sameAs <{ID}group/fama> .
+}}
+"""
+)
+
+
+@pytest.mark.parametrize("command", ["add", "load", "validate"])
+def test_axioms_in_a_batch_are_refused_and_named(runner, unchanged, tmp_path, command):
+    bad = write(tmp_path, "bend.trig", BEND)
+    result = ckg(runner, unchanged, command, str(bad))
+    refused(
+        result,
+        1,
+        "would change the ontology",
+        "ckg:Attack rdfs:subClassOf ckg:Protest",
+        "ckg:perpetrator rdfs:range ckg:Place",
+        "ckg:JihadistGroup owl:equivalentClass ckg:Place",
+        "ckgid:group/jnim owl:sameAs ckgid:group/fama",
+        "--allow-ontology-change",
+    )
+
+
+def test_one_triple_about_an_ontology_term_is_refused(runner, unchanged, tmp_path):
+    bad = write(
+        tmp_path, "label.trig", PREFIXES + f'<{GRAPH}doc/l> {{ ckg:Attack rdfs:label "Protest" . }}'
+    )
+    refused(ckg(runner, unchanged, "add", str(bad)), 1, "ckg:Attack rdfs:label", "ontology term")
+
+
+def test_an_allowed_change_that_makes_the_graph_inconsistent_is_refused(
+    runner, unchanged, tmp_path
+):
+    bad = write(
+        tmp_path, "disjoint.trig", PREFIXES + f"<{GRAPH}doc/d> {{ ckg:Attack owl:disjointWith ckg:Event . }}"
+    )
+    for command in ("add", "load"):
+        result = ckg(runner, unchanged, command, "--allow-ontology-change", str(bad))
+        refused(result, 1, "inconsistent", "ckg:Attack", "can have no member")
+
+
+def test_an_allowed_consistent_change_is_written(runner, bundled_store_dir, tmp_path):
+    ok = write(
+        tmp_path,
+        "kind.ttl",
+        PREFIXES + "ckg:NightRaid rdfs:subClassOf ckg:Attack .\n",
+    )
+    refused(ckg(runner, bundled_store_dir, "load", str(ok)), 1, "would change the ontology")
+    done = ckg(runner, bundled_store_dir, "load", "--allow-ontology-change", str(ok))
+    assert done.exit_code == 0, done.output
+    assert "ontology change allowed: ckg:NightRaid rdfs:subClassOf ckg:Attack" in done.stderr
+    expected = f"<{CKG}NightRaid> <http://www.w3.org/2000/01/rdf-schema#subClassOf> <{CKG}Attack>"
+    assert any(q.startswith(expected) for q in fingerprint(bundled_store_dir))
+
+
+def test_reason_exits_1_when_the_graph_is_inconsistent(runner, bundled_store_dir, tmp_path):
+    bad = write(tmp_path, "both.ttl", PREFIXES + f"<{ID}person/x> a ckg:Person, ckg:ArmedGroup .\n")
+    assert ckg(runner, bundled_store_dir, "load", str(bad)).exit_code == 0
+    done = ckg(runner, bundled_store_dir, "reason")
+    assert done.exit_code == 1
+    assert "INCONSISTENT" in done.stderr and "ckgid:person/x" in done.stderr
+    assert ckg(runner, bundled_store_dir, "drop", "file/both").exit_code == 0
+    assert ckg(runner, bundled_store_dir, "reason").exit_code == 0
+
+
+# --------------------------------------------------------------------------------------
+# 19.2 protected graphs and other sources' graphs
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["ontology", "derived", "shapes"])
+def test_load_cannot_replace_a_protected_graph(runner, unchanged, tmp_path, name):
+    bad = write(tmp_path, "one.trig", f"<{GRAPH}{name}> {{ <urn:a> <urn:b> <urn:c> . }}\n")
+    refused(ckg(runner, unchanged, "load", str(bad)), 2, f"<{GRAPH}{name}>", "--replace-graph")
+
+
+@pytest.mark.parametrize("reserved", ["meta", "inferred"])
+def test_load_never_writes_the_meta_or_inferred_graph(runner, unchanged, tmp_path, reserved):
+    bad = write(tmp_path, "r.trig", f"<{GRAPH}{reserved}> {{ <urn:a> <urn:b> <urn:c> . }}\n")
+    refused(ckg(runner, unchanged, "load", str(bad)), 3, "reserved graph")
+
+
+def test_load_cannot_replace_another_sources_graph(runner, unchanged, tmp_path):
+    one = write(tmp_path, "one.ttl", "<urn:a> <urn:b> <urn:c> .\n")
+    result = ckg(runner, unchanged, "load", str(one), "--graph", "ref/acled")
+    refused(result, 2, "holds another source", "reference-acled.trig", "--replace-graph")
+    trig = write(tmp_path, "two.trig", f"<{GRAPH}ref/acled> {{ <urn:a> <urn:b> <urn:c> . }}\n")
+    refused(ckg(runner, unchanged, "load", str(trig)), 2, "holds another source")
+
+
+def test_replace_graph_names_the_graph_it_allows(runner, bundled_store_dir, tmp_path):
+    one = write(tmp_path, "one.ttl", "<urn:a> <urn:b> <urn:c> .\n")
+    done = ckg(
+        runner, bundled_store_dir, "load", str(one), "--graph", "ref/acled",
+        "--replace-graph", "ref/acled",
+    )  # fmt: skip
+    assert done.exit_code == 0, done.output
+    quads = [q for q in fingerprint(bundled_store_dir) if q.endswith(f"<{GRAPH}ref/acled>")]
+    assert quads == ["<urn:a> <urn:b> <urn:c> <https://w3id.org/conflict-kg/graph/ref/acled>"]
+
+
+# --------------------------------------------------------------------------------------
+# 19.3 an empty source never silently empties a graph
+# --------------------------------------------------------------------------------------
+
+
+def test_an_empty_file_does_not_empty_its_populated_graph(runner, bundled_store_dir, tmp_path):
+    data = write(tmp_path, "mine.ttl", "<urn:a> <urn:b> <urn:c> .\n<urn:a> <urn:b> <urn:d> .\n")
+    assert ckg(runner, bundled_store_dir, "load", str(data)).exit_code == 0
+    before = fingerprint(bundled_store_dir)
+    data.write_text("# nothing left\n", encoding="utf-8")
+    refused(ckg(runner, bundled_store_dir, "load", str(data)), 3, "holds no triples", "--allow-empty")
+    assert fingerprint(bundled_store_dir) == before
+    done = ckg(runner, bundled_store_dir, "load", "--allow-empty", str(data))
+    assert done.exit_code == 0, done.output
+    assert not [q for q in fingerprint(bundled_store_dir) if q.endswith(f"<{GRAPH}file/mine>")]
+
+
+# --------------------------------------------------------------------------------------
+# 19.4 bounded, offline parsing
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["load", "add", "validate"])
+def test_billion_laughs_is_refused_before_parsing(runner, unchanged, tmp_path, command):
+    bad = write(tmp_path, "laughs.rdf", laughs(8))
+    args = [command, str(bad)] + (["--graph", "doc/x"] if command != "load" else [])
+    refused(ckg(runner, unchanged, *args), 3, "laughs.rdf", "entities nest deeper")
+
+
+def test_wide_entity_expansion_is_refused_too(runner, unchanged, tmp_path):
+    # Only two levels deep, but referenced enough times to pass the expansion cap.
+    ents = '<!ENTITY a "' + "x" * 100_000 + '">'
+    body = "&a;" * 50
+    text = (
+        f'<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [ {ents} ]>\n'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+        f'xmlns:ex="http://example.org/"><rdf:Description rdf:about="{ID}x">'
+        f"<ex:p>{body}</ex:p></rdf:Description></rdf:RDF>\n"
+    )
+    refused(ckg(runner, unchanged, "load", str(write(tmp_path, "w.rdf", text))), 3, "expand to more")
+
+
+def test_small_namespace_entities_still_load(runner, bundled_store_dir, tmp_path):
+    text = (
+        '<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [ <!ENTITY ex "http://example.org/"> ]>\n'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="&ex;">'
+        '<rdf:Description rdf:about="&ex;a"><ex:p>one</ex:p></rdf:Description></rdf:RDF>\n'
+    )
+    done = ckg(runner, bundled_store_dir, "load", str(write(tmp_path, "ns.rdf", text)))
+    assert done.exit_code == 0, done.output
+    assert '<http://example.org/a> <http://example.org/p> "one" <' + GRAPH + 'file/ns>' in (
+        fingerprint(bundled_store_dir)
+    )
+
+
+@pytest.fixture
+def http_server() -> Iterator[tuple[str, list[str]]]:
+    """A local HTTP server that records every request made to it."""
+    seen: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+            seen.append(self.path)
+            body = b'{"@context": {"p": "http://example.org/p"}}'
+            self.send_response(200)
+            self.send_header("Content-Type", "application/ld+json")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/ctx.jsonld", seen
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize("command", ["load", "add"])
+def test_jsonld_remote_context_is_never_fetched(runner, unchanged, tmp_path, http_server, command):
+    url, seen = http_server
+    doc = f'{{"@context": "{url}", "@id": "{ID}x", "p": "one"}}'
+    bad = write(tmp_path, "remote.jsonld", doc)
+    args = [command, str(bad)] + (["--graph", "doc/x"] if command == "add" else [])
+    refused(ckg(runner, unchanged, *args), 3, "remote.jsonld", "never fetches")
+    assert seen == []
+
+
+def test_jsonld_file_context_is_never_read(runner, unchanged, tmp_path):
+    secret = write(tmp_path, "ctx.jsonld", '{"@context": {"p": "http://example.org/p"}}')
+    doc = f'{{"@context": "{secret.as_uri()}", "@id": "{ID}x", "p": "one"}}'
+    bad = write(tmp_path, "file.jsonld", doc)
+    refused(ckg(runner, unchanged, "add", str(bad), "--graph", "doc/x"), 3, "never fetches")
+
+
+def test_deep_nesting_is_refused_with_its_line(runner, unchanged, tmp_path):
+    deep = "<urn:a> <urn:p> " + "[ <urn:p> " * 1000 + "1" + " ]" * 1000 + " .\n"
+    bad = write(tmp_path, "deep.ttl", "# deep\n" + deep)
+    refused(ckg(runner, unchanged, "add", str(bad), "--graph", "doc/x"), 3, "deep.ttl:2:", "nest deeper")
+
+
+def test_a_huge_literal_is_refused(runner, unchanged, tmp_path):
+    from kg.parsing import MAX_LITERAL
+
+    bad = write(tmp_path, "big.nt", f'<urn:a> <urn:p> "{"x" * (MAX_LITERAL + 1)}" .\n')
+    refused(ckg(runner, unchanged, "load", str(bad)), 3, "big.nt", "a literal of")
+
+
+def test_service_is_refused_unless_the_endpoint_is_named() -> None:
+    from kg.errors import UsageError
+    from kg.parsing import check_services, service_endpoints
+
+    text = (
+        "PREFIX wdq: <https://query.wikidata.org/>\n"
+        "SELECT * WHERE { ?s ?p ?o . SERVICE SILENT wdq:sparql { ?s ?p ?o } "
+        "SERVICE <http://127.0.0.1:9/q> { ?s ?p ?o } # SERVICE <http://comment/>\n"
+        '  FILTER(?o != "SERVICE <http://string/>") }'
+    )
+    assert service_endpoints(text) == ["https://query.wikidata.org/sparql", "http://127.0.0.1:9/q"]
+    with pytest.raises(UsageError, match="--allow-service https://query.wikidata.org/sparql"):
+        check_services(text)
+    with pytest.raises(UsageError, match="127.0.0.1:9"):
+        check_services(text, ["https://query.wikidata.org/sparql"])
+    check_services(text, ["https://query.wikidata.org/sparql", "http://127.0.0.1:9/q"])
+    with pytest.raises(UsageError, match="variable"):
+        check_services("SELECT * WHERE { SERVICE ?where { ?s ?p ?o } }")
+
+
+# --------------------------------------------------------------------------------------
+# 19.5 faults become messages
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("damage", ["empty CURRENT", "no SST files", "truncated MANIFEST"])
+def test_a_damaged_store_is_a_message_with_advice(runner, bundled_store_dir, damage):
+    if damage == "empty CURRENT":
+        (bundled_store_dir / "CURRENT").write_text("")
+    elif damage == "no SST files":
+        ssts = list(bundled_store_dir.glob("*.sst"))
+        if not ssts:
+            pytest.skip("this RocksDB build kept everything in its log")  # nothing to delete
+        for sst in ssts:
+            sst.unlink()
+    else:
+        manifest = next(bundled_store_dir.glob("MANIFEST-*"))
+        manifest.write_bytes(manifest.read_bytes()[:10])
+    files = {p.name: p.read_bytes() for p in bundled_store_dir.iterdir() if p.is_file()}
+    for args in (["graphs"], ["query", "run", "towns_attacked_twice"]):
+        result = ckg(runner, bundled_store_dir, *args)
+        refused(result, 3, "the store is damaged", "rebuild it from the source files")
+    after = {p.name: p.read_bytes() for p in bundled_store_dir.iterdir() if p.is_file()}
+    # RocksDB's own log and lock files aside, not a byte of the store was touched.
+    assert {k: v for k, v in after.items() if not k.startswith(("LOG", "LOCK"))} == {
+        k: v for k, v in files.items() if not k.startswith(("LOG", "LOCK"))
+    }
+
+
+def test_disk_full_during_load_is_a_message(runner, unchanged, tmp_path, monkeypatch):
+    from kg.embedded import EmbeddedStore
+
+    def full(*_args: object, **_kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(EmbeddedStore, "replace_native", full)
+    monkeypatch.setattr(EmbeddedStore, "set_meta", full)
+    data = write(tmp_path, "d.ttl", "<urn:a> <urn:b> <urn:c> .\n")
+    refused(ckg(runner, unchanged, "load", str(data)), 3, "no space left", "run the command again")
+
+
+def test_memory_error_is_a_message(runner, unchanged, tmp_path, monkeypatch):
+    import kg.loading
+
+    def boom(*_args: object, **_kwargs: object) -> None:
+        raise MemoryError
+
+    monkeypatch.setattr(kg.loading, "parse_source", boom)
+    data = write(tmp_path, "d.ttl", "<urn:a> <urn:b> <urn:c> .\n")
+    refused(ckg(runner, unchanged, "load", str(data)), 3, "out of memory")
+
+
+def test_a_store_that_cannot_be_written_opens_for_reading(runner, bundled_store_dir, monkeypatch):
+    import kg.embedded
+
+    real = ox.Store
+
+    class ReadOnlyMedia:
+        """ox.Store on a folder whose files are read-only: writable opening fails."""
+
+        def __new__(cls, path: str | None = None):  # type: ignore[no-untyped-def]
+            raise OSError(f"IO error: While lock file: {path}/LOCK: Permission denied")
+
+        read_only = staticmethod(real.read_only)
+
+    before = fingerprint(bundled_store_dir)
+    monkeypatch.setattr(kg.embedded.ox, "Store", ReadOnlyMedia)
+    listed = ckg(runner, bundled_store_dir, "graphs", "-f", "csv")
+    assert listed.exit_code == 0, listed.output
+    assert f"{GRAPH}ontology" in listed.stdout
+    dropped = ckg(runner, bundled_store_dir, "drop", "ref/acled")
+    refused(dropped, 3, "read-only")
+    monkeypatch.setattr(kg.embedded.ox, "Store", real)
+    assert fingerprint(bundled_store_dir) == before
