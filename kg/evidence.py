@@ -9,10 +9,11 @@ The sources in the store say where each of their facts comes from with a ``ckg:C
 the question but its answer: it collects every IRI of every row, asks the store once for
 the claims about them (one ``VALUES`` block of escaped terms; more than
 :data:`CHUNK` IRIs go in several requests) and gives each row the claims about its own
-IRIs — those about more of the row's resources first, then by document and paragraph. In
-a row that names events, a claim that names events but none of the row's is left out: it
-reaches the row only through a shared place or group, and is about other facts (the
-town's other attacks). A claim IRI in a
+IRIs — those about more of the row's resources first, then by document and paragraph. A
+row that names events (``event/…`` ids) keeps the claims that name one of its events, and
+those that name no event but one of its places; a claim that names only other events
+(the town's other attacks) or that reaches the row only through an actor (all a report
+says of JNIM) is about other facts and is left out. A claim IRI in a
 row (``claims_of_source`` shows them) brings its own passage. The same plain SPARQL runs
 on the embedded store and on a server.
 """
@@ -35,6 +36,7 @@ CHUNK = 400
 
 # Events have ids under id/event/ (the report's, ACLED's, the extractor's).
 _EVENTS = str(ID["event/"])
+_PLACES = str(ID["place/"])
 
 _QUERY = """
 PREFIX ckg:     <https://w3id.org/conflict-kg/ontology#>
@@ -191,9 +193,7 @@ def evidence_for(
         found: dict[URIRef, Evidence] = {}
         for node in iris:
             for ev in by_node.get(node, []):
-                # In a row about events, a claim that names events but none of the row's
-                # is about other facts (the town's other attacks), not this row's.
-                if events and ev.claim not in mine and ev.events and not ev.events & events:
+                if events and ev.claim not in mine and not _behind_event_row(ev, events):
                     continue
                 found.setdefault(ev.claim, ev)
         out.append(
@@ -241,6 +241,21 @@ def graph_with_evidence(
             if ev.document is not None:
                 out.add((ev.passage, CKG.inDocument, ev.document))
     return out
+
+
+def _behind_event_row(ev: Evidence, events: set[URIRef]) -> bool:
+    """Whether a claim is evidence for a row that names ``events``.
+
+    It is when it names one of them; when it names other events only, it is about other
+    facts (the town's other attacks). A claim that names no event counts when it is
+    about one of the row's places (a town's gazetteer row, its region); claims about the
+    row's actors alone (all that a report says of JNIM) are context, not evidence.
+    """
+    if ev.events & events:
+        return True
+    if ev.events:
+        return False
+    return any(str(a).startswith(_PLACES) for a in ev.about)
 
 
 def _is_event(iri: URIRef) -> bool:

@@ -52,6 +52,9 @@ FIXTURE = """
   <claim/a/5> a ckg:Claim ; ckg:about <event/test/one>, <event/test/three> ;
       ckg:passage <passage/a/1> ; ckg:modality ckg:Reported .
   <group/test/g> rdfs:label "The Group"@en .
+  <event/test/one> ckg:perpetrator <group/test/g> .
+  <claim/a/6> a ckg:Claim ; ckg:about <group/test/g> ; ckg:passage <passage/a/2> ;
+      ckg:modality ckg:Reported .
   ckg:ClaimedByParty rdfs:label "claimed by a party"@en .
 }
 <https://w3id.org/conflict-kg/graph/test/b> {
@@ -249,3 +252,28 @@ def test_every_saved_question_gives_each_row_evidence_about_that_row(
         iris = {v["value"] for v in binding.values() if v["type"] == "uri"}
         for ev in items:
             assert ev["about"] and set(ev["about"]) <= iris, (binding, ev)
+
+
+def test_claims_about_the_rows_actor_alone_are_context_not_evidence(fixture_store, tmp_path):
+    from kg.embedded import open_store
+
+    path, _question = fixture_store
+    store = open_store(path)
+    try:
+        text = (
+            "PREFIX ckg: <https://w3id.org/conflict-kg/ontology#>\n"
+            "SELECT ?event ?group WHERE { ?event ckg:perpetrator ?group }"
+        )
+        result = store.query(text)
+        [items] = evidence_for(store, result)
+        # claim/a/6 is about the group only; the row is about event one.
+        assert sorted(str(e.claim) for e in items) == [str(ID["claim/a/1"]), str(ID["claim/a/5"])]
+        # Asked about the group alone, its claims are the evidence.
+        result = store.query(
+            "PREFIX ckg: <https://w3id.org/conflict-kg/ontology#>\n"
+            "SELECT DISTINCT ?group WHERE { ?event ckg:perpetrator ?group }"
+        )
+        [items] = evidence_for(store, result)
+        assert str(ID["claim/a/6"]) in {str(e.claim) for e in items}
+    finally:
+        store.close()
