@@ -143,6 +143,13 @@ def note_event(text: str, finder: NameFinder, ref: Reference | None) -> tuple[Fo
     cls, word = classify(text)
     cue = re.search(re.escape(word), text) if word else None
     places = _note_places(text, mentions)
+    capital = CAPITALS.get(finder.default_country or "")
+    if not places and capital:
+        # No place named: ACLED codes national-level events to the capital.
+        found_capital = finder.lookup(capital)
+        places = [found_capital if found_capital is not None and found_capital.kind == "place"
+                  else Mention(0, 0, capital, "place", None, "", "capital by convention")]
+        places = [Mention(0, 0, capital, "place", places[0].iri, places[0].level, "capital by convention")]
     pos = cue.start() if cue else len(text)
     actors = [m for m in mentions if m.kind == "actor" and m.end <= pos]
     actor = actors[0] if actors else next((m for m in mentions if m.kind == "actor"), None)
@@ -177,9 +184,25 @@ _NOT_PLACES = re.compile(
     r"^(?:Fulani|Peul\w*|Mossi|Tuareg|Dogon|Bambara|Foulse|Gourmantche|Bella\w*|Rimaibe|Ministry|Union|"
     r"President|Minister|Government|National|Assembly|Coalition|Party|Company|Catholic|Muslim|Islamic|"
     r"Christian|Protestant|CDP|MPP|UPC|Operation|Barkhane|French|University|High|Court|Council|"
-    r"Agents?|Officers?|Trade|Students?|Workers?)\b",
-    re.I,
+    r"Agents?|Officers?|Trade|Students?|Workers?|Eastern|Western|Northern|Southern|Central|Place)\b"
+    r"|\b(?:Organi[sz]ation|Union|Party|Exchange|Ministry|Company|Mining|Committee|Association|"
+    r"School|University|Hospital|Regiment|Collective|Movement|Federation|Syndicate|Council|Office|"
+    r"Agency|Bank|Group|Forces?|Army|Assembly|Front)\b|^[A-Z]{2,}$",
 )
+
+
+#: Capitals, for ACLED's convention of coding national-level events to the capital.
+CAPITALS = {
+    "Burkina Faso": "Ouagadougou",
+    "Niger": "Niamey",
+    "Mali": "Bamako",
+    "Senegal": "Dakar",
+    "Mauritania": "Nouakchott",
+    "Chad": "N'Djamena",
+    "Nigeria": "Abuja",
+    "Ghana": "Accra",
+    "Togo": "Lome",
+}
 
 
 def _note_places(text: str, mentions: list[Mention]) -> list[Mention]:
@@ -188,13 +211,19 @@ def _note_places(text: str, mentions: list[Mention]) -> list[Mention]:
     if coded:
         m = next((x for x in mentions if x.start == coded.start(1) and x.kind == "place"), None)
         return [m or Mention(coded.start(1), coded.end(1), coded.group(1), "place", None, "", "unresolved")]
+    # "… about 11km from Baraboule": ACLED codes the named town the distance is taken from.
+    near = re.search(r"\b\d+\s?(?:km|kilomet(?:er|re)s?)\s+(?:\w+\s+){0,2}(?:from|of)\s+"
+                     r"(?:the\s+)?(?:(?:town|village|city|commune)\s+of\s+)?([A-Z][\w'’-]*(?: [A-Z][\w'’-]*)*)", text)
+    if near and not _NOT_PLACES.search(near.group(1)):
+        m = next((x for x in mentions if x.start == near.start(1) and x.kind == "place"), None)
+        return [m or Mention(near.start(1), near.end(1), near.group(1), "place", None, "", "unresolved")]
     # ACLED writes the coded location before its admin areas: "Djibo (Djibo, Soum)".
     for m in mentions:
-        if m.kind != "actor" and _ADMIN_AFTER.match(text[m.end :]) and not _NOT_PLACES.match(m.text):
+        if m.kind != "actor" and _ADMIN_AFTER.match(text[m.end :]) and not _NOT_PLACES.search(m.text):
             return [m if m.kind == "place" else Mention(m.start, m.end, m.text, "place", None, "", "unresolved")]
     out: list[Mention] = []
     for m in mentions:
-        if m.kind == "actor" or _NOT_PLACES.match(m.text):
+        if m.kind == "actor" or _NOT_PLACES.search(m.text):
             continue
         cue = _PLACE_CUE.search(text[max(0, m.start - 40) : m.start])
         admin = _ADMIN_AFTER.match(text[m.end :])

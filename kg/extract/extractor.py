@@ -31,6 +31,7 @@ from kg.extract.patterns import (
     finest,
     modality,
     places_after,
+    unframed,
     populations,
     relations,
     window,
@@ -115,7 +116,7 @@ def _sentence(ex: Extraction, mem: _Memory, passage: Passage, finder: NameFinder
         if _NEGATED.search(text[: cue.start()]):
             continue
         stop = window(text, cue.end())
-        mod, claimant, word = modality(text[:stop], mentions)
+        mod, claimant, word = modality(unframed(text[:stop]), mentions)
         places = finest(places_after(text, mentions, cue.end(), stop))
         dm = date_before(dates, cue.start(), floor) or next(
             (d for d in dates if cue.end() <= d.start < stop), None
@@ -171,11 +172,16 @@ def _sentence(ex: Extraction, mem: _Memory, passage: Passage, finder: NameFinder
     _parts(ex, mem, passage, mentions, dates, referred)
     _blockade(ex, mem, passage, mentions, dates)
     _withdrawal(ex, mem, passage, mentions, referred)
-    mod, claimant, word = modality(text, mentions)
+    mod, claimant, word = modality(unframed(text), mentions)
     for f in relations(text, mentions, country) + distances(text, mentions) + populations(text, mentions):
         ex.found.append(f)
         _claim(ex, passage, len(ex.found) - 1, mod, claimant, word)
-    if statements and len(ex.candidates) == before:
+    whole = modality(text, mentions)
+    framed = {c.modality for c in ex.candidates[before:]}
+    # A sentence with findings whose own modality (an assessment, a forecast) differs from
+    # its findings' gets a statement claim of its own: "the attack at Diboli … will reinforce".
+    if statements and (len(ex.candidates) == before or (whole[0] not in framed and whole[0] != "Reported")):
+        mod, claimant, word = whole
         known = [m.iri for m in mentions if m.iri]
         if known:
             c = Candidate(len(ex.candidates) + 1, passage, mod, word, 0.3, "statement: a sentence naming known nodes", None, claimant)

@@ -34,12 +34,25 @@ _FORECAST = re.compile(
     re.IGNORECASE,
 )
 _ASSESS = re.compile(
-    r"\b(I think|I believe|I do not believe|in my view|I wonder|I don[’']t know|it seems|"
+    r"\b(I think|I believe|I (?:still )?(?:do not|don[’']t) believe|in my view|I wonder|I don[’']t know|it seems|"
     r"seems?|appears?|suggests?|points? to|perhaps|probably|certainly|undoubtedly|"
     r"significant(?:ly)?|important|underscores?|reinforces?|clear|complex|should|"
     r"worth|represents?|likely|question)\b",
     re.IGNORECASE,
 )
+
+
+#: Sentence adverbials that frame a fact without changing whether it is reported.
+_FRAME = re.compile(
+    r"^\s*(?:even more important|more important(?:ly)?|most important(?:ly)?|significantly|indeed|"
+    r"meanwhile|in any case|for its part|with all that said|yet)\s*,\s*",
+    re.IGNORECASE,
+)
+
+
+def unframed(text: str) -> str:
+    """``text`` without a leading framing adverbial ("Even more important, …")."""
+    return _FRAME.sub(lambda m: " " * len(m.group(0)), text, count=1)
 
 
 def modality(text: str, actors: list[Mention]) -> tuple[str, str | None, str]:

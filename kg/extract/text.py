@@ -229,7 +229,7 @@ _ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof gen col lt maj capt sgt st no vs etc e.g i.e u.s u.n jan feb mar apr "
     "jun jul aug sep sept oct nov dec approx km".split()
 )
-_END = re.compile(r"[.!?;][\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9À-Þ])|[.!?][\"”’)\]]*$")
+_END = re.compile(r"[.!?;:][\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9À-Þ])|[.!?][\"”’)\]]*$")
 
 
 @dataclass(frozen=True)
@@ -242,7 +242,8 @@ class Sentence:
 
 
 def split_sentences(text: str) -> list[Sentence]:
-    """Split a paragraph into sentences; a semicolon also ends one (the seed's passages).
+    """Split a paragraph into sentences; a semicolon, or a colon before a capital, also ends
+    one (as the seed graph's passages do).
 
     >>> [s.text for s in split_sentences("On July 1, JNIM attacked Kayes. It was bad; see U.S. notes.")]
     ['On July 1, JNIM attacked Kayes.', 'It was bad', 'see U.S. notes.']
