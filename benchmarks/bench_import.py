@@ -208,20 +208,20 @@ def write_synthetic_acled(path: Path, rows: int, seed: int = 11) -> None:
 def pandas_frame(csv_paths: list[Path]) -> object:
     """The attacks of ACLED CSVs as a pandas frame, prepared once as an analyst would.
 
-    Attacks are rows whose sub_event_type is "Attack" (the importer's only ``ckg:Attack``
-    rows); their interval comes from event_date and time_precision (2: the week around the
-    date, 3: its month); the town is the row's (country, admin1, admin2, admin3, location).
+    The definitions are the README's, applied by tests/acled_oracle.py to the raw files:
+    attacks are rows of event type Battles, Explosions/Remote violence or Violence against
+    civilians; their interval comes from event_date and time_precision (2: the week around
+    the date, 3: its month); a town is a location name in its admin1, split beyond 5 km.
     """
     import pandas as pd
 
-    frames = []
-    for path in csv_paths:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-        if len(frame) and str(frame.iloc[0]["event_id_cnty"]).startswith("#"):
-            frame = frame.iloc[1:]  # the HXL hashtag line
-        frames.append(frame)
-    df = pd.concat(frames, ignore_index=True)
-    df = df[df["sub_event_type"] == "Attack"]
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    from acled_oracle import ATTACK_TYPES, place_keys, read_acled
+
+    df = pd.concat([read_acled(path) for path in csv_paths], ignore_index=True)
+    df = df[df["location"].str.strip() != ""]
+    df = df.assign(town=place_keys(df))
+    df = df[df["event_type"].isin(ATTACK_TYPES)]
     iso = df["event_date"].str.match(r"^\d{4}-\d{2}-\d{2}$")
     dates = pd.to_datetime(df["event_date"].where(iso), format="%Y-%m-%d").fillna(
         pd.to_datetime(df["event_date"].where(~iso), format="%d %B %Y")
@@ -231,10 +231,9 @@ def pandas_frame(csv_paths: list[Path]) -> object:
     start = start.where(precision != "3", dates.dt.to_period("M").dt.start_time)
     end = dates.where(precision != "2", dates + pd.Timedelta(days=3))
     end = end.where(precision != "3", dates.dt.to_period("M").dt.end_time.dt.normalize())
-    town = df[["country", "admin1", "admin2", "admin3", "location"]].agg("|".join, axis=1)
     return pd.DataFrame(
         {
-            "town": town,
+            "town": df["town"],
             "start": start,
             "end": end,
             "event": df["event_id_cnty"],

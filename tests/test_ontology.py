@@ -87,7 +87,23 @@ def test_event_types_map_to_acled(ontology: Graph) -> None:
         }"""
     )
     acled = {str(r.acled) for r in rows}
-    assert "Attack" in acled and "Armed clash" in acled
+    # an attack is ACLED's political violence: its three event types, and their legacy names
+    assert {"Battles", "Explosions/Remote violence", "Violence against civilians"} <= acled
+    assert not {"Protests", "Riots", "Strategic developments"} & acled
+    narrower = ontology.query(
+        """
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        PREFIX ckg: <https://w3id.org/conflict-kg/ontology#>
+        SELECT ?class WHERE {
+          ?class ckg:eventTypeConcept ?c . ?c skos:broader ?attack .
+          ckg:Attack ckg:eventTypeConcept ?attack .
+        }"""
+    )
+    assert {str(r[0]) for r in narrower} == {
+        str(CKG.Battle),
+        str(CKG.RemoteViolence),
+        str(CKG.ViolenceAgainstCivilians),
+    }
 
 
 def _owlready_world(ontology: Graph, tmp_path):  # type: ignore[no-untyped-def]
