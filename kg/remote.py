@@ -1478,9 +1478,14 @@ def push(
         done = [g for g, _n in report.graphs]
         partial = current[0] if current else None
         cause = "interrupted" if isinstance(exc, KeyboardInterrupt) else str(exc)
-        reached = ", ".join(str(g) for g in done) or "none"
         left = [str(g) for g in chosen if g not in done and g != partial]
-        message = f"push to {target.endpoint} stopped: {cause}. Graphs on the server: {reached}."
+        # Say only what this push knows: what it completed, not what the server holds.
+        message = f"push to {target.endpoint} stopped: {cause}"
+        message += "" if message.endswith((".", "?", "!")) else "."
+        if done:
+            message += f" Completed by this push: {', '.join(str(g) for g in done)}."
+        elif partial is None:
+            message += " This push wrote nothing to the server."
         if partial is not None:
             message += f" Left incomplete there (not counted as data): {partial}."
         if left:

@@ -712,7 +712,8 @@ def test_an_interrupted_push_says_what_reached_the_server(fake, three_graphs):
     message = str(info.value)
     assert info.value.done == [GRAPH["file/a"]]
     assert info.value.partial == GRAPH["file/b"]
-    assert f"Graphs on the server: {GRAPH['file/a']}." in message
+    assert f"Completed by this push: {GRAPH['file/a']}." in message
+    assert "Graphs on the server" not in message  # it never read what the server holds
     assert f"Left incomplete there (not counted as data): {GRAPH['file/b']}." in message
     assert f"Not sent: {GRAPH['file/c']}." in message
     assert "disk full" in message
@@ -796,7 +797,9 @@ def test_cli_push_failure_exits_3_and_never_prints_the_password(
     )
     assert result.exit_code == 3
     assert "Error: push to" in result.stderr and "refused user 'dba'" in result.stderr
-    assert "Graphs on the server: none." in result.stderr
+    # Issue 21: it could not read the server, so it says what the push did, not what is there.
+    assert "This push wrote nothing to the server." in result.stderr
+    assert "Graphs on the server" not in result.stderr
     assert "Left incomplete" not in result.stderr  # the first request failed: nothing changed
     assert SECRET not in result.output + result.stderr
 
@@ -893,3 +896,13 @@ def test_the_rewritten_comparison_means_the_same(store):
         before = sorted(store.query(text, bound).rows)
         after = sorted(store.query(portable_comparisons(text), bound).rows)
         assert before == after and len(before) in (2, 3)
+
+
+def test_issue21_push_message_punctuation_after_a_question(fake, three_graphs):
+    """A cause that ends with "?" is not followed by a stray "." ("right?.")."""
+    target = store_for(fake, graph_store_endpoint=f"http://127.0.0.1:{closed_port()}/gsp", retries=0)
+    with pytest.raises(PushInterrupted) as info:
+        push(three_graphs, target)
+    message = str(info.value)
+    assert "?." not in message and ".." not in message
+    assert "the port right? " in message  # the question stands as its own sentence
