@@ -119,7 +119,7 @@ class Selection:
         if self.undated:
             shown = ", ".join(_short(g) for g in self.undated[:4])
             more = " …" if len(self.undated) > 4 else ""
-            parts.append(f"kept undated {shown}{more} (give its source a dcterms:issued)")
+            parts.append(f"kept undated {shown}{more} (a dcterms:issued on a source dates it)")
         return "; ".join(parts)
 
 
