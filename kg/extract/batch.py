@@ -29,7 +29,7 @@ from kg.extract.text import Document, Paragraph, decode
 from kg.resolve import slug
 from kg.store import Store
 
-_PROTEST = re.compile(r"\b(protest\w*|demonstrat\w*|sit-in|march(?:ed|es)?\b|rall(?:y|ied)|strike|"
+_PROTEST = re.compile(r"\b(protest\w*|demonstrat\w*|sit-in|(?-i:march(?:ed|es)?)\b|rall(?:y|ied)|strike|"
                       r"took to the streets|boycott\w*|gathered)", re.I)
 _RIOT = re.compile(r"\b(riot\w*|mob|mutin\w*|barricade\w*|burn(?:ed|t|ing)? (?:\w+ )?tyres|"
                    r"burn(?:ed|t|ing)? (?:\w+ )?tires|threw stones|stones|set fire|ransack\w*|"
@@ -39,7 +39,7 @@ _REMOTE = re.compile(r"\b(IEDs?|improvised explosive|explosive devices?|explosiv
                      r"suicide|exploded|detonated|blew up|explosion)", re.I)
 _CLASH = re.compile(r"\b(clash\w*|fought|fighting|exchange of fire|exchanged fire|battle|ambush\w*|"
                     r"repelled|repulsed|gunfight|firefight|engaged)\b", re.I)
-_VIOLENT = re.compile(r"\b(kill\w*|shot|abduct\w*|kidnap\w*|execut\w*|beat(?:en)?|wound\w*|injur\w*|"
+_VIOLENT = re.compile(r"\b(kill\w*|assassinat\w*|shot|abduct\w*|kidnap\w*|execut\w*|beat(?:en)?|wound\w*|injur\w*|"
                       r"tortur\w*|rap(?:ed|e)|attack\w*|assault\w*|raid\w*|murder\w*|slaughter\w*|"
                       r"massacre\w*|stormed|opened fire|dead|bodies|body)\b", re.I)
 _ARMED = re.compile(r"\b(soldiers?|military|army|armed forces|gendarm\w*|police\w*|FDS|VDP|volunteer fighters|"
@@ -54,7 +54,7 @@ _STRATEGIC = re.compile(r"\b(arrest\w*|detain\w*|seized|dismantl\w*|curfew|agree
 
 _LABELLED_SD = re.compile(r"^\s*(?:Property destruction|Non-violent activity|Looting|Agreement|"
                           r"Headquarters|Arrests?|Change to group)\b", re.I)
-_HARM = re.compile(r"\b(kill\w*|shot|abduct\w*|kidnap\w*|execut\w*|beat(?:en)?|wound\w*|injur\w*|"
+_HARM = re.compile(r"\b(kill\w*|assassinat\w*|shot|abduct\w*|kidnap\w*|execut\w*|beat(?:en)?|wound\w*|injur\w*|"
                    r"tortur\w*|rap(?:ed|e)|murder\w*|dead|bodies|body|died|casualt(?:y|ies))\b", re.I)
 _NO_HARM = re.compile(r"\bno (?:casualties|fatalities|injuries|victims)\b", re.I)
 
@@ -153,6 +153,15 @@ def note_event(text: str, finder: NameFinder, ref: Reference | None) -> tuple[Fo
     pos = cue.start() if cue else len(text)
     actors = [m for m in mentions if m.kind == "actor" and m.end <= pos]
     actor = actors[0] if actors else next((m for m in mentions if m.kind == "actor"), None)
+    if cue is not None:
+        # "… was attacked by unknown gunmen": the actor after "by" is actor1.
+        by = re.match(r"\s+(?:\w+\s+){0,2}?by\s+", text[cue.end() :])
+        if by:
+            after = next((m for m in mentions if m.kind == "actor" and m.start >= cue.end() + by.end() - 1
+                          and m.start <= cue.end() + by.end() + 25), None)
+            actor = after or actor
+    if actor is not None:
+        actor = _compound(text, mentions, actor)
     if cls in ("Protest", "Riot") and finder.default_country:
         # ACLED's convention: demonstrators are "Protesters (Country)" or "Rioters (Country)".
         name = f"{'Protesters' if cls == 'Protest' else 'Rioters'} ({finder.default_country})"
@@ -203,6 +212,22 @@ CAPITALS = {
     "Ghana": "Accra",
     "Togo": "Lome",
 }
+
+
+def _compound(text: str, mentions: list[Mention], actor: Mention) -> Mention:
+    """ "JNIM and/or ISGS militants": ACLED's compound actor "A and/or B"."""
+    nxt = next((m for m in mentions if m.kind == "actor" and m.start >= actor.end), None)
+    if nxt is None or not re.fullmatch(r"\s*(?:and/or|or|/)\s*", text[actor.end : nxt.start]):
+        return actor
+    a = actor.name or (finder_label(actor))
+    b = nxt.name or (finder_label(nxt))
+    name = f"{a} and/or {b}"
+    return Mention(actor.start, nxt.end, text[actor.start : nxt.end], "actor", None, "", "compound", (), name)
+
+
+def finder_label(m: Mention) -> str:
+    """ACLED-style name of a resolved mention: the name written in the note."""
+    return m.text
 
 
 def _note_places(text: str, mentions: list[Mention]) -> list[Mention]:

@@ -68,6 +68,10 @@ DESCRIPTORS: list[tuple[re.Pattern[str], str]] = [
         "Military Forces of {country}",
     ),
     (
+        re.compile(rf"\b(?P<dem>{_DEMONYM})\s+(?:forces|contingents?|units?)\b", re.I),
+        "Military Forces of {country}",
+    ),
+    (
         re.compile(rf"\b(?:(?P<dem>{_DEMONYM})\s+)?(?:gendarmes?|gendarmerie)\b", re.I),
         "Police Forces of {country} Gendarmerie",
     ),
@@ -82,7 +86,7 @@ DESCRIPTORS: list[tuple[re.Pattern[str], str]] = [
     (
         re.compile(
             r"\b(?:unknown|unidentified)\s+(?:gunmen|armed men|assailants|attackers|"
-            r"individuals|men|armed individuals|militants|group)\b|\bgunmen\b|\barmed men\b",
+            r"individuals|men|armed individuals|militants|group|armed group)\b|\bgunmen\b|\barmed men\b",
             re.IGNORECASE,
         ),
         "Unidentified Armed Group ({country})",
@@ -101,7 +105,8 @@ GROUP_NAMES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\bKoglweogos?\b", re.I), "Koglweogo Militia"),
     (re.compile(r"\b(?:VDPs?|volunteer fighters|Volunteers? for (?:the )?Defen[cs]e of (?:the )?Homeland)\b"),
      "VDP: Volunteer for Defense of Homeland"),
-    (re.compile(r"\bDozos?\b"), "Dozo Communal Militia"),
+    (re.compile(r"\bDozos?\b"), "Dozo Communal Militia ({country})"),
+    (re.compile(r"\b(?:JNIM|GSIM)\b"), "JNIM: Group for Support of Islam and Muslims"),
     (re.compile(r"\bBoko Haram\b|\bJAS\b"), "Boko Haram - Jamatu Ahli is-Sunnah lid-Dawatai wal-Jihad"),
     (re.compile(r"\bISWAP\b|\bIslamic State (?:in )?West Africa(?: Province)?\b"), "Islamic State (West Africa)"),
 ]
@@ -138,8 +143,18 @@ class NameFinder:
         for span in _SPAN.finditer(text):
             mentions.extend(self._in_span(text, span.start(), span.end()))
         taken = [(m.start, m.end) for m in mentions if m.kind != "name"]
-        for pattern, name in GROUP_NAMES:
+        for pattern, template in GROUP_NAMES:
             for m in pattern.finditer(text):
+                if "{country}" in template and not self.default_country:
+                    continue
+                name = template.format(country=self.default_country or "")
+                known = next((x for x in mentions if x.start == m.start() and x.kind == "actor"), None)
+                if known is not None:
+                    # Found by its label already: keep the node, add ACLED's name for it.
+                    i = mentions.index(known)
+                    mentions[i] = Mention(known.start, known.end, known.text, "actor", known.iri,
+                                          known.level, known.method, known.candidates, name)
+                    continue
                 if any(a < m.end() and m.start() < b for a, b in taken):
                     continue
                 found = self.resolver.resolve_actor(name)
