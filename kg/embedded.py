@@ -33,8 +33,9 @@ from rdflib import Graph
 from rdflib.namespace import XSD
 from rdflib.term import BNode, Identifier, Literal, Node, URIRef
 
+from kg.derive import DERIVED_GRAPH
+from kg.derive import upkeep as derive
 from kg.errors import QueryError, StoreError, UsageError
-from kg.event_index import EventIndex, GraphFacts, facts_from_store, facts_from_triples
 from kg.sparql import bind_values
 from kg.store import GraphInfo, QueryResult, default_graphs
 from kg.terms import CKG_NS, INFERRED_GRAPH, META_GRAPH
@@ -48,8 +49,7 @@ META_PREDICATES: dict[str, str] = {
     "loaded_at": _DCT + "modified",
     "title": _DCT + "title",
     "stale": CKG_NS + "stale",
-    # A fresh token on every write of the graph, in the same transaction as the data: what
-    # the event index (kg.event_index) checks its entries against.
+    # A fresh token on every write of the graph, in the same transaction as the data.
     "revision": CKG_NS + "revision",
 }
 _KEY_OF = {iri: key for key, iri in META_PREDICATES.items()}
@@ -57,7 +57,15 @@ _KEY_OF = {iri: key for key, iri in META_PREDICATES.items()}
 _XSD_STRING = str(XSD.string)
 _LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 _META = ox.NamedNode(str(META_GRAPH))
-_SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
+_DERIVED = str(DERIVED_GRAPH)
+# Graphs the derivation does not read: the meta graph and its own output.
+_NOT_DERIVED_FROM = frozenset({str(META_GRAPH), _DERIVED})
+#: The derived graph is marked stale in the same transaction as any data write that can
+#: change it, and the mark is cleared with its new content: a crash in between leaves it
+#: marked, and the next query rebuilds it.
+_DERIVED_STALE = (
+    f"GRAPH <{_META.value}> {{ <{_DERIVED}> <{CKG_NS}stale> true . }}"
+)
 
 log = logging.getLogger(__name__)
 
@@ -120,7 +128,6 @@ class EmbeddedStore:
         """Wrap an open pyoxigraph store; use :func:`open_store` rather than this."""
         self._db: ox.Store | None = db
         self.location = location
-        self.event_index = EventIndex(location)
 
     # ---- life cycle
 
@@ -162,24 +169,18 @@ class EmbeddedStore:
         bindings: Mapping[str, Node] | None = None,
         *,
         include_inferred: bool = True,
-        accelerate: bool = True,
     ) -> QueryResult:
         """Run a SPARQL 1.1 query over the union of data graphs, with bound parameters.
 
-        A query that marks a part of itself as a ``ckg:core`` that :mod:`kg.accelerate`
-        knows is answered with that part computed from the event index, unless
-        ``accelerate`` is False (the plain SPARQL, which tests compare it with).
+        The derived graph is part of the union; if a write left it stale (an interrupted
+        rebuild), it is rebuilt first, so an answer never reads stale derived facts.
         """
-        if accelerate and "# ckg:core " in sparql:
-            from kg.accelerate import accelerated
-
-            answer = accelerated(self, sparql, bindings, include_inferred=include_inferred)
-            if answer is not None:
-                return answer
+        self.refresh_derived(only_if_stale=True)
         text = bind_values(sparql, bindings)
         names = self._graph_names()
         data = [ox.NamedNode(g) for g in default_graphs(names, include_inferred)]
-        named = [ox.NamedNode(g) for g in names if g != str(META_GRAPH)]
+        # The derived graph is part of the default graph, not a source of its own.
+        named = [ox.NamedNode(g) for g in names if g not in _NOT_DERIVED_FROM]
         try:
             answer = self.db.query(text, default_graph=data, named_graphs=named)
             return _to_result(answer)
@@ -191,14 +192,18 @@ class EmbeddedStore:
             raise QueryError(f"the query failed: {exc}") from exc
 
     def graphs(self) -> list[GraphInfo]:
-        """Every named graph except the meta graph, with what the meta graph says of it."""
+        """Every named graph except the meta and derived graphs, with what the meta graph says.
+
+        The derived graph is ckg's own bookkeeping, like the meta graph; see
+        :meth:`derived_info`.
+        """
         described: dict[str, dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]] = {}
         for q in self.db.quads_for_pattern(None, None, None, _META):
             if isinstance(q.subject, ox.NamedNode) and q.predicate.value in _KEY_OF:
                 described.setdefault(q.subject.value, {})[_KEY_OF[q.predicate.value]] = q.object
         infos = []
         for name in sorted(set(self._graph_names()) | set(described)):
-            if name == str(META_GRAPH):
+            if name in _NOT_DERIVED_FROM:
                 continue
             props = described.get(name, {})
             infos.append(_graph_info(name, props, lambda n=name: self._count(n)))
@@ -304,6 +309,9 @@ class EmbeddedStore:
         }
         for name, new in news.items():
             counts[name] = len(new)
+        touched = any(derive.touches(t) for t in (*news.values(), *olds.values())) or any(
+            derive.graph_touches(self.db, name) for name in drop
+        )
         # Graphs that hold nothing and are described nowhere are written with one
         # extend(), also a single transaction and about twice as fast as INSERT DATA.
         if (
@@ -324,11 +332,14 @@ class EmbeddedStore:
                     name, len(new), now, info.get("source"), info.get("title"), revisions[name]
                 )
                 quads.extend(ox.Quad(t.subject, t.predicate, t.object, _META) for t in desc)
+            if touched:
+                quads.append(_stale_quad())
             try:
                 self.db.extend(quads)
             except OSError as exc:
                 raise StoreError(f"writing {self.location} failed: {exc}") from exc
-            self._index_replaced(news, revisions)
+            if touched:
+                self.refresh_derived()
             return counts
         for name in drop:
             parts.append(f"DROP SILENT GRAPH <{name}>")
@@ -353,15 +364,16 @@ class EmbeddedStore:
                     name, len(new), now, info.get("source"), info.get("title"), revisions[name]
                 )
             )
+        if touched:
+            inserts.append(_DERIVED_STALE)
         # Meta deletions first, then content changes, then every insertion in ONE
         # INSERT DATA, so blank nodes shared between graphs (TriG) stay one node.
         request = [*deletes, *parts]
         if inserts:
             request.append("INSERT DATA { " + "\n".join(inserts) + " }")
         self._update(" ;\n".join(request))
-        for name in drop:
-            self.event_index.remove(name)
-        self._index_replaced(news, revisions)
+        if touched:
+            self.refresh_derived()
         return counts
 
     def add_to_graphs(
@@ -379,7 +391,7 @@ class EmbeddedStore:
         deletes: list[str] = []
         inserts: list[str] = []
         counts: dict[URIRef, int] = {}
-        added: dict[str, tuple[str | None, str, list[ox.Triple]]] = {}
+        added: list[ox.Triple] = []
         stale_pred = META_PREDICATES["stale"]
         for iri, triples in graphs.items():
             name = str(iri)
@@ -407,13 +419,8 @@ class EmbeddedStore:
             if source and not any(source == part.strip() for s in sources for part in s.split(",")):
                 sources.append(source)
             title = described.get(META_PREDICATES["title"])
-            old_revision = described.get(META_PREDICATES["revision"])
             revision = _new_revision()
-            added[name] = (
-                old_revision.value if old_revision is not None else None,
-                revision,
-                fresh,
-            )
+            added.extend(fresh)
             deletes.append(_meta_delete(name))
             if fresh:
                 inserts.append(f"GRAPH <{name}> {{ {_nt(fresh)} }}")
@@ -433,11 +440,16 @@ class EmbeddedStore:
                 f"DELETE WHERE {{ GRAPH <{_META.value}> {{ <{inferred}> <{stale_pred}> ?o }} }}"
             )
             inserts.append(f"GRAPH <{_META.value}> {{ <{inferred}> <{stale_pred}> true . }}")
+        touched = derive.touches(added)
+        was_fresh = self.derived_is_fresh()
+        if touched:
+            inserts.append(_DERIVED_STALE)
         request = [*deletes]
         if inserts:
             request.append("INSERT DATA { " + "\n".join(inserts) + " }")
         self._update(" ;\n".join(request))
-        self._index_added(added)
+        if touched:
+            self._derive_added(added, was_fresh)
         return counts
 
     def bulk_replace(
@@ -446,33 +458,23 @@ class EmbeddedStore:
         quads: Callable[[], Iterable[ox.Quad]],
         *,
         meta: Mapping[str, Mapping[str, str | None]] | None = None,
-        index_triples: Callable[[], Iterable[ox.Triple]] | None = None,
     ) -> dict[str, int]:
         """Replace ``graphs`` with ``quads()`` using pyoxigraph's bulk loader (not atomic).
 
-        For files too big to hold in one transaction. The graphs are marked stale and
-        emptied first; if the process dies before the end they stay marked stale, which
-        ``ckg graphs`` shows. The caller must have checked the syntax already.
-        ``index_triples`` (one graph only) gives at least the triples of the new graph that
-        the event index reads, so that it need not read the graph back (slow: every term
-        is looked up on disk).
+        For files too big to hold in one transaction. The graphs (and the derived graph)
+        are marked stale and emptied first; if the process dies before the end they stay
+        marked stale, which ``ckg graphs`` shows. The caller must have checked the syntax
+        already.
         """
         for name in graphs:
             _check_graph_name(name)
         marks = [_meta_delete(name) for name in graphs]
         flags = " ".join(f"<{n}> <{META_PREDICATES['stale']}> true ." for n in graphs)
-        marks.append(f"INSERT DATA {{ GRAPH <{_META.value}> {{ {flags} }} }}")
+        marks.append(f"INSERT DATA {{ GRAPH <{_META.value}> {{ {flags} }} {_DERIVED_STALE} }}")
         self._update(" ;\n".join(marks))
         for name in graphs:
             # remove_graph deletes quad by quad; it is slow on big graphs but bounded.
             self.db.remove_graph(ox.NamedNode(name))
-        indexing = None
-        if index_triples is not None and len(graphs) == 1:
-            # The index entry is made from the importer's copy while the bulk loader (which
-            # releases the GIL) writes; it gets its revision once the load has finished.
-            indexing = _Background(
-                facts_from_triples, graphs[0], None, index_triples(), self.attack_classes()
-            )
         try:
             self.db.bulk_extend(quads())
         except SyntaxError as exc:  # the caller checked, but a file may change under us
@@ -481,7 +483,6 @@ class EmbeddedStore:
             raise StoreError(f"bulk load into {self.location} failed: {exc}") from exc
         counts = {name: self._count(name) for name in graphs}
         now = datetime.now(UTC).replace(microsecond=0)
-        revisions = {name: _new_revision() for name in graphs}
         request = [_meta_delete(name) for name in graphs]
         request.append(
             "INSERT DATA { "
@@ -492,106 +493,140 @@ class EmbeddedStore:
                     now,
                     (meta or {}).get(name, {}).get("source"),
                     (meta or {}).get(name, {}).get("title"),
-                    revisions[name],
+                    _new_revision(),
                 )
                 for name in graphs
             )
             + " }"
         )
         self._update(" ;\n".join(request))
-        facts = indexing.result() if indexing is not None else None
-        if facts is not None:
-            facts.revision = revisions[graphs[0]]
-            try:
-                self.event_index.put(facts)
-            except OSError as exc:
-                log.warning("event index not updated (%s); it is rebuilt on first use", exc)
-        else:
-            self._index_loaded(revisions)
+        self.refresh_derived()
         return counts
 
-    # ---- the event index (kg.event_index): kept in step by the writes above
+    # ---- the derived graph (kg.derive): kept in step by the writes above
 
-    def revisions(self) -> dict[str, str]:
-        """Each graph's current revision token, from the meta graph."""
-        pred = ox.NamedNode(META_PREDICATES["revision"])
-        return {
-            q.subject.value: q.object.value
-            for q in self.db.quads_for_pattern(None, pred, None, _META)
-            if isinstance(q.subject, ox.NamedNode)
+    def derived_info(self) -> GraphInfo:
+        """What the meta graph says of the derived graph (brought up to date first)."""
+        self.refresh_derived(only_if_stale=True)
+        node = ox.NamedNode(_DERIVED)
+        props = {
+            _KEY_OF[q.predicate.value]: q.object
+            for q in self.db.quads_for_pattern(node, None, None, _META)
+            if q.predicate.value in _KEY_OF
         }
+        return _graph_info(_DERIVED, props, lambda: self._count(_DERIVED))
 
-    def attack_classes(self, graphs: Sequence[str] | None = None) -> frozenset[str]:
-        """ckg:Attack and its subclasses (rdfs:subClassOf*) in ``graphs`` (default: all)."""
-        names = self.data_graphs() if graphs is None else graphs
-        answer = self.db.query(
-            f"SELECT DISTINCT ?c WHERE {{ ?c <{_SUBCLASS}>* <{CKG_NS}Attack> }}",
-            default_graph=[ox.NamedNode(g) for g in names],
+    def derived_is_fresh(self) -> bool:
+        """Whether the derived graph has been computed and no write has changed its input since."""
+        node = ox.NamedNode(_DERIVED)
+        described = {q.predicate.value: q.object for q in self.db.quads_for_pattern(node, None, None, _META)}
+        return META_PREDICATES["triples"] in described and META_PREDICATES["stale"] not in described
+
+    def refresh_derived(self, *, only_if_stale: bool = False) -> int:
+        """Recompute the whole derived graph from the data; returns its triple count.
+
+        With ``only_if_stale``, does nothing when the graph is fresh (or the store holds no
+        data at all). Written as: stale mark (already there), old content removed, new
+        content bulk-loaded, description written and mark cleared in one transaction.
+        """
+        if only_if_stale and self.derived_is_fresh():
+            return -1
+        if only_if_stale and not any(
+            g.value not in _NOT_DERIVED_FROM
+            for g in self.db.named_graphs()
+            if isinstance(g, ox.NamedNode)
+        ):
+            return 0
+        try:
+            lines = derive.full_lines(self.db, _NOT_DERIVED_FROM)
+        except (ValueError, RecursionError) as exc:
+            raise StoreError(
+                f"the derived facts of {self.location} could not be computed ({exc}); "
+                "the store's data is unchanged, and queries refuse to run until they can be"
+            ) from exc
+        node = ox.NamedNode(_DERIVED)
+        if not lines and not self.has_graph(DERIVED_GRAPH):
+            return 0  # nothing to derive, nothing derived before: the store stays as it is
+        self._update(
+            f"{_meta_delete(_DERIVED)} ;\nINSERT DATA {{ {_DERIVED_STALE} }}"
         )
-        found = {row[0].value for row in answer if isinstance(row[0], ox.NamedNode)}
-        # The zero-length path always reaches ckg:Attack itself, but Oxigraph finds nothing
-        # over an empty default graph (the first import into a new store asks before any
-        # data graph exists).
-        return frozenset(found | {f"{CKG_NS}Attack"})
+        self.db.remove_graph(node)
+        if lines:
+            data = "".join(lines).encode("utf-8")
+            try:
+                if len(lines) > 200_000:
+                    self.db.bulk_load(data, ox.RdfFormat.N_TRIPLES, to_graph=node)
+                else:
+                    self.db.load(data, ox.RdfFormat.N_TRIPLES, to_graph=node)
+            except SyntaxError as exc:
+                raise StoreError(f"internal error: derived facts did not parse: {exc}") from exc
+            except OSError as exc:
+                raise StoreError(f"writing {self.location} failed: {exc}") from exc
+        count = len(set(lines))
+        self._write_derived_meta(count)
+        return count
 
-    def event_facts(self, graph: str, revision: str | None, classes: frozenset[str]) -> GraphFacts:
-        """The index entry of ``graph`` at ``revision`` covering ``classes``; rebuilt if need be."""
-        if revision is None and self.has_graph(URIRef(graph)):
-            # A graph written before revisions existed: give it one, so that its entry can
-            # be kept (the content is unchanged; any later write replaces the token).
-            revision = _new_revision()
-            self.set_meta(URIRef(graph), "revision", Literal(revision))
-        entry = self.event_index.get(graph, revision)
-        if entry is not None and classes <= entry.classes:
-            return entry
-        wanted = classes | (entry.classes if entry is not None else frozenset())
-        entry = facts_from_store(self.db, graph, revision, wanted)
-        try:
-            self.event_index.put(entry)
-        except OSError as exc:
-            log.warning("event index: cannot save the entry of %s: %s", graph, exc)
-        return entry
+    def _write_derived_meta(self, count: int) -> None:
+        desc = _meta_triples(
+            _DERIVED,
+            count,
+            datetime.now(UTC).replace(microsecond=0),
+            "ckg (derived from the other graphs)",
+            "Derived facts",
+            _new_revision(),
+        )
+        self._update(
+            f"{_meta_delete(_DERIVED)} ;\nINSERT DATA {{ GRAPH <{_META.value}> {{ {_nt(desc)} }} }}"
+        )
 
-    def _index_replaced(
-        self, news: Mapping[str, Iterable[ox.Triple]], revisions: Mapping[str, str]
-    ) -> None:
-        try:
-            classes = self.attack_classes()
-            for name, triples in news.items():
-                self.event_index.put(facts_from_triples(name, revisions[name], triples, classes))
-        except (OSError, ValueError) as exc:  # the data is written; the entry is rebuilt later
-            log.warning("event index not updated (%s); it is rebuilt on first use", exc)
-
-    def _index_added(self, added: Mapping[str, tuple[str | None, str, list[ox.Triple]]]) -> None:
-        try:
-            for name, (old, new, triples) in added.items():
-                entry = self.event_index.get(name, old)
-                if entry is None:
-                    self.event_index.remove(name)
-                    continue
-                self.event_index.put(
-                    facts_from_triples(name, new, triples, entry.classes, base=entry)
-                )
-        except (OSError, ValueError) as exc:
-            log.warning("event index not updated (%s); it is rebuilt on first use", exc)
-
-    def _index_loaded(self, revisions: Mapping[str, str]) -> None:
-        try:
-            classes = self.attack_classes()
-            for name, revision in revisions.items():
-                self.event_index.put(facts_from_store(self.db, name, revision, classes))
-        except (OSError, ValueError) as exc:
-            log.warning("event index not updated (%s); it is rebuilt on first use", exc)
+    def _derive_added(self, added: Sequence[ox.Triple], was_fresh: bool) -> None:
+        """After an additive write: recompute the towns it touches, or everything."""
+        if not was_fresh:
+            self.refresh_derived()
+            return
+        change = derive.incremental(self.db, added, _NOT_DERIVED_FROM, _DERIVED)
+        if change is None:
+            self.refresh_derived()
+            return
+        removed, new = change
+        node = ox.NamedNode(_DERIVED)
+        new = [t for t in new if ox.Quad(t.subject, t.predicate, t.object, node) not in self.db]
+        described = {
+            q.predicate.value: q.object.value
+            for q in self.db.quads_for_pattern(node, None, None, _META)
+        }
+        count = int(described.get(META_PREDICATES["triples"], "0")) - len(removed) + len(new)
+        request = []
+        if removed:
+            request.append(f"DELETE DATA {{ GRAPH <{_DERIVED}> {{ {_nt(removed)} }} }}")
+        if new:
+            request.append(f"INSERT DATA {{ GRAPH <{_DERIVED}> {{ {_nt(new)} }} }}")
+        desc = _meta_triples(
+            _DERIVED,
+            count,
+            datetime.now(UTC).replace(microsecond=0),
+            "ckg (derived from the other graphs)",
+            "Derived facts",
+            _new_revision(),
+        )
+        request.append(_meta_delete(_DERIVED))
+        request.append(f"INSERT DATA {{ GRAPH <{_META.value}> {{ {_nt(desc)} }} }}")
+        self._update(" ;\n".join(request))
 
     def drop_graph(self, graph: URIRef) -> None:
         """Remove a graph and its metadata; raises StoreError if it does not exist."""
         name = str(graph)
         if name == str(META_GRAPH):
             raise UsageError("the meta graph cannot be dropped; it describes the other graphs")
+        if name == _DERIVED:
+            raise UsageError("the derived graph is computed from the others; it cannot be dropped")
         if not self.has_graph(graph):
             raise StoreError(f"there is no graph {name} in {self.location}; see 'ckg graphs'")
-        self._update(f"{_meta_delete(name)} ;\nDROP SILENT GRAPH <{name}>")
-        self.event_index.remove(name)
+        touched = derive.graph_touches(self.db, name)
+        mark = f" ;\nINSERT DATA {{ {_DERIVED_STALE} }}" if touched else ""
+        self._update(f"{_meta_delete(name)} ;\nDROP SILENT GRAPH <{name}>{mark}")
+        if touched:
+            self.refresh_derived()
 
     def set_meta(self, graph: URIRef, key: str, value: Node | None) -> None:
         """Set (or with None remove) one metadata value of a graph, e.g. ``stale``."""
@@ -708,6 +743,11 @@ def _graph_info(name: str, props: Mapping[str, Any], count: Callable[[], int]) -
 def _check_graph_name(name: str) -> None:
     if name == str(META_GRAPH):
         raise UsageError("the meta graph is written only with the graphs it describes")
+    if name == _DERIVED:
+        raise UsageError(
+            f"{name} is the derived graph: ckg computes it from the others; "
+            "load the data into another graph"
+        )
     if any(c in name for c in '<>"{}|^`\\ \n\t') or ":" not in name:
         raise UsageError(f"{name!r} is not a valid graph IRI")
 
@@ -736,25 +776,10 @@ def _meta_insert(
     return f"GRAPH <{_META.value}> {{ {_nt(desc)} }}"
 
 
-class _Background:
-    """Run ``fn(*args)`` in a thread; :meth:`result` is its value, or None if it failed."""
-
-    def __init__(self, fn: Callable[..., Any], *args: Any):
-        import threading
-
-        self._value: Any = None
-        self._thread = threading.Thread(target=self._run, args=(fn, args), daemon=True)
-        self._thread.start()
-
-    def _run(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
-        try:
-            self._value = fn(*args)
-        except Exception as exc:  # noqa: BLE001 - the index is rebuilt on first use instead
-            log.warning("event index: building an entry failed (%s); it is rebuilt later", exc)
-
-    def result(self) -> Any:
-        self._thread.join()
-        return self._value
+def _stale_quad() -> ox.Quad:
+    return ox.Quad(
+        ox.NamedNode(_DERIVED), ox.NamedNode(CKG_NS + "stale"), ox.Literal(True), _META
+    )
 
 
 def _new_revision() -> str:

@@ -66,7 +66,6 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import Message
@@ -79,6 +78,7 @@ from rdflib.term import BNode, Identifier, Literal, Node, URIRef
 from SPARQLWrapper import JSON, POST, URLENCODED, SPARQLWrapper
 
 from kg import __version__
+from kg.derive import DERIVED_GRAPH
 from kg.errors import RemoteError, StoreError, TruncatedAnswer, UsageError
 from kg.sparql import bind_values
 from kg.store import GraphInfo, Quad, QueryResult, Store, default_graphs
@@ -898,7 +898,6 @@ class RemoteStore:
         self.max_rows = max_rows
         auth = _Auth(user, password) if user and password else None
         self._http = _Http(auth, timeout, retries, backoff)
-        self._pinned_graphs: list[str] | None = None
 
     def __repr__(self) -> str:
         return f"RemoteStore({self.endpoint!r}, user={self.user!r})"
@@ -916,60 +915,17 @@ class RemoteStore:
         bindings: Mapping[str, Node] | None = None,
         *,
         include_inferred: bool = True,
-        accelerate: bool = True,
     ) -> QueryResult:
         """Run a SPARQL 1.1 query over the server's data graphs, with bound parameters.
 
-        A query that marks a ``ckg:core`` that :mod:`kg.accelerate` knows has that part
-        computed on this side from facts fetched with plain queries (the server still
-        answers everything else), unless ``accelerate`` is False: the whole SPARQL text
-        goes to the server.
+        The text goes to the server as written (parameters bound as VALUES blocks). The
+        derived graph, pushed with the data, is part of the default graph.
         """
-        if accelerate and "# ckg:core " in sparql:
-            from kg.accelerate import accelerated
-
-            # The dozens of requests of one accelerated answer read the meta graph once:
-            # they see the same graphs, and the server is not asked again each time.
-            with self._graphs_pinned():
-                answer = accelerated(self, sparql, bindings, include_inferred=include_inferred)
-            if answer is not None:
-                return answer
         text = portable_comparisons(bind_values(sparql, bindings))
         described = self._described_graphs()
         data = default_graphs(described, include_inferred)
-        return self._query(text, default=data, named=described)
-
-    def construct_triples(self, sparql: str, *, include_inferred: bool = True) -> list[Any]:
-        """The triples of a CONSTRUCT query as pyoxigraph ``Triple``s, for bulk reads.
-
-        The same request as :meth:`query` (N-Triples asked for, partial and capped answers
-        refused), parsed by pyoxigraph rather than into an rdflib Graph, and with terms as
-        the server wrote them (no :func:`normalise_term`): :mod:`kg.accelerate` reads
-        hundreds of thousands of dates and places this way. Fetched as N-Triples, 100,000
-        attacks take 2.5 s from Virtuoso 7.2, against 8.5 s as SPARQL JSON.
-        """
-        import pyoxigraph as ox
-
-        described = self._described_graphs()
-        text = portable_comparisons(sparql)
-        response, shape, kind = self._send(
-            text, default=default_graphs(described, include_inferred), named=described
-        )
-        if kind != "CONSTRUCT":
-            raise UsageError("construct_triples takes a CONSTRUCT query")
-        ctype = (response.headers.get("Content-Type") or "").split(";")[0].strip().lower()
-        media = "application/n-triples" if ctype in ("", "text/plain") else ctype
-        rdf_format = ox.RdfFormat.from_media_type(media)
-        if rdf_format is None:
-            raise RemoteError(f"{self.endpoint}: cannot read an answer sent as {ctype!r}")
-        try:
-            triples = list(ox.parse(response.body, rdf_format))
-        except SyntaxError as exc:
-            raise RemoteError(
-                f"{self.endpoint}: could not read the graph the server sent as {ctype!r}: {exc}"
-            ) from None
-        self._check_triple_cap(len(triples), shape)
-        return triples
+        named = [g for g in described if g != str(DERIVED_GRAPH)]
+        return self._query(text, default=data, named=named)
 
     def _send(
         self, text: str, *, default: Sequence[str], named: Sequence[str]
@@ -1094,22 +1050,8 @@ class RemoteStore:
         )
         return result.rows
 
-    @contextmanager
-    def _graphs_pinned(self) -> Iterator[None]:
-        """Within the block, :meth:`_described_graphs` answers from one reading."""
-        if self._pinned_graphs is not None:
-            yield
-            return
-        self._pinned_graphs = self._described_graphs()
-        try:
-            yield
-        finally:
-            self._pinned_graphs = None
-
     def _described_graphs(self) -> list[str]:
         """The graphs the meta graph describes, or (no meta graph) ckg's graphs on the server."""
-        if self._pinned_graphs is not None:
-            return list(self._pinned_graphs)
         graphs = sorted(
             {str(g) for g, _p, _o in self._meta_rows() if isinstance(g, URIRef)} - {str(META_GRAPH)}
         )
@@ -1445,6 +1387,10 @@ def push(
     there, so queries do not treat it as data.
     """
     infos = {info.iri: info for info in source.graphs()}
+    # The derived graph goes too (brought up to date first), always and last: it is what
+    # the saved questions read, and it must match the data the server ends up with.
+    derived_info = getattr(source, "derived_info", None)
+    derived = derived_info() if callable(derived_info) else None
     if graphs:
         unknown = [g for g in graphs if g not in infos]
         if META_GRAPH in unknown:
@@ -1457,6 +1403,11 @@ def push(
         chosen = list(dict.fromkeys(graphs))
     else:
         chosen = sorted(infos, key=str)
+    if derived is not None and derived.triples > 0:
+        infos[DERIVED_GRAPH] = derived
+        chosen = [g for g in chosen if g != DERIVED_GRAPH] + [DERIVED_GRAPH]
+        # Until the new copy is complete, the server's old one is not part of its data.
+        target.delete_meta(DERIVED_GRAPH)
     meta = source.export_graph(META_GRAPH)
     report = PushReport(target.endpoint)
     started = time.perf_counter()

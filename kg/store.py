@@ -11,7 +11,8 @@ Conventions every backend keeps:
 * The graph :data:`kg.terms.META_GRAPH` holds one description per graph (source,
   loaded-at, triple count) and is never part of a query's default graph.
 * A query's default graph is the union of the data graphs; the inferred graph
-  (:data:`kg.terms.INFERRED_GRAPH`) is included unless ``include_inferred=False``.
+  (:data:`kg.terms.INFERRED_GRAPH`) is included unless ``include_inferred=False``, and
+  the derived graph (:data:`kg.derive.DERIVED_GRAPH`) always is.
 * Parameters are bound, never pasted: ``bindings`` maps variable names (without ``?``) to
   rdflib terms, and the backend injects them as ``VALUES`` blocks built from escaped
   terms (see :func:`kg.sparql.bind_values`).
@@ -43,7 +44,7 @@ class QueryResult:
     rows: list[tuple[Node | None, ...]] = field(default_factory=list)
     boolean: bool | None = None
     graph: Graph | None = None
-    #: How the backend answered, when not by running the text as it is (shown by the CLI).
+    #: A note on how the answer was made, shown by the CLI (None: the text as written).
     via: str | None = None
 
     def dicts(self) -> list[dict[str, Node | None]]:
@@ -79,12 +80,11 @@ class Store(Protocol):
         bindings: Mapping[str, Node] | None = None,
         *,
         include_inferred: bool = True,
-        accelerate: bool = True,
     ) -> QueryResult:
-        """Run a SPARQL 1.1 query over the union of data graphs, with bound parameters.
+        """Run a SPARQL 1.1 query, as written, over the union of data graphs.
 
-        With ``accelerate`` (the default), a ``ckg:core`` the query marks may be computed
-        by :mod:`kg.accelerate` instead of the engine; False runs the text as written.
+        Parameters are bound as VALUES blocks. The union includes the derived graph
+        (:mod:`kg.derive`), which the backend keeps in step with the data.
         """
         ...
 

@@ -79,49 +79,15 @@ def wkt_point(lat: float, lon: float) -> str:
     return f'"POINT({_format_decimal(lon)} {_format_decimal(lat)})"^^<{GEO}wktLiteral>'
 
 
-def _indexed_predicates() -> frozenset[str]:
-    from kg.event_index import RDF_TYPE as TYPE_IRI
-    from kg.event_index import TRACKED
-
-    return frozenset(f"<{p}>" for p in (*TRACKED, TYPE_IRI))
-
-
-def _index_lines(lines: list[str], predicates: frozenset[str]) -> list[str]:
-    """The lines among ``lines`` whose predicate is in ``predicates``.
-
-    Splitting each line at its first two spaces is four times faster than a regular
-    expression over the joined text; an item holding several lines is split first.
-    """
-    keep = []
-    for item in lines:
-        if item.find("\n") != len(item) - 1:
-            keep += _index_lines(item.splitlines(keepends=True), predicates)
-            continue
-        parts = item.split(" ", 2)
-        if len(parts) == 3 and parts[1] in predicates:
-            keep.append(item)
-    return keep
-
-
-def index_copy_path(nt_path: Path) -> Path:
-    """Where :class:`NTriplesFile` copies the event index's lines of ``nt_path``."""
-    return nt_path.with_name(nt_path.name + ".index")
-
-
 class NTriplesFile:
-    """Collects N-Triples lines in a file, buffering writes; counts the triples.
-
-    The lines the event index reads (:mod:`kg.event_index`: dates, places, perpetrators,
-    types) are also copied to ``index_path``, so that the store can index a bulk-loaded
-    graph from this short file instead of reading the graph back.
-    """
+    """Collects N-Triples lines in a file, buffering writes; counts the triples."""
 
     def __init__(self, path: Path, *, buffer_lines: int = 20_000) -> None:
         self.path = path
-        self.index_path = index_copy_path(path)
+        # Never written any more (the event index is gone); kept while the ACLED importer
+        # still removes it.
+        self.index_path = path.with_name(path.name + ".index")
         self._out: TextIO = path.open("w", encoding="utf-8", newline="\n")
-        self._index: TextIO = self.index_path.open("w", encoding="utf-8", newline="\n")
-        self._predicates = _indexed_predicates()
         self._buffer: list[str] = []
         self._limit = buffer_lines
         self.count = 0
@@ -144,12 +110,10 @@ class NTriplesFile:
             self.count += len(self._buffer)
             chunk = "".join(self._buffer)
             self._out.write(chunk)
-            self._index.write("".join(_index_lines(self._buffer, self._predicates)))
             self._buffer.clear()
 
     def close(self) -> int:
         """Flush and close; returns the number of triples written."""
         self.flush()
         self._out.close()
-        self._index.close()
         return self.count

@@ -20,7 +20,6 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Identifier
 
 from kg.errors import StoreError
-from kg.importers.ntriples import index_copy_path
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
@@ -68,9 +67,7 @@ def write_graph(
                 for t in ox.parse(path=str(nt_path), format=ox.RdfFormat.N_TRIPLES):
                     yield ox.Quad(t.subject, t.predicate, t.object, node)
 
-            index_path = index_copy_path(nt_path)
-            index = (lambda: index_triples(index_path)) if index_path.exists() else None
-            return int(bulk_replace([graph], quads, meta=meta, index_triples=index)[graph])
+            return int(bulk_replace([graph], quads, meta=meta)[graph])
         # A list, not the parser's iterator: the store may walk the triples more than once.
         triples = list(ox.parse(path=str(nt_path), format=ox.RdfFormat.N_TRIPLES))
         return int(replace_native({graph: triples}, meta=meta)[graph])
@@ -78,13 +75,6 @@ def write_graph(
     if not callable(replace):
         raise StoreError(f"{store!r} cannot replace a graph")
     return int(replace(URIRef(graph), iter_triples(nt_path), source=source, title=title))
-
-
-def index_triples(index_path: Path) -> Iterator[object]:
-    """The triples of the event-index copy an :class:`NTriplesFile` made (pyoxigraph terms)."""
-    import pyoxigraph as ox
-
-    return iter(ox.parse(path=str(index_path), format=ox.RdfFormat.N_TRIPLES))
 
 
 def iter_triples(nt_path: Path) -> Iterator[tuple[Identifier, Identifier, Identifier]]:

@@ -1,0 +1,341 @@
+"""The rules of the derived graph, as plain Python over the facts they read.
+
+Saved questions read these facts instead of computing them with date arithmetic and
+property paths at query time; this module is where each rule is written exactly, and
+``tests/test_derive.py`` checks it against an independent pandas computation.
+
+**Events.** Every event (an IRI subject) with at least one ``ckg:startDate`` has an
+interval: it starts on its earliest start date and ends on its latest ``ckg:endDate``
+(on its start date when it has none). Dates are ``xsd:date`` (or the day of an
+``xsd:dateTime``); other values are not dates and are ignored. The derived graph gives
+``ckg:startDay`` and ``ckg:endDay`` (integer day numbers: :meth:`datetime.date.toordinal`,
+day 1 is 0001-01-01) and ``ckg:intervalStart`` and ``ckg:intervalEnd`` (the same days as
+``xsd:date``).
+
+**Places.** A *town* is anything asserted (or inferred) to be a ``ckg:Town``,
+``ckg:Village`` or ``ckg:Settlement``; a *region* a ``ckg:AdminRegion``. Each place gets
+``ckg:inTown`` for every town and ``ckg:inRegion`` for every region it is in through
+``ckg:locatedIn``, zero or more steps (a town is in itself).
+
+**Attacks and their kinds.** The *kinds* are ``ckg:Attack`` and every class under it
+through ``rdfs:subClassOf`` (as the graphs say, whatever they say: no list is kept here).
+An event is an attack of kind K when one of its types is K or under K; it is an attack
+when it has a kind and a start date. It counts for a town when one of its ``ckg:place``
+values is in that town.
+
+**Groups.** An attack is by group G when one of its ``ckg:perpetrator`` values (IRIs) is
+G or a faction of G through ``ckg:factionOf``, zero or more steps.
+
+**Next attack.** For each town, each kind K and each *scope* (all attacks, or those by
+one group G): the town's distinct attacks of kind K in scope, sorted by (start day, end
+day, event IRI as a string). Each attack A and the one just after it, B, make a *step*
+whose gap is start(B) - end(A) in days (negative when they overlap). The steps are
+numbered from 1 in that order (``ckg:position``). Sequences with the same town and the
+same attacks are written once, with one ``ckg:scope`` per (kind, group) they serve.
+
+Because the order starts with the start day, the attacks of a sequence that start between
+two dates are consecutive in it: the steps of the attacks filtered by start date are the
+steps whose first attack starts on or after the first date and whose second starts on or
+before the last. That is why a question can filter by date after the fact.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from kg.terms import CKG_NS, ID
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
+
+# What the rules read.
+START = CKG_NS + "startDate"
+END = CKG_NS + "endDate"
+PLACE = CKG_NS + "place"
+PERPETRATOR = CKG_NS + "perpetrator"
+LOCATED_IN = CKG_NS + "locatedIn"
+FACTION_OF = CKG_NS + "factionOf"
+ATTACK = CKG_NS + "Attack"
+TOWN_CLASSES = frozenset(CKG_NS + c for c in ("Town", "Village", "Settlement"))
+REGION_CLASS = CKG_NS + "AdminRegion"
+#: Predicates whose triples the rules read (with rdf:type and rdfs:subClassOf).
+READ = (START, END, PLACE, PERPETRATOR, LOCATED_IN, FACTION_OF, RDF_TYPE, SUBCLASS)
+
+# What the rules write.
+START_DAY = CKG_NS + "startDay"
+END_DAY = CKG_NS + "endDay"
+INTERVAL_START = CKG_NS + "intervalStart"
+INTERVAL_END = CKG_NS + "intervalEnd"
+IN_TOWN = CKG_NS + "inTown"
+IN_REGION = CKG_NS + "inRegion"
+SEQUENCE_TOWN = CKG_NS + "sequenceTown"
+SCOPE = CKG_NS + "scope"
+SCOPE_KIND = CKG_NS + "scopeKind"
+SCOPE_GROUP = CKG_NS + "scopeGroup"
+IN_SEQUENCE = CKG_NS + "inSequence"
+POSITION = CKG_NS + "position"
+FROM_ATTACK = CKG_NS + "fromAttack"
+TO_ATTACK = CKG_NS + "toAttack"
+GAP_DAYS = CKG_NS + "gapDays"
+
+_DERIVED = str(ID) + "derived/"
+
+
+@dataclass
+class Facts:
+    """The input of the rules: IRIs as strings, dates as :class:`datetime.date`."""
+
+    types: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    starts: dict[str, list[date]] = field(default_factory=lambda: defaultdict(list))
+    ends: dict[str, list[date]] = field(default_factory=lambda: defaultdict(list))
+    places: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    perpetrators: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    located_in: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    faction_of: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    subclass_of: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+
+    def add(self, s: str, p: str, o: str, datatype: str | None = None) -> None:
+        """Take one triple (``o`` an IRI, or a literal's lexical form with ``datatype``)."""
+        if p == RDF_TYPE:
+            if datatype is None:
+                self.types[s].add(o)
+        elif p == START or p == END:
+            day = parse_day(o, datatype)
+            if day is not None:
+                (self.starts if p == START else self.ends)[s].append(day)
+        elif datatype is not None:
+            return  # the other predicates are read for their IRI values only
+        elif p == PLACE:
+            self.places[s].add(o)
+        elif p == PERPETRATOR:
+            self.perpetrators[s].add(o)
+        elif p == LOCATED_IN:
+            self.located_in[s].add(o)
+        elif p == FACTION_OF:
+            self.faction_of[s].add(o)
+        elif p == SUBCLASS:
+            self.subclass_of[s].add(o)
+
+
+def parse_day(lexical: str, datatype: str | None) -> date | None:
+    """The day of an ``xsd:date`` or ``xsd:dateTime`` literal; None for anything else."""
+    if datatype not in (XSD + "date", XSD + "dateTime"):
+        return None
+    try:
+        return date.fromisoformat(lexical[:10])
+    except ValueError:
+        return None
+
+
+def kinds_of_classes(subclass_of: Mapping[str, set[str]]) -> dict[str, frozenset[str]]:
+    """Each class under ckg:Attack (itself included) -> the kinds it is an attack of."""
+    below: dict[str, set[str]] = defaultdict(set)
+    for sub, supers in subclass_of.items():
+        for sup in supers:
+            below[sup].add(sub)
+    kinds = {ATTACK}
+    todo = [ATTACK]
+    while todo:
+        for sub in below.get(todo.pop(), ()):
+            if sub not in kinds:
+                kinds.add(sub)
+                todo.append(sub)
+    return {c: frozenset(_closure(c, subclass_of) & kinds) for c in kinds}
+
+
+def _closure(node: str, up: Mapping[str, set[str]]) -> set[str]:
+    """``node`` and everything reached from it along ``up`` (cycles are fine)."""
+    seen = {node}
+    todo = [node]
+    while todo:
+        for parent in up.get(todo.pop(), ()):
+            if parent not in seen:
+                seen.add(parent)
+                todo.append(parent)
+    return seen
+
+
+def interval(facts: Facts, event: str) -> tuple[date, date] | None:
+    """An event's (start, end) by the rule above; None when it has no start date."""
+    starts = facts.starts.get(event)
+    if not starts:
+        return None
+    start = min(starts)
+    ends = facts.ends.get(event)
+    return start, (max(ends) if ends else start)
+
+
+def place_containers(facts: Facts, places: Iterable[str]) -> dict[str, tuple[set[str], set[str]]]:
+    """Each place -> (its towns, its regions), through ckg:locatedIn zero or more steps."""
+    out: dict[str, tuple[set[str], set[str]]] = {}
+    for place in places:
+        above = _closure(place, facts.located_in)
+        towns = {p for p in above if facts.types.get(p, set()) & TOWN_CLASSES}
+        regions = {p for p in above if REGION_CLASS in facts.types.get(p, ())}
+        out[place] = (towns, regions)
+    return out
+
+
+def every_place(facts: Facts) -> set[str]:
+    """The places the rules give towns and regions to."""
+    found = set(facts.located_in)
+    for values in facts.located_in.values():
+        found |= values
+    for values in facts.places.values():
+        found |= values
+    found |= {s for s, t in facts.types.items() if t & TOWN_CLASSES or REGION_CLASS in t}
+    return found
+
+
+@dataclass(frozen=True)
+class Sequence:
+    """One town's attacks of one kind and scope, in order, and the scopes it serves."""
+
+    town: str
+    attacks: tuple[str, ...]
+    gaps: tuple[int, ...]
+    scopes: frozenset[tuple[str, str | None]]
+
+    @property
+    def iri(self) -> str:
+        """A name made from the town and the attacks: the same content, the same IRI."""
+        digest = hashlib.md5("\n".join((self.town, *self.attacks)).encode("utf-8")).hexdigest()
+        return f"{_DERIVED}sequence/{digest}"
+
+
+def scope_iri(kind: str, group: str | None) -> str:
+    """The node that stands for (kind, group); group None is every attack of the kind."""
+    key = f"{kind}\n{group or ''}"
+    return f"{_DERIVED}scope/{hashlib.md5(key.encode('utf-8')).hexdigest()}"
+
+
+def sequences(facts: Facts, towns: set[str] | None = None) -> list[Sequence]:
+    """The next-attack sequences of every town (or only of ``towns``)."""
+    kinds_of = kinds_of_classes(facts.subclass_of)
+    containers = place_containers(facts, {p for ps in facts.places.values() for p in ps})
+    groups_of: dict[str, set[str]] = {}
+    # (town, kind, group) -> [(start, end, event)]
+    lists: dict[tuple[str, str, str | None], list[tuple[int, int, str]]] = defaultdict(list)
+    for event, types in facts.types.items():
+        kinds: set[str] = set()
+        for t in types:
+            kinds |= kinds_of.get(t, frozenset())
+        if not kinds or event not in facts.places:
+            continue
+        span = interval(facts, event)
+        if span is None:
+            continue
+        event_towns: set[str] = set()
+        for place in facts.places[event]:
+            event_towns |= containers[place][0]
+        if towns is not None:
+            event_towns &= towns
+        if not event_towns:
+            continue
+        groups: set[str | None] = {None}
+        for actor in facts.perpetrators.get(event, ()):
+            if actor not in groups_of:
+                groups_of[actor] = _closure(actor, facts.faction_of)
+            groups |= groups_of[actor]
+        key = (span[0].toordinal(), span[1].toordinal(), event)
+        for town in event_towns:
+            for kind in kinds:
+                for group in groups:
+                    lists[(town, kind, group)].append(key)
+    merged: dict[tuple[str, tuple[str, ...]], tuple[tuple[int, ...], set]] = {}
+    for (town, kind, group), items in lists.items():
+        if len(items) < 2:
+            continue
+        items.sort()
+        attacks = tuple(e for _s, _e, e in items)
+        found = merged.get((town, attacks))
+        if found is None:
+            gaps = tuple(items[i + 1][0] - items[i][1] for i in range(len(items) - 1))
+            found = merged[(town, attacks)] = (gaps, set())
+        found[1].add((kind, group))
+    return [
+        Sequence(town, attacks, gaps, frozenset(scopes))
+        for (town, attacks), (gaps, scopes) in merged.items()
+    ]
+
+
+# ---- the derived graph as N-Triples lines
+
+
+def _iri(value: str) -> str:
+    return f"<{value}>"
+
+
+def _integer(n: int) -> str:
+    return f'"{n}"^^<{XSD}integer>'
+
+
+def _date(d: date) -> str:
+    return f'"{d.isoformat()}"^^<{XSD}date>'
+
+
+def event_lines(facts: Facts, events: Iterable[str] | None = None) -> Iterator[str]:
+    """The day numbers and interval of each dated event (or of ``events``)."""
+    chosen = facts.starts if events is None else events
+    for event in chosen:
+        span = interval(facts, event)
+        if span is None or event.startswith("_:"):
+            continue
+        s = _iri(event)
+        yield f"{s} <{START_DAY}> {_integer(span[0].toordinal())} .\n"
+        yield f"{s} <{END_DAY}> {_integer(span[1].toordinal())} .\n"
+        yield f"{s} <{INTERVAL_START}> {_date(span[0])} .\n"
+        yield f"{s} <{INTERVAL_END}> {_date(span[1])} .\n"
+
+
+def place_lines(facts: Facts, places: Iterable[str] | None = None) -> Iterator[str]:
+    """``ckg:inTown`` and ``ckg:inRegion`` of each place (or of ``places``)."""
+    chosen = every_place(facts) if places is None else places
+    for place, (towns, regions) in place_containers(facts, chosen).items():
+        s = _iri(place)
+        for town in sorted(towns):
+            yield f"{s} <{IN_TOWN}> {_iri(town)} .\n"
+        for region in sorted(regions):
+            yield f"{s} <{IN_REGION}> {_iri(region)} .\n"
+
+
+def scope_lines(scopes: Iterable[tuple[str, str | None]]) -> Iterator[str]:
+    """The nodes that stand for (kind, group)."""
+    for kind, group in sorted(set(scopes), key=lambda s: (s[0], s[1] or "")):
+        s = _iri(scope_iri(kind, group))
+        yield f"{s} <{SCOPE_KIND}> {_iri(kind)} .\n"
+        if group is not None:
+            yield f"{s} <{SCOPE_GROUP}> {_iri(group)} .\n"
+
+
+def sequence_lines(found: Iterable[Sequence]) -> Iterator[str]:
+    """Each sequence with its town, scopes and numbered steps."""
+    for seq in found:
+        s = seq.iri
+        node = _iri(s)
+        yield f"{node} <{SEQUENCE_TOWN}> {_iri(seq.town)} .\n"
+        for kind, group in seq.scopes:
+            yield f"{node} <{SCOPE}> {_iri(scope_iri(kind, group))} .\n"
+        for i, gap in enumerate(seq.gaps):
+            step = f"<{s}/{i + 1}>"
+            yield (
+                f"{step} <{IN_SEQUENCE}> {node} .\n"
+                f"{step} <{POSITION}> {_integer(i + 1)} .\n"
+                f"{step} <{FROM_ATTACK}> {_iri(seq.attacks[i])} .\n"
+                f"{step} <{TO_ATTACK}> {_iri(seq.attacks[i + 1])} .\n"
+                f"{step} <{GAP_DAYS}> {_integer(gap)} .\n"
+            )
+
+
+def derived_lines(facts: Facts) -> Iterator[str]:
+    """The whole derived graph for ``facts``, as N-Triples lines."""
+    yield from event_lines(facts)
+    yield from place_lines(facts)
+    found = sequences(facts)
+    yield from scope_lines(scope for seq in found for scope in seq.scopes)
+    yield from sequence_lines(found)

@@ -1,0 +1,214 @@
+"""Reading the rules' facts from a pyoxigraph store, and the derived graph's changes.
+
+:mod:`kg.embedded` calls these after each write; they never write themselves. A full
+rebuild reads every fact the rules need from every graph but the meta and derived
+graphs; after an additive batch (``ckg add``) only the towns the batch touches are
+recomputed, when the batch changes nothing the whole graph depends on (class tree, place
+tree, factions, which places are towns or regions).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Iterator
+
+import pyoxigraph as ox
+
+from kg.derive import rules
+from kg.derive.rules import Facts
+
+_TYPE = ox.NamedNode(rules.RDF_TYPE)
+_EVENT_PREDICATES = (rules.RDF_TYPE, rules.START, rules.END, rules.PLACE, rules.PERPETRATOR)
+_TREE_PREDICATES = frozenset({rules.LOCATED_IN, rules.FACTION_OF, rules.SUBCLASS})
+_PLACE_CLASSES = frozenset(rules.TOWN_CLASSES | {rules.REGION_CLASS})
+
+
+def _text(term: object) -> str | None:
+    if isinstance(term, ox.NamedNode):
+        return term.value
+    if isinstance(term, ox.BlankNode):
+        return "_:" + term.value
+    return None
+
+
+def _add(facts: Facts, q: ox.Quad | ox.Triple) -> None:
+    s = _text(q.subject)
+    if s is None:
+        return
+    o = q.object
+    if isinstance(o, ox.Literal):
+        facts.add(s, q.predicate.value, o.value, o.datatype.value)
+    elif isinstance(o, ox.NamedNode):
+        facts.add(s, q.predicate.value, o.value)
+
+
+def read_all(db: ox.Store, skip: Collection[str]) -> Facts:
+    """Every fact the rules read, from every named graph not in ``skip``."""
+    facts = Facts()
+    for predicate in rules.READ:
+        for q in db.quads_for_pattern(None, ox.NamedNode(predicate), None, None):
+            g = q.graph_name
+            if isinstance(g, ox.NamedNode) and g.value not in skip:
+                _add(facts, q)
+    return facts
+
+
+def full_lines(db: ox.Store, skip: Collection[str]) -> list[str]:
+    """The whole derived graph of the store, as N-Triples lines."""
+    return list(rules.derived_lines(read_all(db, skip)))
+
+
+def touches(triples: Iterable[ox.Triple]) -> bool:
+    """Whether triples with these predicates can change the derived graph."""
+    read = set(rules.READ)
+    return any(t.predicate.value in read for t in triples)
+
+
+def graph_touches(db: ox.Store, graph: str) -> bool:
+    """Whether the graph holds a triple the rules read (before it is dropped)."""
+    node = ox.NamedNode(graph)
+    return any(
+        True
+        for p in rules.READ
+        for _ in db.quads_for_pattern(None, ox.NamedNode(p), None, node)
+    )
+
+
+class _Reader:
+    """Looks facts up subject by subject, in the graphs that are data."""
+
+    def __init__(self, db: ox.Store, skip: Collection[str]):
+        self.db = db
+        self.skip = skip
+        self.facts = Facts()
+        self.read_events: set[str] = set()
+        self.read_places: set[str] = set()
+        self.read_actors: set[str] = set()
+
+    def _quads(self, s: object, p: str | None, o: object) -> Iterator[ox.Quad]:
+        pred = ox.NamedNode(p) if p is not None else None
+        for q in self.db.quads_for_pattern(s, pred, o, None):  # type: ignore[arg-type]
+            g = q.graph_name
+            if isinstance(g, ox.NamedNode) and g.value not in self.skip:
+                yield q
+
+    def event(self, node: ox.NamedNode) -> None:
+        if node.value in self.read_events:
+            return
+        self.read_events.add(node.value)
+        for p in _EVENT_PREDICATES:
+            for q in self._quads(node, p, None):
+                _add(self.facts, q)
+        for place in self.facts.places.get(node.value, ()):
+            self.place(place)
+        for actor in self.facts.perpetrators.get(node.value, ()):
+            self.actor(actor)
+
+    def place(self, place: str) -> None:
+        todo = [place]
+        while todo:
+            value = todo.pop()
+            if value in self.read_places or value.startswith("_:"):
+                continue
+            self.read_places.add(value)
+            node = ox.NamedNode(value)
+            for q in self._quads(node, rules.RDF_TYPE, None):
+                _add(self.facts, q)
+            for q in self._quads(node, rules.LOCATED_IN, None):
+                _add(self.facts, q)
+                if isinstance(q.object, ox.NamedNode):
+                    todo.append(q.object.value)
+
+    def actor(self, actor: str) -> None:
+        todo = [actor]
+        while todo:
+            value = todo.pop()
+            if value in self.read_actors or value.startswith("_:"):
+                continue
+            self.read_actors.add(value)
+            for q in self._quads(ox.NamedNode(value), rules.FACTION_OF, None):
+                _add(self.facts, q)
+                if isinstance(q.object, ox.NamedNode):
+                    todo.append(q.object.value)
+
+    def class_tree(self) -> None:
+        for q in self._quads(None, rules.SUBCLASS, None):
+            _add(self.facts, q)
+
+
+def incremental(
+    db: ox.Store, added: Iterable[ox.Triple], skip: Collection[str], derived: str
+) -> tuple[list[ox.Triple], list[ox.Triple]] | None:
+    """(removed, added) triples of the derived graph after ``added`` joined the data.
+
+    Only the towns the new triples' events are in are recomputed. None when the batch
+    changes what every answer depends on; then the caller rebuilds the whole graph.
+    """
+    events: set[str] = set()
+    for t in added:
+        p = t.predicate.value
+        if p in _TREE_PREDICATES:
+            return None
+        if p == rules.RDF_TYPE and isinstance(t.object, ox.NamedNode):
+            if t.object.value in _PLACE_CLASSES:
+                return None
+        if p in _EVENT_PREDICATES:
+            if not isinstance(t.subject, ox.NamedNode):
+                return None
+            events.add(t.subject.value)
+    if not events:
+        return [], []
+    graph = ox.NamedNode(derived)
+    reader = _Reader(db, skip)
+    reader.class_tree()
+    for event in sorted(events):
+        reader.event(ox.NamedNode(event))
+    # The towns the touched events are in, now (a batch only adds, so this covers before).
+    places = {p for e in events for p in reader.facts.places.get(e, ())}
+    containers = rules.place_containers(reader.facts, places)
+    towns = {t for p in places for t in containers[p][0]}
+    # Every attack in those towns: the events at every place the derived graph puts there.
+    for town in sorted(towns):
+        inside = {
+            q.subject.value
+            for q in db.quads_for_pattern(None, ox.NamedNode(rules.IN_TOWN), ox.NamedNode(town), graph)
+            if isinstance(q.subject, ox.NamedNode)
+        } | {town}
+        for place in sorted(inside | {p for p in places if town in containers[p][0]}):
+            for q in reader._quads(None, rules.PLACE, ox.NamedNode(place)):
+                if isinstance(q.subject, ox.NamedNode):
+                    reader.event(q.subject)
+    facts = reader.facts
+    found = rules.sequences(facts, towns)
+    new_lines = [
+        *rules.event_lines(facts, sorted(events)),
+        *rules.place_lines(facts, sorted(places)),
+        *rules.scope_lines(scope for seq in found for scope in seq.scopes),
+        *rules.sequence_lines(found),
+    ]
+    new = {
+        ox.Triple(q.subject, q.predicate, q.object)  # parse gives quads in the default graph
+        for q in ox.parse("".join(new_lines).encode("utf-8"), ox.RdfFormat.N_TRIPLES)
+    }
+    old: set[ox.Triple] = set()
+    day_predicates = {rules.START_DAY, rules.END_DAY, rules.INTERVAL_START, rules.INTERVAL_END}
+    for event in events:
+        for q in db.quads_for_pattern(ox.NamedNode(event), None, None, graph):
+            if q.predicate.value in day_predicates:
+                old.add(ox.Triple(q.subject, q.predicate, q.object))
+    for place in places:
+        for p in (rules.IN_TOWN, rules.IN_REGION):
+            for q in db.quads_for_pattern(ox.NamedNode(place), ox.NamedNode(p), None, graph):
+                old.add(ox.Triple(q.subject, q.predicate, q.object))
+    for town in towns:
+        for seq in db.quads_for_pattern(
+            None, ox.NamedNode(rules.SEQUENCE_TOWN), ox.NamedNode(town), graph
+        ):
+            for q in db.quads_for_pattern(seq.subject, None, None, graph):
+                old.add(ox.Triple(q.subject, q.predicate, q.object))
+            for step in db.quads_for_pattern(
+                None, ox.NamedNode(rules.IN_SEQUENCE), seq.subject, graph
+            ):
+                for q in db.quads_for_pattern(step.subject, None, None, graph):
+                    old.add(ox.Triple(q.subject, q.predicate, q.object))
+    # Scope nodes are shared by every town: never removed here (a rebuild tidies them).
+    return sorted(old - new, key=str), sorted(new - old, key=str)
