@@ -245,6 +245,9 @@ _WORDS = {
 def _event(g: Graph, mint: _Minter, f: Found) -> URIRef:
     node = mint.iri("event", f.key)
     g.add((node, RDF.type, CKG[f.cls]))
+    if f.cls in ("Battle", "RemoteViolence", "ViolenceAgainstCivilians"):
+        # Typed as an attack too, as the ACLED importer does: questions need no reasoner.
+        g.add((node, RDF.type, CKG.Attack))
     g.add((node, CKG.eventType, ID["event-type/" + _EVENT_TYPE.get(f.cls, "attack")]))
     if f.start is not None and f.end is not None:
         g.add((node, CKG.startDate, Literal(f.start.isoformat(), datatype=XSD.date)))
