@@ -1,9 +1,11 @@
-"""Time the briefing on the seed graph, and maps of 10k / 100k synthetic events in Chromium.
+"""Time the briefing on the seed graph, and maps and briefings of 10k / 100k synthetic events.
 
 Prints, for each size: the look-up (``kg.viz.mapdata.collect``), writing the HTML, SVG and
-PNG maps, the HTML file's size, and in headless Chromium the page's load time (navigation
-to the load event, map drawn), the markers/clusters in the first view and the time to
-re-draw after a zoom. Nothing is asserted: these are figures for the README.
+PNG maps, the HTML file's size, the whole briefing (its time per part, its size, how many
+questions ran within its budget), and in headless Chromium the pages' load time
+(navigation to the load event, map drawn), the markers/clusters in the first view and the
+time to re-draw after a zoom. Nothing is asserted: these are figures for the docs (issue 21
+asks for a briefing of a 100k-event store in at most 30 s, with a bounded size).
 
     python benchmarks/bench_map.py                 # seed briefing, 10k and 100k events
     python benchmarks/bench_map.py --events 10000  # one size only
@@ -87,6 +89,22 @@ def bench_events(n: int, tmp: Path, browser: Chromium | None) -> None:
         _, secs = _timed(write_map, data, out)
         row.append(f"{ext} {secs:5.1f} s ({out.stat().st_size / 1e6:.1f} MB)")
     print(" | ".join(row))
+    brief, brief_s = _timed(build_briefing, store)
+    out = tmp / f"briefing-{n}.html"
+    out.write_text(brief.html, encoding="utf-8")
+    parts = ", ".join(f"{k} {v:.1f} s" for k, v in brief.timings.items())
+    print(
+        f"{n:>7} events | briefing {brief_s:.1f} s ({parts}) | {out.stat().st_size / 1e6:.2f} MB | "
+        f"{len(brief.questions)} questions run, {len(brief.skipped)} over the budget, "
+        f"validation: {brief.validation.status if brief.validation else '-'}"
+    )
+    if browser:
+        browser.viewport(1280, 900)
+        page = browser.open(out)
+        print(
+            f"{n:>7} events | briefing in Chromium: load {page.load_ms:.0f} ms, "
+            f"errors {len(page.errors())}, external requests {len(page.external_requests())}"
+        )
     if browser:
         browser.viewport(1280, 900)
         page = browser.open(tmp / f"map-{n}.html")

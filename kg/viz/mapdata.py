@@ -158,6 +158,8 @@ class MapData:
     #: A line of text per town (IRI) that its label on the map adds: the flagship's dates
     #: and gap, say.
     place_notes: dict[str, str] = field(default_factory=dict)
+    #: What the drawn events are called: "attack" for the default map, else "event".
+    noun: str = "attack"
     #: Each actor's colour, decided store-wide (see :mod:`kg.viz.colours`).
     colours: ActorColours = field(default_factory=ActorColours)
 
@@ -422,6 +424,8 @@ def collect(
     """
     f = _Fetcher(store, include_inferred=include_inferred)
     data = MapData(title=title or ("All events" if all_events else "All attacks"))
+    if all_events or result is not None:
+        data.noun = "event"
     if result is not None:
         if result.kind != "select":
             raise QueryError(

@@ -443,7 +443,7 @@ def map_fragment(data: MapData, dom_id: str = "map") -> str:
         for g in payload["groups"]
     )
     keys = [
-        '<li><span class="swatch size"></span>area: attacks at one place'
+        f'<li><span class="swatch size"></span>area: {data.noun}s at one place'
         + (" (a numbered disc groups nearby places; click to zoom in)" if len(payload["markers"]) > CLUSTER_FROM else "")
         + "</li>"
     ]
@@ -479,7 +479,7 @@ def map_fragment(data: MapData, dom_id: str = "map") -> str:
 <p class="credit">{escape(geo.BOUNDARY_CREDIT)} · towns: GeoNames · drag to pan, wheel or buttons to zoom, click a marker</p>
 </div>
 <aside class="map-info" aria-live="polite"><p class="hint">Click a marker to see its attacks, perpetrators, targets and source passages.</p></aside>
-<div class="map-legend"><strong>{payload["total"]:,} attacks</strong> — colour: who carried them out (attacks):<ul class="groups">{legend}</ul><ul class="keys">{"".join(keys)}</ul></div>
+<div class="map-legend"><strong>{payload["total"]:,} {data.noun}{"s" if payload["total"] != 1 else ""}</strong> — colour: who carried them out ({data.noun}s):<ul class="groups">{legend}</ul><ul class="keys">{"".join(keys)}</ul></div>
 {empty}{missing}
 <script type="application/json" class="map-data">{_json_for_html(payload)}</script>
 </section>"""

@@ -225,7 +225,7 @@ def map_scene(data: MapData, *, width: int = 1000, title: str | None = None) -> 
         scene.circle(
             cx + dx, cy + dy, r, fill=g.colour, stroke="#ffffff", stroke_width=1.2, opacity=0.9,
             cls="marker", data={"events": str(n)},
-            title=f"{m.label}: {n} attack{'s' if n != 1 else ''}, {g.label}",
+            title=f"{m.label}: {n} {data.noun}{'s' if n != 1 else ''}, {g.label}",
         )
 
     # Labels: busiest places first (with their note), then towns, then countries.
@@ -287,7 +287,7 @@ def map_scene(data: MapData, *, width: int = 1000, title: str | None = None) -> 
     y = _legend(scene, data, groups, markers, links, towns, aggregated, top, map_h, merged_note)
     scene.label(16, 28, title or data.title, size=18, weight="bold")
     n = sum(len(m.events) for m in markers)
-    scene.label(width - 16, 28, f"{n:,} attack{'s' if n != 1 else ''} drawn", size=12,
+    scene.label(width - 16, 28, f"{n:,} {data.noun}{'s' if n != 1 else ''} drawn", size=12,
                 anchor="end", fill="#555")
     scene.height = int(y + 12)
     return scene
@@ -315,11 +315,11 @@ def _legend(
         rows[-1].append(item)
         used += w
     colour_note = (
-        "Colour: the actor with most attacks at the place"
+        f"Colour: the actor with most {data.noun}s at the place"
         if aggregated
-        else "Colour: who carried out the attacks"
+        else f"Colour: who carried out the {data.noun}s"
     )
-    scene.label(16, y, f"{colour_note} (attacks drawn)", size=11, weight="bold")
+    scene.label(16, y, f"{colour_note} ({data.noun}s drawn)", size=11, weight="bold")
     for row in rows:
         y += 20
         x = 16.0
@@ -330,8 +330,9 @@ def _legend(
     # Size key: the area grows with the number of attacks at the place.
     y += 26
     x = 16.0
-    scene.label(x, y, "Area: attacks at one place", size=11, weight="bold")
-    x += text_width("Area: attacks at one place", 11) + 12
+    area = f"Area: {data.noun}s at one place"
+    scene.label(x, y, area, size=11, weight="bold")
+    x += text_width(area, 11) + 12
     most = max((len(m.events) for m in markers), default=1)
     for n in [v for v in (1, 10, 100, 1000) if v <= max(most, 1)]:
         r = radius(n)
@@ -345,6 +346,7 @@ def _legend(
         extra.append(("town", "capital or regional capital, for orientation"))
     if data.place_notes:
         extra.append(("note", "bold label: dates of the two attacks and the days between them"))
+    # (the note names attacks: only the flagship question, about attacks, adds notes)
     for kind, text in extra:
         w = 30 + text_width(text, 11)
         if x + w > width - 16:
