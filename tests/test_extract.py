@@ -298,3 +298,35 @@ def test_note_kinds_follow_acled_definitions():
     assert classify("On 3 May, students protested peacefully in Ouagadougou.")[0] == "Protest"
     assert classify("On 3 May, rioters burned tyres and erected barricades in Kaya.")[0] == "Riot"
     assert classify("On 3 May, gendarmes arrested three suspects in Kaya.")[0] == "StrategicDevelopment"
+
+
+def test_group_relations_and_fatalities(tmp_path, bundled_store_dir, runner):
+    text = (
+        "Group notes\n\n"
+        "JNIM was formed in March 2017 from the merger of Ansar Dine, al-Mourabitoun and "
+        "Katiba Macina in Mali.\n\n"
+        "Ansar Dine, a predecessor of JNIM, was led by Iyad ag Ghali.\n\n"
+        "What Iyad ag Ghali, JNIM's top leader, wants may differ from what unit commanders want "
+        "in Burkina Faso or in Benin.\n\n"
+        "On 4 May 2024, JNIM attacked the army post at Kayes, killing 12 soldiers.\n"
+    )
+    path = tmp_path / "groups.txt"
+    path.write_text(text, encoding="utf-8")
+    r = runner.invoke(cli, ["--store", str(bundled_store_dir), "extract", str(path)])
+    assert r.exit_code == 0, r.output
+    g = _staging(bundled_store_dir, "groups")
+    group = lambda name: ID["group/" + name]  # noqa: E731
+    merger = next(g.subjects(RDF.type, CKG.Merger))
+    assert set(g.objects(merger, CKG.changeInput)) == {
+        group("ansar-dine"), group("al-mourabitoun"), group("katiba-macina")
+    }
+    assert g.value(merger, CKG.changeOutput) == group("jnim")
+    assert str(g.value(merger, CKG.startDate)) == "2017-03-01"  # "March 2017", month precision
+    assert g.value(merger, CKG.datePrecision) == CKG.MonthPrecision
+    assert (group("ansar-dine"), CKG.predecessorOf, group("jnim")) in g
+    leader = next(g.subjects(CKG.role, CKG.Leader))
+    assert g.value(leader, CKG.member) == ID["person/iyad-ag-ghali"]
+    areas = {g.value(u, CKG.areaOfOperation) for u in g.subjects(RDF.type, CKG.UnitCommand)}
+    assert areas == {ID["place/geonames/2361809"], ID["place/geonames/2395170"]}  # Burkina, Benin
+    attack = next(e for e in g.subjects(RDF.type, CKG.Attack) if str(g.value(e, CKG.startDate)) == "2024-05-04")
+    assert int(g.value(attack, CKG.fatalities)) == 12  # "killing 12 soldiers"

@@ -28,6 +28,7 @@ from kg.extract.patterns import (
     actor_before,
     date_before,
     distances,
+    fatalities,
     finest,
     modality,
     places_after,
@@ -142,6 +143,9 @@ def _sentence(ex: Extraction, mem: _Memory, passage: Passage, finder: NameFinder
                     idx = _new_event(ex, mem, "Attack", "attack: 'ACTOR attacked PLACE' with its date", [place], perp, b, e, dm.precision, dm.basis)
                     if sites:
                         ex.found[idx].values["site"] = sites
+                    killed = fatalities(text[cue.start() :])
+                    if killed is not None and len(places) == 1 and len(dm.spans) == 1:
+                        ex.found[idx].values["fatalities"] = killed
                     new_parts.append(idx)
                     referred.append(idx)
                     _claim(ex, passage, idx, mod, claimant, word)
@@ -174,6 +178,12 @@ def _sentence(ex: Extraction, mem: _Memory, passage: Passage, finder: NameFinder
     _withdrawal(ex, mem, passage, mentions, referred)
     mod, claimant, word = modality(unframed(text), mentions)
     for f in relations(text, mentions, country) + distances(text, mentions) + populations(text, mentions):
+        if f.cls == "Merger":
+            dm = dates[0] if dates else None
+            if dm is None:
+                continue  # a merger without a date cannot be an event of the graph
+            f.start, f.end, f.precision = dm.spans[0][0], dm.spans[0][1], dm.precision
+            f.places = [m for m in mentions if m.kind == "place" and m.level == "country"][:1]
         ex.found.append(f)
         _claim(ex, passage, len(ex.found) - 1, mod, claimant, word)
     whole = modality(text, mentions)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from kg.resolve import Candidate, Resolver, normalise
 
-_CAP = r"[A-ZÀ-Þ][\w‘’'\-]*"
+_CAP = r"(?:al-|el-|ad-|ash-)?[A-ZÀ-Þ][\w‘’'\-]*"
 _CONN = r"(?:du|de|des|la|le|al|el|ag|ould|ben|bin|wa|of|d['’])"
 _SPAN = re.compile(rf"{_CAP}(?:\s+(?:{_CONN}\s+)*{_CAP}|-{_CAP})*")
 _POSSESSIVE = re.compile(r"[’']s$")

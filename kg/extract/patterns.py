@@ -294,7 +294,7 @@ def populations(text: str, mentions: list[Mention]) -> list[Found]:
 _LEADER = re.compile(
     r"(?P<role>top |overall |supreme )?(?:leader|chief|emir|head|commander)\b", re.IGNORECASE
 )
-_UNITS = re.compile(r"\bunit commanders?\b|\bunits?\b|\bkatibas?\b|\bbranch(?:es)?\b", re.I)
+_UNITS = re.compile(r"\bunit commanders?\b|\b(?-i:units?|katibas?|branch(?:es)?)\s+(?:in|of|for)\b", re.I)
 _DIRECTION = re.compile(
     r"\b(?:the\s+)?(?P<dir>south-?west|south-?east|north-?west|north-?east|north|south|east|west|centre|center|central)"
     r"(?P<ern>ern)?\b(?:\s+(?P<place>[A-Z][\w ]*?))?(?=[\s,.;]|$)",
@@ -302,7 +302,25 @@ _DIRECTION = re.compile(
 )
 _ALLEGIANCE = re.compile(r"\b(?:pledged|swore|sworn|declared|renewed)\s+allegiance\s+to\b", re.I)
 _FACTION = re.compile(r"\b(?:a|the)\s+(?:faction|unit|branch|wing|katiba|brigade)\s+of\b", re.I)
-_MERGER = re.compile(r"\bmerg(?:ed|er|ing)\b", re.I)
+_MERGER = re.compile(
+    r"\b(?:(?:formed|founded|created|established|born)\b[^.;]*?\b(?:merger|union|fusion|alliance)\s+of"
+    r"|merged\s+(?:with|into)|merg(?:ed|ing)\b)",
+    re.I,
+)
+_PREDECESSOR = re.compile(r"\bpredecessor(?:s| organi[sz]ations?| groups?)?\s+(?:of|to)\b", re.I)
+_PREDECESSOR_OF = re.compile(r"['’]s\s+predecessor(?:s| organi[sz]ations?| groups?)?\b", re.I)
+_KILLED = re.compile(
+    r"\bkill(?:ing|ed)\s+(?:at least\s+|some\s+|about\s+)?(\d+|one|two|three|four|five|six|seven|eight|"
+    r"nine|ten|eleven|twelve)\b|\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+    r"\s+(?:\w+\s+){0,2}(?:were|was)\s+killed\b",
+    re.I,
+)
+
+
+def fatalities(text: str) -> int | None:
+    """The number of people a sentence says were killed, if it says one."""
+    m = _KILLED.search(text)
+    return number(m.group(1) or m.group(2)) if m else None
 
 
 def _is_person(m: Mention) -> bool:
@@ -375,11 +393,35 @@ def relations(text: str, mentions: list[Mention], country: str | None) -> list[F
     m3 = _MERGER.search(text)
     if m3:
         groups = [x for x in mentions if _is_group(x)]
-        if len({g.iri for g in groups}) >= 3:
+        before = [g for g in groups if g.end <= m3.start()]
+        after = [g for g in groups if g.start >= m3.end()]
+        if "into" in m3.group(0).lower() and before and after:
+            output, inputs = after[0], before + after[1:]
+        elif before and after:
+            output, inputs = before[-1], after
+        else:
+            output, inputs = None, []
+        inputs = [g for g in inputs if g.iri != (output.iri if output else None)]
+        if output is not None and inputs:
             out.append(
-                Found("relation", "Merger", "merger: 'X merged ... into Y'", 0.6, actors=groups,
-                      key="-".join(g.text for g in groups[:2]))
+                Found("relation", "Merger", "merger: 'Y was formed from the merger of A, B …'", 0.65,
+                      actors=[output, *inputs], key=f"{output.text}-merger")
             )
+    m4 = _PREDECESSOR.search(text)
+    m5 = _PREDECESSOR_OF.search(text)
+    pairs = []
+    if m4:
+        a = actor_before([x for x in mentions if _is_group(x)], m4.start())
+        b = next((x for x in mentions if _is_group(x) and x.start >= m4.end()), None)
+        pairs.append((a, b))
+    if m5:
+        b = actor_before([x for x in mentions if _is_group(x)], m5.start() + 1)
+        a = next((x for x in mentions if _is_group(x) and x.start >= m5.end()), None)
+        pairs.append((a, b))
+    for a, b in pairs:
+        if a and b and a.iri != b.iri:
+            out.append(Found("relation", "Predecessor", "predecessor: 'X, the predecessor of Y'", 0.65,
+                             actors=[a, b], key=f"{a.text}-{b.text}"))
     return out
 
 

@@ -143,6 +143,11 @@ def candidate_graph(
             if f.cls == "Place":
                 prop = CKG.populationAtLeast if f.values.get("at_least") else CKG.population
                 g.add((claim, CKG.assertedProperty, prop))
+            elif f.cls in ("Predecessor", "Merger", "Allegiance", "Faction"):
+                # The relation sits on a known group: the claim names the property it asserts.
+                prop = {"Allegiance": CKG.allegianceTo, "Faction": CKG.factionOf}.get(f.cls, CKG.predecessorOf)
+                g.add((claim, CKG.assertedProperty, prop))
+                about.extend(mint.node(a, "group") for a in f.actors)
         else:
             about.extend(URIRef(a) for a in c.about)
             g.add((claim, CKG.statement, Literal(c.statement or p.text)))
@@ -154,7 +159,10 @@ def candidate_graph(
 
 
 def _label(m: Mention | None) -> str:
-    return (m.name or m.text) if m is not None else "unknown actor"
+    # A known node is labelled as the text names it; a new one by its ACLED-style name.
+    if m is None:
+        return "unknown actor"
+    return m.text if m.iri else (m.name or m.text)
 
 
 def _found_node(g: Graph, mint: _Minter, f: Found, i: int) -> URIRef:
@@ -192,6 +200,29 @@ def _found_node(g: Graph, mint: _Minter, f: Found, i: int) -> URIRef:
         g.add((node, CKG.factionOf, org))
         g.add((node, CKG.areaOfOperation, place))
         g.add((node, RDFS.label, Literal(f"{_label(group)} unit command in {area.text}", lang="en")))
+        return node
+    if f.cls == "Predecessor":
+        a, b = (mint.node(x, "group") for x in f.actors)
+        g.add((a, CKG.predecessorOf, b))
+        return a
+    if f.cls == "Merger":
+        output, *inputs = (mint.node(x, "group") for x in f.actors)
+        node = mint.iri("event", f.key)
+        g.add((node, RDF.type, CKG.Merger))
+        g.add((node, CKG.eventType, ID["event-type/merger"]))
+        if f.start is not None and f.end is not None:
+            g.add((node, CKG.startDate, Literal(f.start.isoformat(), datatype=XSD.date)))
+            g.add((node, CKG.endDate, Literal(f.end.isoformat(), datatype=XSD.date)))
+            g.add((node, CKG.datePrecision, _PRECISION[f.precision]))
+        places = [mint.node(p, "place") for p in f.places] or ([URIRef(mint.country)] if mint.country else [])
+        for p in places:
+            g.add((node, CKG.place, p))
+        g.add((node, CKG.changeOutput, output))
+        for i in inputs:
+            g.add((node, CKG.changeInput, i))
+            g.add((i, CKG.predecessorOf, output))
+        names = ", ".join(_label(x) for x in f.actors[1:])
+        g.add((node, RDFS.label, Literal(f"Merger of {names} into {_label(f.actors[0])}", lang="en")))
         return node
     if f.cls in ("Allegiance", "Faction"):
         a, b = (mint.node(x, "group") for x in f.actors)
