@@ -247,7 +247,8 @@ def timeline_command(
     type=click.FloatRange(min=0),
     default=20.0,
     show_default=True,
-    help="Seconds of saved questions to run; the rest are listed as not run.",
+    help="On a store of 10,000 attacks or more: seconds of saved questions to run "
+    "(the flagship first); the rest are listed as not run.",
 )
 @click.option("--no-validate", is_flag=True, help="Do not validate the store for the briefing.")
 @store_option

@@ -623,3 +623,88 @@ def test_issue21_actor_colours_are_store_wide_and_colour_blind_safe(store):
     g_part = {g.key: g.colour for g in groups_of(part)[0]}
     assert g_part[ID + "group/jnim"] == g_whole[ID + "group/jnim"] == OKABE_ITO[0]
     assert set(OKABE_ITO) == {"#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442"}
+
+
+def test_issue21_reference_towns_agree_with_the_bundled_geonames_graph():
+    """Each reference town with a GeoNames id sits where the bundled GeoNames graph says."""
+    from rdflib import Dataset
+
+    from kg.viz.layout import reference_towns
+    from kg.viz.mapdata import _wkt_point as wkt_point
+
+    text = files("kg.viz").joinpath("data/towns.csv").read_text("utf-8")
+    ids = {r["name"]: r["geonames"] for r in csv.DictReader(io.StringIO(text)) if r["geonames"]}
+    ds = Dataset()
+    ds.parse(
+        data=files("kg.ontology").joinpath("data/reference-geonames.trig").read_text("utf-8"),
+        format="trig",
+    )
+    ckg = "https://w3id.org/conflict-kg/ontology#"
+    checked = 0
+    for town in reference_towns():
+        gid = ids.get(town.name)
+        if not gid:
+            continue
+        node = URIRef(f"{ID}place/geonames/{gid}")
+        rows = list(ds.query(
+            "SELECT ?lat ?lon ?wkt WHERE { GRAPH ?g { "
+            f"OPTIONAL {{ <{node}> <{ckg}latitude> ?lat ; <{ckg}longitude> ?lon }} "
+            f"OPTIONAL {{ <{node}> <http://www.opengis.net/ont/geosparql#hasGeometry>/"
+            "<http://www.opengis.net/ont/geosparql#asWKT> ?wkt } } }"
+        ))
+        points = [(float(r[1]), float(r[0])) for r in rows if r[0] is not None]
+        points += [wkt_point(r[2]) for r in rows if r[2] is not None]
+        if not points:
+            continue
+        lon, lat = points[0]
+        assert abs(lat - town.lat) < 0.01 and abs(lon - town.lon) < 0.01, (town, lon, lat)
+        checked += 1
+    assert checked >= 3  # Bamako, Kayes, Timbuktu at least
+
+
+def test_issue21_static_map_has_context_title_scale_and_legend(ckg, tmp_path):
+    out = tmp_path / "m.svg"
+    res = ckg("map", "towns_attacked_twice", "-p", "window", "30", "-o", str(out))
+    assert res.exit_code == 0, res.output
+    root = svg_root(out)
+    texts = [t.text or "" for t in root.iter(SVG + "text")]
+    assert "Towns attacked twice within 30 days" in texts  # the summary, not the file name
+    assert any(t.endswith(" km") for t in texts)  # scale bar
+    assert any(t.endswith("°N") for t in texts) and any(t.endswith("°W") for t in texts)
+    assert "MALI" in texts  # the country is named
+    assert by_class(root, "rect", "ref-town")  # reference towns
+    # The legend says what the bold label means, and shows no dashed line it does not draw.
+    assert any("dates of the two attacks" in t for t in texts)
+    assert not by_class(root, "polyline", "link")
+    assert not any("coordinated operation" in t for t in texts)
+    # Boulkessi's label carries its dates and gap, from the fixture (1 and 5 June: 4 days).
+    assert "1 Jun → 5 Jun 2025: 4 days" in texts
+
+
+def test_issue21_timeline_ticks_are_monthly_where_they_fit_and_days_are_counted_right():
+    from datetime import date
+
+    from kg.viz.timeline import _ticks
+
+    ticks = _ticks(date(2024, 12, 15), date(2025, 7, 20), 780)
+    assert [t for _, t in ticks] == ["Jan 2025", "Feb", "Mar", "Apr", "May", "Jun", "Jul"]
+    assert [t for _, t in _ticks(date(2000, 1, 1), date(2020, 1, 1), 780)][:2] == ["2000", "2002"]
+
+
+def test_issue21_timeline_legend_names_every_mark_and_one_day_is_singular(store, tmp_path):
+    from kg.viz.mapdata import Event
+
+    data = collect(store)
+    # Two attacks one day apart at Timbuktu, one of them lasting three days (a bar).
+    t = ID + "place/geonames/2449067"
+    data.events["urn:a"] = Event("urn:a", "A", start="2024-01-01", end="2024-01-20", place=t)
+    data.events["urn:b"] = Event("urn:b", "B", start="2024-01-22", place=t)
+    out = tmp_path / "t.svg"
+    write_timeline(timeline_scene(data, [Pair("urn:a", "urn:b", 1, t)]), out)
+    root = svg_root(out)
+    texts = [x.text or "" for x in root.iter(SVG + "text")]
+    assert "1 day" in texts and "1 days" not in texts
+    assert by_class(root, "rect", "tl-event") and by_class(root, "circle", "tl-event")
+    legend = " ".join(x.text or "" for x in by_class(root, "text", "tl-legend"))
+    for mark in ("one day", "several days", "attack of a recurring pair", "days between them"):
+        assert mark in legend, mark

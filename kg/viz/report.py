@@ -46,8 +46,11 @@ MAX_CLAIMS_PER_DOCUMENT = 60
 #: whole-store check reads everything into memory (34 s for 2,000 ACLED rows, minutes at
 #: 100k events); ``ckg validate`` does it on demand.
 VALIDATE_UP_TO_TRIPLES = 50_000
-#: Seconds of saved questions a briefing runs before it lists the rest as not run.
+#: Seconds of saved questions a briefing of a big store runs before it lists the rest as
+#: not run (a store of fewer than BUDGET_FROM_ATTACKS attacks always runs them all, so
+#: its briefing does not depend on how busy the machine is).
 QUESTION_BUDGET_S = 20.0
+BUDGET_FROM_ATTACKS = 10_000
 #: A long text cell shows this many characters, the rest behind "more".
 CELL_CHARS = 160
 
@@ -434,6 +437,12 @@ def build_briefing(
         return now
 
     t = time.perf_counter()
+    data = collect(store, title="Attacks" if not all_events else "Events", all_events=all_events)
+    brief.data = data
+    t = lap("look-up", t)
+    if len(data.events) < BUDGET_FROM_ATTACKS:
+        budget = None
+
     answers: dict[str, QueryResult] = {}
     skipped: list[str] = []
     # The flagship runs first: whatever the budget, the first screen has its answer.
@@ -454,10 +463,6 @@ def build_briefing(
     brief.questions = [n for n in question_names if n in answers]
     brief.skipped = skipped
     t = lap("questions", t)
-
-    data = collect(store, title="Attacks" if not all_events else "Events", all_events=all_events)
-    brief.data = data
-    t = lap("look-up", t)
 
     recurrence = answers.get(RECURRENCE_QUESTION)
     if recurrence is None and RECURRENCE_QUESTION in catalogue:
