@@ -67,8 +67,14 @@ def _attacks(g: Graph, ref: Graph) -> list[tuple[frozenset[str], str, str, froze
         towns: set[str] = set()
         for p in g.objects(e, CKG.place):
             towns |= _towns(g, ref, p)
-        rows.append((frozenset(towns), str(g.value(e, CKG.startDate)), str(g.value(e, CKG.endDate)),
-                     frozenset(str(a) for a in g.objects(e, CKG.perpetrator))))
+        rows.append(
+            (
+                frozenset(towns),
+                str(g.value(e, CKG.startDate)),
+                str(g.value(e, CKG.endDate)),
+                frozenset(str(a) for a in g.objects(e, CKG.perpetrator)),
+            )
+        )
     return rows
 
 
@@ -78,7 +84,11 @@ def _top(g: Graph, org) -> str:
 
 
 def _labels(g: Graph, node) -> set[str]:
-    return {normalise(str(v)) for p in (RDFS.label, SKOS.prefLabel, SKOS.altLabel) for v in g.objects(node, p)}
+    return {
+        normalise(str(v))
+        for p in (RDFS.label, SKOS.prefLabel, SKOS.altLabel)
+        for v in g.objects(node, p)
+    }
 
 
 def _relations(g: Graph, ref: Graph) -> set[tuple]:
@@ -86,7 +96,11 @@ def _relations(g: Graph, ref: Graph) -> set[tuple]:
     for m in g.subjects(RDF.type, CKG.Membership):
         if g.value(m, CKG.role) == CKG.Leader:
             org = g.value(m, CKG.organization)
-            kind = "leader of central leadership" if (org, RDF.type, CKG.CentralLeadership) in g else "leader"
+            kind = (
+                "leader of central leadership"
+                if (org, RDF.type, CKG.CentralLeadership) in g
+                else "leader"
+            )
             rels.add((kind, str(g.value(m, CKG.member)), _top(g, org)))
     for f in g.subjects(RDF.type, CKG.CentralLeadership):
         rels.add(("central leadership of", str(g.value(f, CKG.factionOf)), ""))
@@ -110,7 +124,10 @@ def _match_relations(gold: set[tuple], found: set[tuple]) -> int:
 
 def seed_benchmark() -> None:
     seed = Dataset()
-    seed.parse(data=files("kg.ontology.data").joinpath("seed-report.trig").read_text("utf-8"), format="trig")
+    seed.parse(
+        data=files("kg.ontology.data").joinpath("seed-report.trig").read_text("utf-8"),
+        format="trig",
+    )
     gold = seed.graph(SEED_GRAPH)
     text = files("kg.ontology.data").joinpath("mali-jnim-july-1-attacks.txt").read_bytes()
     with tempfile.TemporaryDirectory() as tmp:
@@ -129,8 +146,10 @@ def seed_benchmark() -> None:
         finally:
             store.close()
     ex = r.extraction
-    print(f"(a) seed report: {len(ex.passages)} sentences, {len(ex.candidates)} candidates, "
-          f"document date {ex.reference} ({ex.reference_source}), {seconds:.2f} s")
+    print(
+        f"(a) seed report: {len(ex.passages)} sentences, {len(ex.candidates)} candidates, "
+        f"document date {ex.reference} ({ex.reference_source}), {seconds:.2f} s"
+    )
     g_att, f_att = _attacks(gold, ref), _attacks(found, ref)
 
     def hits(keyf) -> tuple[int, int]:
@@ -150,8 +169,15 @@ def seed_benchmark() -> None:
     g_rel, f_rel = _relations(gold, ref), _relations(found, ref)
     rec = _match_relations(g_rel, f_rel)
     prec = _match_relations(f_rel, g_rel)
-    rows.append(("group relations (leader, central leadership, units)", len(g_rel), len(f_rel),
-                 rec / len(g_rel), prec / max(1, len(f_rel))))
+    rows.append(
+        (
+            "group relations (leader, central leadership, units)",
+            len(g_rel),
+            len(f_rel),
+            rec / len(g_rel),
+            prec / max(1, len(f_rel)),
+        )
+    )
     print(f"{'what':52} {'gold':>5} {'found':>6} {'recall':>7} {'precision':>9}   target")
     targets = ["R>=90% P>=80%", "", ">=80%"]
     for (name, n_g, n_f, rc, pc), t in zip(rows, targets):
@@ -175,13 +201,15 @@ def seed_benchmark() -> None:
             agree += want in mods
             top = max((v for s, v in best.items() if sentence in s or s in sentence))
             strict += top[1] == want
-    print(f"modality: {total} seed claims; {covered} ({covered / total:.0%}) have candidates on their "
-          f"sentence; of those, {agree} ({agree / max(1, covered):.0%}) have a candidate with the "
-          f"seed's modality; the most confident candidate's modality agrees for {strict} "
-          f"({strict / max(1, covered):.0%})")
+    print(
+        f"modality: {total} seed claims; {covered} ({covered / total:.0%}) have candidates on their "
+        f"sentence; of those, {agree} ({agree / max(1, covered):.0%}) have a candidate with the "
+        f"seed's modality; the most confident candidate's modality agrees for {strict} "
+        f"({strict / max(1, covered):.0%})"
+    )
     missed = [a for a in g_att if not any(_same(a, x) for x in f_att)]
     for a in missed:
-        print(f"  missed attack: {sorted(a[0])[0].rsplit('/', 1)[-1]} {a[1]}..{a[2]}")
+        print(f"  missed attack: {min(a[0]).rsplit('/', 1)[-1]} {a[1]}..{a[2]}")
 
 
 def _same(a: tuple, b: tuple) -> bool:
@@ -192,8 +220,10 @@ def acled_benchmark(data: Path) -> None:
     import pandas as pd
 
     print("\n(b) ACLED notes, batch mode (reference date = the year column)")
-    print(f"{'export':42} {'rows':>5} {'date':>6} {'location':>9} {'actor1':>7} {'type':>6} "
-          f"{'notes/s':>8}  (target: date 95%, location 90%, actor1 75%, type 80%, 200 notes/s)")
+    print(
+        f"{'export':42} {'rows':>5} {'date':>6} {'location':>9} {'actor1':>7} {'type':>6} "
+        f"{'notes/s':>8}  (target: date 95%, location 90%, actor1 75%, type 80%, 200 notes/s)"
+    )
     for path in sorted(data.glob("acled-hdx-*.csv")):
         country = next(v for k, v in COUNTRIES.items() if k in path.name)
         truth = pd.read_csv(path, skiprows=[1], dtype=str, keep_default_na=False)
@@ -201,8 +231,16 @@ def acled_benchmark(data: Path) -> None:
             store = reference_store(Path(tmp) / "store")
             try:
                 t0 = time.perf_counter()
-                result = extract_csv(store, path, text_column="notes", id_column="event_id_cnty",
-                                     date_column="year", skip_rows=1, country=country, write=False)
+                result = extract_csv(
+                    store,
+                    path,
+                    text_column="notes",
+                    id_column="event_id_cnty",
+                    date_column="year",
+                    skip_rows=1,
+                    country=country,
+                    write=False,
+                )
                 seconds = time.perf_counter() - t0
             finally:
                 store.close()
@@ -221,21 +259,32 @@ def acled_benchmark(data: Path) -> None:
             score["location"] += bool(n.place) and normalise(n.place) == normalise(row.location)
             # actor1: the same name, or the same node when the project's resolver knows both.
             same_node = bool(n.actor_iri) and resolver.resolve_actor(row.actor1).iri == n.actor_iri
-            score["actor1"] += same_node or (bool(n.actor) and normalise(n.actor) in actor_keys(row.actor1))
+            score["actor1"] += same_node or (
+                bool(n.actor) and normalise(n.actor) in actor_keys(row.actor1)
+            )
             score["type"] += ACLED_KIND.get(n.cls or "") == row.event_type
         total = score["rows"]
-        print(f"{path.name:42} {total:5d} " + " ".join(
-            f"{score[k] / total:{w}.0%}" for k, w in (("date", 6), ("location", 9), ("actor1", 7), ("type", 6))
-        ) + f" {result.rows / seconds:8.0f}")
-        print(f"{'':42} date where the note states one: {score['date_stated']}/{score['stated']} "
-              f"({score['date_stated'] / max(1, score['stated']):.0%}); notes stating no date: "
-              f"{total - score['stated']} ({(total - score['stated']) / total:.0%}); "
-              f"{result.rows / seconds / 200:.1f}x the 200 notes/s target")
+        print(
+            f"{path.name:42} {total:5d} "
+            + " ".join(
+                f"{score[k] / total:{w}.0%}"
+                for k, w in (("date", 6), ("location", 9), ("actor1", 7), ("type", 6))
+            )
+            + f" {result.rows / seconds:8.0f}"
+        )
+        print(
+            f"{'':42} date where the note states one: {score['date_stated']}/{score['stated']} "
+            f"({score['date_stated'] / max(1, score['stated']):.0%}); notes stating no date: "
+            f"{total - score['stated']} ({(total - score['stated']) / total:.0%}); "
+            f"{result.rows / seconds / 200:.1f}x the 200 notes/s target"
+        )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=Path(__file__).resolve().parents[1].parent / "shared" / "data")
+    parser.add_argument(
+        "--data", type=Path, default=Path(__file__).resolve().parents[1].parent / "shared" / "data"
+    )
     parser.add_argument("--only", choices=["seed", "acled"], default=None)
     args = parser.parse_args()
     if args.only in (None, "seed"):

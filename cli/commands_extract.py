@@ -32,22 +32,53 @@ def _note(ctx: click.Context, text: str) -> None:
 
 @cli.command("extract")
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--date", "date_text", metavar="YYYY[-MM[-DD]]", default=None,
-              help="The document's date, for 'on July 1', 'last year' (default: found in the text).")
-@click.option("--country", default=None, metavar="NAME",
-              help="Default country for new places and for 'soldiers', 'gunmen' (e.g. Mali).")
-@click.option("--encoding", default=None, metavar="NAME",
-              help="Text encoding when not UTF-8 (e.g. cp1252).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write the candidates to this TriG file (for ckg add) instead of staging.")
-@click.option("--csv", "csv_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Batch mode: one short document per row of this CSV file.")
-@click.option("--text-column", default="notes", show_default=True, help="Batch mode: the text column.")
-@click.option("--id-column", default=None, help="Batch mode: the row id column (default: row number).")
-@click.option("--date-column", default=None,
-              help="Batch mode: each row's reference date or year (e.g. year, event_date).")
-@click.option("--skip-rows", default=0, show_default=True,
-              help="Batch mode: rows to skip after the header (1 for HDX's HXL hashtag row).")
+@click.option(
+    "--date",
+    "date_text",
+    metavar="YYYY[-MM[-DD]]",
+    default=None,
+    help="The document's date, for 'on July 1', 'last year' (default: found in the text).",
+)
+@click.option(
+    "--country",
+    default=None,
+    metavar="NAME",
+    help="Default country for new places and for 'soldiers', 'gunmen' (e.g. Mali).",
+)
+@click.option(
+    "--encoding", default=None, metavar="NAME", help="Text encoding when not UTF-8 (e.g. cp1252)."
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the candidates to this TriG file (for ckg add) instead of staging.",
+)
+@click.option(
+    "--csv",
+    "csv_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Batch mode: one short document per row of this CSV file.",
+)
+@click.option(
+    "--text-column", default="notes", show_default=True, help="Batch mode: the text column."
+)
+@click.option(
+    "--id-column", default=None, help="Batch mode: the row id column (default: row number)."
+)
+@click.option(
+    "--date-column",
+    default=None,
+    help="Batch mode: each row's reference date or year (e.g. year, event_date).",
+)
+@click.option(
+    "--skip-rows",
+    default=0,
+    show_default=True,
+    help="Batch mode: rows to skip after the header (1 for HDX's HXL hashtag row).",
+)
 @store_option
 @click.pass_context
 @handle_errors
@@ -100,14 +131,23 @@ def extract_command(
         store = _open(ctx, create=True)
         try:
             result = extract_csv(
-                store, csv_file, text_column=text_column, id_column=id_column,
-                date_column=date_column, skip_rows=skip_rows, country=country,
-                reference=reference, output=output,
+                store,
+                csv_file,
+                text_column=text_column,
+                id_column=id_column,
+                date_column=date_column,
+                skip_rows=skip_rows,
+                country=country,
+                reference=reference,
+                output=output,
             )
         finally:
             store.close()
-        _note(ctx, f"extract: {result.rows} rows, {result.events} events, {result.claims} "
-                   f"candidate claims in {result.seconds:.1f} s → {result.target}")
+        _note(
+            ctx,
+            f"extract: {result.rows} rows, {result.events} events, {result.claims} "
+            f"candidate claims in {result.seconds:.1f} s → {result.target}",
+        )
         return
     if not files:
         raise UsageError("give at least one FILE (or --csv FILE)")
@@ -118,8 +158,14 @@ def extract_command(
         if output is not None:
             from rdflib import Dataset
 
-            reports = extract_files(store, list(files), reference=reference, encoding=encoding,
-                                    country=country, write=False)
+            reports = extract_files(
+                store,
+                list(files),
+                reference=reference,
+                encoding=encoding,
+                country=country,
+                write=False,
+            )
             ds = Dataset()
             for r in reports:
                 g = ds.graph(r.graph)
@@ -127,8 +173,9 @@ def extract_command(
                     g.add(t)
             ds.serialize(destination=str(output), format="trig")
         else:
-            reports = extract_files(store, list(files), reference=reference, encoding=encoding,
-                                    country=country)
+            reports = extract_files(
+                store, list(files), reference=reference, encoding=encoding, country=country
+            )
     finally:
         store.close()
     for r in reports:
@@ -136,26 +183,59 @@ def extract_command(
         events = sum(1 for f in ex.found if f.kind == "event")
         ref = f"{ex.reference} ({ex.reference_source})" if ex.reference else "none"
         where = str(output) if output is not None else f"<{r.graph}>"
-        _note(ctx, f"extract: {r.path}: {len(ex.passages)} sentences, {events} events, "
-                   f"{len(ex.candidates)} candidate claims (document date {ref}) → {where}")
+        _note(
+            ctx,
+            f"extract: {r.path}: {len(ex.passages)} sentences, {events} events, "
+            f"{len(ex.candidates)} candidate claims (document date {ref}) → {where}",
+        )
     if output is None:
         _note(ctx, "extract: review them with `ckg review`")
 
 
 @cli.command("review")
 @click.argument("ids", nargs=-1)
-@click.option("--doc", "doc", default=None, metavar="SLUG", help="The staged document (default: the only one).")
-@click.option("-f", "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-@click.option("--status", type=click.Choice(["pending", "accepted", "rejected", "refused", "all"]),
-              default="all", show_default=True, help="List only candidates with this status.")
-@click.option("--show", is_flag=True, help="Show IDS with their sentence, rule and what they are about.")
+@click.option(
+    "--doc",
+    "doc",
+    default=None,
+    metavar="SLUG",
+    help="The staged document (default: the only one).",
+)
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+)
+@click.option(
+    "--status",
+    type=click.Choice(["pending", "accepted", "rejected", "refused", "all"]),
+    default="all",
+    show_default=True,
+    help="List only candidates with this status.",
+)
+@click.option(
+    "--show", is_flag=True, help="Show IDS with their sentence, rule and what they are about."
+)
 @click.option("--accept", "do_accept", is_flag=True, help="Accept IDS through the gate of ckg add.")
 @click.option("--all", "all_", is_flag=True, help="With --accept: every pending candidate.")
-@click.option("--min-confidence", type=float, default=None,
-              help="With --accept: every pending candidate at or above this confidence.")
+@click.option(
+    "--min-confidence",
+    type=float,
+    default=None,
+    help="With --accept: every pending candidate at or above this confidence.",
+)
 @click.option("--reject", "do_reject", is_flag=True, help="Reject IDS (they stay in staging).")
-@click.option("--set", "sets", nargs=2, multiple=True, metavar="PROPERTY VALUE",
-              help="Edit an ID: set a ckg property (place, startDate, perpetrator, modality…).")
+@click.option(
+    "--set",
+    "sets",
+    nargs=2,
+    multiple=True,
+    metavar="PROPERTY VALUE",
+    help="Edit an ID: set a ckg property (place, startDate, perpetrator, modality…).",
+)
 @store_option
 @click.pass_context
 @handle_errors
@@ -205,7 +285,9 @@ def review_command(
             if len(named) == 1:
                 doc = named.pop()
             elif len(docs) > 1:
-                raise UsageError(f"several documents are staged ({', '.join(docs)}); choose one with --doc")
+                raise UsageError(
+                    f"several documents are staged ({', '.join(docs)}); choose one with --doc"
+                )
             else:
                 doc = docs[0]
         elif doc not in docs:
@@ -217,7 +299,10 @@ def review_command(
             chosen = select(cands, ids, all_=all_, min_confidence=min_confidence, doc_slug=doc)
             _note(ctx, f"review: validating {len(chosen)} candidates with the store…")
             out = rv.accept(store, doc, chosen)
-            _note(ctx, f"review: accepted {len(out.accepted)} ({out.triples} triples into the document's graph)")
+            _note(
+                ctx,
+                f"review: accepted {len(out.accepted)} ({out.triples} triples into the document's graph)",
+            )
             for cid, reason in out.refused.items():
                 click.echo(f"refused {cid}: {reason}")
             if out.refused:
@@ -244,7 +329,13 @@ def review_command(
         if status != "all":
             chosen = [c for c in chosen if c.status == status]
         if fmt == "json":
-            click.echo(json.dumps([c.__dict__ | {"claim": str(c.claim)} for c in chosen], indent=2, ensure_ascii=False))
+            click.echo(
+                json.dumps(
+                    [c.__dict__ | {"claim": str(c.claim)} for c in chosen],
+                    indent=2,
+                    ensure_ascii=False,
+                )
+            )
         elif show:
             for c in chosen:
                 click.echo(f"{c.id}  [{c.status}]  confidence {c.confidence:.2f}  {c.modality}")
@@ -272,5 +363,9 @@ def _table(cands: list) -> str:
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     lines = []
     for r in rows:
-        lines.append("  ".join(r[i].ljust(widths[i]) if i != 2 else r[i].rjust(widths[i]) for i in range(4)) + "  " + r[4])
+        lines.append(
+            "  ".join(r[i].ljust(widths[i]) if i != 2 else r[i].rjust(widths[i]) for i in range(4))
+            + "  "
+            + r[4]
+        )
     return "\n".join(lines)

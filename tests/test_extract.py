@@ -9,9 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from kg.cli.main import cli
 from rdflib import RDF, Graph, URIRef
 
-from kg.cli.main import cli
 from kg.embedded import open_store
 from kg.extract.dates import Reference, document_reference, find_dates
 from kg.extract.patterns import modality
@@ -62,7 +62,9 @@ def _attacks(g: Graph) -> dict[str, tuple[str, str, set[str], set[str]]]:
 def test_extract_finds_the_attack_stated_in_the_fixture_sentence(runner, bundled_store_dir, name):
     text = (FIXTURES / name).read_text("utf-8")
     assert "3 March 2024" in text and "Kayes" in text  # the witness sentence is in the file
-    result = runner.invoke(cli, ["--store", str(bundled_store_dir), "extract", str(FIXTURES / name)])
+    result = runner.invoke(
+        cli, ["--store", str(bundled_store_dir), "extract", str(FIXTURES / name)]
+    )
     assert result.exit_code == 0, result.output
     g = _staging(bundled_store_dir, "report")
     attacks = _attacks(g)
@@ -71,9 +73,9 @@ def test_extract_finds_the_attack_stated_in_the_fixture_sentence(runner, bundled
     # Each claim's passage is an exact sentence of the file, with its paragraph.
     for passage in g.subjects(RDF.type, CKG.Passage):
         sentence = str(g.value(passage, CKG.text))
-        assert sentence.replace("*", "") in text.replace("**", "").replace("*", "") or name.endswith(
-            ("md", "html")
-        )
+        assert sentence.replace("*", "") in text.replace("**", "").replace(
+            "*", ""
+        ) or name.endswith(("md", "html"))
     passages = {str(g.value(p, CKG.text)) for p in g.subjects(RDF.type, CKG.Passage)}
     assert ATTACK_SENTENCE in passages
     # The HTML page's script, navigation and footer are not main text.
@@ -114,7 +116,7 @@ def test_staging_is_not_part_of_questions(bundled_store_dir, runner):
     runner.invoke(cli, ["--store", str(bundled_store_dir), "extract", str(FIXTURES / "report.txt")])
     s = open_store(bundled_store_dir)
     try:
-        q = "SELECT (COUNT(*) AS ?n) WHERE { ?c <%s> ?s }" % CKG.candidateStatus
+        q = f"SELECT (COUNT(*) AS ?n) WHERE {{ ?c <{CKG.candidateStatus}> ?s }}"
         assert int(s.query(q).rows[0][0]) == 0
         g = s.export_graph(URIRef(str(GRAPH) + "staging/report"))
         assert len(list(g.subject_objects(CKG.candidateStatus))) > 0
@@ -132,7 +134,9 @@ def test_review_accepts_through_the_gate_and_refuses_with_the_reason(bundled_sto
     kayes = next(c for c in cands if "Kayes" in c["statement"] and c["sentence"] == ATTACK_SENTENCE)
     nioro = next(c for c in cands if "Nioro" in c["statement"] and "attack" in c["statement"])
     # Before JNIM existed (2017): the gate's BeforeFounding rule must refuse this one.
-    edit = runner.invoke(cli, ["--store", store, "review", nioro["id"], "--set", "startDate", "2010-01-06"])
+    edit = runner.invoke(
+        cli, ["--store", store, "review", nioro["id"], "--set", "startDate", "2010-01-06"]
+    )
     assert edit.exit_code == 0, edit.output
     runner.invoke(cli, ["--store", store, "review", nioro["id"], "--set", "endDate", "2010-01-07"])
     before = _quads(bundled_store_dir)
@@ -142,7 +146,9 @@ def test_review_accepts_through_the_gate_and_refuses_with_the_reason(bundled_sto
     after = _quads(bundled_store_dir)
     doc_graph = URIRef(str(GRAPH) + "doc/report")
     assert {q for q in after if q[3] == doc_graph} == set()  # nothing written to the data
-    again = json.loads(runner.invoke(cli, ["--store", store, "review", nioro["id"], "-f", "json"]).stdout)
+    again = json.loads(
+        runner.invoke(cli, ["--store", store, "review", nioro["id"], "-f", "json"]).stdout
+    )
     assert again[0]["status"] == "refused" and again[0]["note"]
     assert before - after or after - before  # only the staging statuses changed
     ok = runner.invoke(cli, ["--store", store, "review", kayes["id"], "--accept"])
@@ -161,7 +167,17 @@ def test_review_accepts_through_the_gate_and_refuses_with_the_reason(bundled_sto
 def test_output_trig_goes_to_ckg_add(runner, bundled_store_dir, tmp_path):
     out = tmp_path / "c.trig"
     before = _quads(bundled_store_dir)
-    r = runner.invoke(cli, ["--store", str(bundled_store_dir), "extract", str(FIXTURES / "report.txt"), "-o", str(out)])
+    r = runner.invoke(
+        cli,
+        [
+            "--store",
+            str(bundled_store_dir),
+            "extract",
+            str(FIXTURES / "report.txt"),
+            "-o",
+            str(out),
+        ],
+    )
     assert r.exit_code == 0, r.output
     assert _quads(bundled_store_dir) == before  # -o writes no staging graph
     added = runner.invoke(cli, ["--store", str(bundled_store_dir), "add", str(out), "--dry-run"])
@@ -175,8 +191,10 @@ def _pdf(text: str | None) -> bytes:
     objs = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        (
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+            b"/Resources << /Font << /F1 5 0 R >> >> >>"
+        ),
         b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
@@ -217,7 +235,9 @@ def test_bad_input_is_a_clear_error_and_the_store_is_unchanged(
     path = tmp_path / name
     path.write_bytes(_pdf(None) if data is None else data)
     before = _quads(bundled_store_dir)
-    r = runner.invoke(cli, ["--store", str(bundled_store_dir), "extract", str(FIXTURES / "report.txt"), str(path)])
+    r = runner.invoke(
+        cli, ["--store", str(bundled_store_dir), "extract", str(FIXTURES / "report.txt"), str(path)]
+    )
     assert r.exit_code == 3
     assert words in r.output and name in r.output
     assert len(r.output.strip().splitlines()) == 1
@@ -239,7 +259,10 @@ def test_dates_relative_to_the_document_date():
     assert read("on July 1") == [("2025-07-01", "2025-07-01", "day")]
     assert read("on September 17") == [("2024-09-17", "2024-09-17", "day")]  # after the 10 July
     assert read("January 6-7") == [("2025-01-06", "2025-01-07", "day")]
-    assert read("June 1 and 5") == [("2025-06-01", "2025-06-01", "day"), ("2025-06-05", "2025-06-05", "day")]
+    assert read("June 1 and 5") == [
+        ("2025-06-01", "2025-06-01", "day"),
+        ("2025-06-05", "2025-06-05", "day"),
+    ]
     assert read("last year") == [("2024-01-01", "2024-12-31", "year")]
     assert read("in 2012") == [("2012-01-01", "2012-12-31", "year")]
     assert read("July 2025") == [("2025-07-01", "2025-07-31", "month")]
@@ -268,9 +291,24 @@ def test_batch_mode_reads_each_note(bundled_store_dir, runner):
     import csv
 
     rows = list(csv.DictReader((FIXTURES / "notes.csv").open(encoding="utf-8")))
-    r = runner.invoke(cli, ["--store", str(bundled_store_dir), "extract", "--csv", str(FIXTURES / "notes.csv"),
-                            "--text-column", "notes", "--id-column", "event_id_cnty", "--date-column", "year",
-                            "--country", "Mali"])
+    r = runner.invoke(
+        cli,
+        [
+            "--store",
+            str(bundled_store_dir),
+            "extract",
+            "--csv",
+            str(FIXTURES / "notes.csv"),
+            "--text-column",
+            "notes",
+            "--id-column",
+            "event_id_cnty",
+            "--date-column",
+            "year",
+            "--country",
+            "Mali",
+        ],
+    )
     assert r.exit_code == 0, r.output
     g = _staging(bundled_store_dir, "notes")
     starts = sorted(str(o) for o in g.objects(None, CKG.startDate))
@@ -294,10 +332,16 @@ def test_note_kinds_follow_acled_definitions():
 
     assert classify("On 3 May, an IED struck a military vehicle near Djibo.")[0] == "RemoteViolence"
     assert classify("On 3 May, JNIM militants clashed with soldiers near Djibo.")[0] == "Battle"
-    assert classify("On 3 May, gunmen killed four civilians in Djibo.")[0] == "ViolenceAgainstCivilians"
+    assert (
+        classify("On 3 May, gunmen killed four civilians in Djibo.")[0]
+        == "ViolenceAgainstCivilians"
+    )
     assert classify("On 3 May, students protested peacefully in Ouagadougou.")[0] == "Protest"
     assert classify("On 3 May, rioters burned tyres and erected barricades in Kaya.")[0] == "Riot"
-    assert classify("On 3 May, gendarmes arrested three suspects in Kaya.")[0] == "StrategicDevelopment"
+    assert (
+        classify("On 3 May, gendarmes arrested three suspects in Kaya.")[0]
+        == "StrategicDevelopment"
+    )
 
 
 def test_group_relations_and_fatalities(tmp_path, bundled_store_dir, runner):
@@ -315,10 +359,12 @@ def test_group_relations_and_fatalities(tmp_path, bundled_store_dir, runner):
     r = runner.invoke(cli, ["--store", str(bundled_store_dir), "extract", str(path)])
     assert r.exit_code == 0, r.output
     g = _staging(bundled_store_dir, "groups")
-    group = lambda name: ID["group/" + name]  # noqa: E731
+    group = lambda name: ID["group/" + name]
     merger = next(g.subjects(RDF.type, CKG.Merger))
     assert set(g.objects(merger, CKG.changeInput)) == {
-        group("ansar-dine"), group("al-mourabitoun"), group("katiba-macina")
+        group("ansar-dine"),
+        group("al-mourabitoun"),
+        group("katiba-macina"),
     }
     assert g.value(merger, CKG.changeOutput) == group("jnim")
     assert str(g.value(merger, CKG.startDate)) == "2017-03-01"  # "March 2017", month precision
@@ -328,5 +374,9 @@ def test_group_relations_and_fatalities(tmp_path, bundled_store_dir, runner):
     assert g.value(leader, CKG.member) == ID["person/iyad-ag-ghali"]
     areas = {g.value(u, CKG.areaOfOperation) for u in g.subjects(RDF.type, CKG.UnitCommand)}
     assert areas == {ID["place/geonames/2361809"], ID["place/geonames/2395170"]}  # Burkina, Benin
-    attack = next(e for e in g.subjects(RDF.type, CKG.Attack) if str(g.value(e, CKG.startDate)) == "2024-05-04")
+    attack = next(
+        e
+        for e in g.subjects(RDF.type, CKG.Attack)
+        if str(g.value(e, CKG.startDate)) == "2024-05-04"
+    )
     assert int(g.value(attack, CKG.fatalities)) == 12  # "killing 12 soldiers"

@@ -13,7 +13,6 @@ import shlex
 from pathlib import Path
 
 import pytest
-
 from kg.cli.main import cli
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -72,4 +71,6 @@ def test_console_session_is_real_output(number, runner, tmp_path, monkeypatch):
         result = runner.invoke(cli, args[1:])
         last_code = result.exit_code
         got, want = _normal(result.output.splitlines()), _normal(expected)
-        assert _same(got, want), f"{command}\n--- page\n" + "\n".join(want) + "\n--- real\n" + "\n".join(got)
+        assert _same(got, want), (
+            f"{command}\n--- page\n" + "\n".join(want) + "\n--- real\n" + "\n".join(got)
+        )

@@ -24,39 +24,67 @@ from kg.extract.dates import Reference, find_dates
 from kg.extract.extractor import Candidate, Extraction, Passage
 from kg.extract.names import Mention, NameFinder
 from kg.extract.patterns import Found, finest, modality
+from kg.extract.review import store_triples
 from kg.extract.staging import candidate_graph, document_graph, staging_graph
 from kg.extract.text import Document, Paragraph, decode
 from kg.resolve import slug
 from kg.store import Store
 
-_PROTEST = re.compile(r"\b(protest\w*|demonstrat\w*|sit-in|(?-i:march(?:ed|es)?)\b|rall(?:y|ied)|strike|"
-                      r"took to the streets|boycott\w*|gathered)", re.I)
-_RIOT = re.compile(r"\b(riot\w*|mob|mutin\w*|barricade\w*|burn(?:ed|t|ing)? (?:\w+ )?tyres|"
-                   r"burn(?:ed|t|ing)? (?:\w+ )?tires|threw stones|stones|set fire|ransack\w*|"
-                   r"vandali\w*|looted|clashed with (?:the )?(?:police|gendarmes|security forces)|angry|violent)", re.I)
-_REMOTE = re.compile(r"\b(IEDs?|improvised explosive|explosive devices?|explosives?|landmines?|mines?\b|"
-                     r"shell(?:ed|ing|s)|mortars?|air ?strikes?|drone|bomb(?:ed|ing|s)?|rockets?|"
-                     r"suicide|exploded|detonated|blew up|explosion)", re.I)
-_CLASH = re.compile(r"\b(clash\w*|fought|fighting|exchange of fire|exchanged fire|battle|ambush\w*|"
-                    r"repelled|repulsed|gunfight|firefight|engaged)\b", re.I)
-_VIOLENT = re.compile(r"\b(kill\w*|assassinat\w*|shot|abduct\w*|kidnap\w*|execut\w*|beat(?:en)?|wound\w*|injur\w*|"
-                      r"tortur\w*|rap(?:ed|e)|attack\w*|assault\w*|raid\w*|murder\w*|slaughter\w*|"
-                      r"massacre\w*|stormed|opened fire|dead|bodies|body)\b", re.I)
-_ARMED = re.compile(r"\b(soldiers?|military|army|armed forces|gendarm\w*|police\w*|FDS|VDP|volunteer fighters|"
-                    r"Koglweogo|Dozo|checkpoint|patrol|post|base|camp|convoy|position|detachment|brigade|"
-                    r"militants?|jihadists?|terrorists?|assailants|troops|security forces|defen[cs]e forces|"
-                    r"barracks|unit)\b", re.I)
-_STRATEGIC = re.compile(r"\b(arrest\w*|detain\w*|seized|dismantl\w*|curfew|agreement|talks|displac\w*|fled|"
-                        r"threat\w*|warn\w*|ordered|ultimatum|recruit\w*|distribut\w*|destroy\w*|"
-                        r"took control|withdr\w*|announced|surrender\w*|looted|burn(?:ed|t)|"
-                        r"ban\w*|closed|suspend\w*)\b", re.I)
+_PROTEST = re.compile(
+    r"\b(protest\w*|demonstrat\w*|sit-in|(?-i:march(?:ed|es)?)\b|rall(?:y|ied)|strike|"
+    r"took to the streets|boycott\w*|gathered)",
+    re.IGNORECASE,
+)
+_RIOT = re.compile(
+    r"\b(riot\w*|mob|mutin\w*|barricade\w*|burn(?:ed|t|ing)? (?:\w+ )?tyres|"
+    r"burn(?:ed|t|ing)? (?:\w+ )?tires|threw stones|stones|set fire|ransack\w*|"
+    r"vandali\w*|looted|clashed with (?:the )?(?:police|gendarmes|security forces)|angry|violent)",
+    re.IGNORECASE,
+)
+_REMOTE = re.compile(
+    r"\b(IEDs?|improvised explosive|explosive devices?|explosives?|landmines?|mines?\b|"
+    r"shell(?:ed|ing|s)|mortars?|air ?strikes?|drone|bomb(?:ed|ing|s)?|rockets?|"
+    r"suicide|exploded|detonated|blew up|explosion)",
+    re.IGNORECASE,
+)
+_CLASH = re.compile(
+    r"\b(clash\w*|fought|fighting|exchange of fire|exchanged fire|battle|ambush\w*|"
+    r"repelled|repulsed|gunfight|firefight|engaged)\b",
+    re.IGNORECASE,
+)
+_VIOLENT = re.compile(
+    r"\b(kill\w*|assassinat\w*|shot|abduct\w*|kidnap\w*|execut\w*|beat(?:en)?|wound\w*|injur\w*|"
+    r"tortur\w*|rap(?:ed|e)|attack\w*|assault\w*|raid\w*|murder\w*|slaughter\w*|"
+    r"massacre\w*|stormed|opened fire|dead|bodies|body)\b",
+    re.IGNORECASE,
+)
+_ARMED = re.compile(
+    r"\b(soldiers?|military|army|armed forces|gendarm\w*|police\w*|FDS|VDP|volunteer fighters|"
+    r"Koglweogo|Dozo|checkpoint|patrol|post|base|camp|convoy|position|detachment|brigade|"
+    r"militants?|jihadists?|terrorists?|assailants|troops|security forces|defen[cs]e forces|"
+    r"barracks|unit)\b",
+    re.IGNORECASE,
+)
+_STRATEGIC = re.compile(
+    r"\b(arrest\w*|detain\w*|seized|dismantl\w*|curfew|agreement|talks|displac\w*|fled|"
+    r"threat\w*|warn\w*|ordered|ultimatum|recruit\w*|distribut\w*|destroy\w*|"
+    r"took control|withdr\w*|announced|surrender\w*|looted|burn(?:ed|t)|"
+    r"ban\w*|closed|suspend\w*)\b",
+    re.IGNORECASE,
+)
 
 
-_LABELLED_SD = re.compile(r"^\s*(?:Property destruction|Non-violent activity|Looting|Agreement|"
-                          r"Headquarters|Arrests?|Change to group)\b", re.I)
-_HARM = re.compile(r"\b(kill\w*|assassinat\w*|shot|abduct\w*|kidnap\w*|execut\w*|beat(?:en)?|wound\w*|injur\w*|"
-                   r"tortur\w*|rap(?:ed|e)|murder\w*|dead|bodies|body|died|casualt(?:y|ies))\b", re.I)
-_NO_HARM = re.compile(r"\bno (?:casualties|fatalities|injuries|victims)\b", re.I)
+_LABELLED_SD = re.compile(
+    r"^\s*(?:Property destruction|Non-violent activity|Looting|Agreement|"
+    r"Headquarters|Arrests?|Change to group)\b",
+    re.IGNORECASE,
+)
+_HARM = re.compile(
+    r"\b(kill\w*|assassinat\w*|shot|abduct\w*|kidnap\w*|execut\w*|beat(?:en)?|wound\w*|injur\w*|"
+    r"tortur\w*|rap(?:ed|e)|murder\w*|dead|bodies|body|died|casualt(?:y|ies))\b",
+    re.IGNORECASE,
+)
+_NO_HARM = re.compile(r"\bno (?:casualties|fatalities|injuries|victims)\b", re.IGNORECASE)
 
 
 def classify(text: str) -> tuple[str, str]:
@@ -68,7 +96,11 @@ def classify(text: str) -> tuple[str, str]:
     if m:
         return "RemoteViolence", m.group(0)
     protest, riot = _PROTEST.search(text), _RIOT.search(text)
-    if riot and (protest or not _VIOLENT.search(text) or riot.group(0).lower().startswith(("riot", "mob", "mutin"))):
+    if riot and (
+        protest
+        or not _VIOLENT.search(text)
+        or riot.group(0).lower().startswith(("riot", "mob", "mutin"))
+    ):
         return "Riot", riot.group(0)
     if protest and not _VIOLENT.search(text):
         return "Protest", protest.group(0)
@@ -81,10 +113,15 @@ def classify(text: str) -> tuple[str, str]:
         return "StrategicDevelopment", sd.group(0)  # an attack that only looted or burned
     if m:
         after = text[m.end() : m.end() + 60]
-        victims = re.search(r"\b(civilians?|villagers?|people|persons?|residents?|women|children|man|men|"
-                            r"boy|girl|herders?|traders?|teachers?|imam|chief|youths?|individuals?|family|"
-                            r"members of|community|farmers?|miners?|workers?|pastoralists?|a person)\b", after, re.I)
-        if _ARMED.search(after) and not (victims and victims.start() < _ARMED.search(after).start()):
+        victims = re.search(
+            r"\b(civilians?|villagers?|people|persons?|residents?|women|children|man|men|"
+            r"boy|girl|herders?|traders?|teachers?|imam|chief|youths?|individuals?|family|"
+            r"members of|community|farmers?|miners?|workers?|pastoralists?|a person)\b",
+            after,
+            re.IGNORECASE,
+        )
+        armed = _ARMED.search(after)
+        if armed and not (victims and victims.start() < armed.start()):
             return "Battle", m.group(0)
         return "ViolenceAgainstCivilians", m.group(0)
     m = _STRATEGIC.search(text)
@@ -100,13 +137,16 @@ _PLACE_CUE = re.compile(
     r"\b(?:in|at|near|around|outside|of|from|between)\s+(?:the\s+)?(?:(?:village|town|city|commune|"
     r"locality|hamlet|area|localities|villages|towns|outskirts|department|gold mine|market|site)\s+"
     r"(?:of\s+)?)?$",
-    re.I,
+    re.IGNORECASE,
 )
 _ADMIN_AFTER = re.compile(r"^\s*\(([^)]*)\)")
-_FATALITIES = re.compile(r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+"
-                         r"(?:\w+\s+){0,2}(?:people|civilians|persons|soldiers|militants|men|women|"
-                         r"children|villagers|members|assailants|gendarmes|policemen|others)?\s*"
-                         r"(?:were\s+)?killed", re.I)
+_FATALITIES = re.compile(
+    r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+"
+    r"(?:\w+\s+){0,2}(?:people|civilians|persons|soldiers|militants|men|women|"
+    r"children|villagers|members|assailants|gendarmes|policemen|others)?\s*"
+    r"(?:were\s+)?killed",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -118,7 +158,7 @@ class BatchResult:
     claims: int
     seconds: float
     target: str
-    notes: list["NoteEvent"] = field(default_factory=list)
+    notes: list[NoteEvent] = field(default_factory=list)
     resolver: object = None
 
 
@@ -135,7 +175,9 @@ class NoteEvent:
     actor_iri: str | None
 
 
-def note_event(text: str, finder: NameFinder, ref: Reference | None) -> tuple[Found | None, list[Mention]]:
+def note_event(
+    text: str, finder: NameFinder, ref: Reference | None
+) -> tuple[Found | None, list[Mention]]:
     """The event a short note describes (dated to the reference's year when it names no date)."""
     mentions = finder.find(text)
     dates = find_dates(text, ref)
@@ -147,9 +189,14 @@ def note_event(text: str, finder: NameFinder, ref: Reference | None) -> tuple[Fo
     if not places and capital:
         # No place named: ACLED codes national-level events to the capital.
         found_capital = finder.lookup(capital)
-        places = [found_capital if found_capital is not None and found_capital.kind == "place"
-                  else Mention(0, 0, capital, "place", None, "", "capital by convention")]
-        places = [Mention(0, 0, capital, "place", places[0].iri, places[0].level, "capital by convention")]
+        places = [
+            found_capital
+            if found_capital is not None and found_capital.kind == "place"
+            else Mention(0, 0, capital, "place", None, "", "capital by convention")
+        ]
+        places = [
+            Mention(0, 0, capital, "place", places[0].iri, places[0].level, "capital by convention")
+        ]
     pos = cue.start() if cue else len(text)
     actors = [m for m in mentions if m.kind == "actor" and m.end <= pos]
     actor = actors[0] if actors else next((m for m in mentions if m.kind == "actor"), None)
@@ -157,15 +204,25 @@ def note_event(text: str, finder: NameFinder, ref: Reference | None) -> tuple[Fo
         # "… was attacked by unknown gunmen": the actor after "by" is actor1.
         by = re.match(r"\s+(?:\w+\s+){0,2}?by\s+", text[cue.end() :])
         if by:
-            after = next((m for m in mentions if m.kind == "actor" and m.start >= cue.end() + by.end() - 1
-                          and m.start <= cue.end() + by.end() + 25), None)
+            after = next(
+                (
+                    m
+                    for m in mentions
+                    if m.kind == "actor"
+                    and m.start >= cue.end() + by.end() - 1
+                    and m.start <= cue.end() + by.end() + 25
+                ),
+                None,
+            )
             actor = after or actor
     if actor is not None:
         actor = _compound(text, mentions, actor)
     if cls in ("Protest", "Riot") and finder.default_country:
         # ACLED's convention: demonstrators are "Protesters (Country)" or "Rioters (Country)".
         name = f"{'Protesters' if cls == 'Protest' else 'Rioters'} ({finder.default_country})"
-        actor = Mention(0, 0, name, "actor", finder.resolver.resolve_actor(name).iri, "", "convention", (), name)
+        actor = Mention(
+            0, 0, name, "actor", finder.resolver.resolve_actor(name).iri, "", "convention", (), name
+        )
     if day is None:
         if ref is None:
             return None, mentions
@@ -174,10 +231,18 @@ def note_event(text: str, finder: NameFinder, ref: Reference | None) -> tuple[Fo
         if day is None:
             return None, mentions
     b, e = day.spans[0]
-    f = Found("event", cls, f"note: one event per note, kind by cue '{word or 'none'}'",
-              0.6 + (0.1 if actor else 0) + (0.1 if places and places[0].iri else 0),
-              places=places[:1], actors=[actor] if actor else [], start=b, end=e,
-              precision=day.precision, key=f"{b.isoformat()}-{cls.lower()}")
+    f = Found(
+        "event",
+        cls,
+        f"note: one event per note, kind by cue '{word or 'none'}'",
+        0.6 + (0.1 if actor else 0) + (0.1 if places and places[0].iri else 0),
+        places=places[:1],
+        actors=[actor] if actor else [],
+        start=b,
+        end=e,
+        precision=day.precision,
+        key=f"{b.isoformat()}-{cls.lower()}",
+    )
     fat = _FATALITIES.search(text)
     if fat:
         from kg.extract.patterns import number
@@ -222,7 +287,9 @@ def _compound(text: str, mentions: list[Mention], actor: Mention) -> Mention:
     a = actor.name or (finder_label(actor))
     b = nxt.name or (finder_label(nxt))
     name = f"{a} and/or {b}"
-    return Mention(actor.start, nxt.end, text[actor.start : nxt.end], "actor", None, "", "compound", (), name)
+    return Mention(
+        actor.start, nxt.end, text[actor.start : nxt.end], "actor", None, "", "compound", (), name
+    )
 
 
 def finder_label(m: Mention) -> str:
@@ -235,17 +302,35 @@ def _note_places(text: str, mentions: list[Mention]) -> list[Mention]:
     coded = re.search(r"\bcoded (?:as|to|at) (?:the )?([A-Z][\w'’-]*(?: [A-Z][\w'’-]*)*)", text)
     if coded:
         m = next((x for x in mentions if x.start == coded.start(1) and x.kind == "place"), None)
-        return [m or Mention(coded.start(1), coded.end(1), coded.group(1), "place", None, "", "unresolved")]
+        return [
+            m
+            or Mention(
+                coded.start(1), coded.end(1), coded.group(1), "place", None, "", "unresolved"
+            )
+        ]
     # "… about 11km from Baraboule": ACLED codes the named town the distance is taken from.
-    near = re.search(r"\b\d+\s?(?:km|kilomet(?:er|re)s?)\s+(?:\w+\s+){0,2}(?:from|of)\s+"
-                     r"(?:the\s+)?(?:(?:town|village|city|commune)\s+of\s+)?([A-Z][\w'’-]*(?: [A-Z][\w'’-]*)*)", text)
+    near = re.search(
+        r"\b\d+\s?(?:km|kilomet(?:er|re)s?)\s+(?:\w+\s+){0,2}(?:from|of)\s+"
+        r"(?:the\s+)?(?:(?:town|village|city|commune)\s+of\s+)?([A-Z][\w'’-]*(?: [A-Z][\w'’-]*)*)",
+        text,
+    )
     if near and not _NOT_PLACES.search(near.group(1)):
         m = next((x for x in mentions if x.start == near.start(1) and x.kind == "place"), None)
-        return [m or Mention(near.start(1), near.end(1), near.group(1), "place", None, "", "unresolved")]
+        return [
+            m or Mention(near.start(1), near.end(1), near.group(1), "place", None, "", "unresolved")
+        ]
     # ACLED writes the coded location before its admin areas: "Djibo (Djibo, Soum)".
     for m in mentions:
-        if m.kind != "actor" and _ADMIN_AFTER.match(text[m.end :]) and not _NOT_PLACES.search(m.text):
-            return [m if m.kind == "place" else Mention(m.start, m.end, m.text, "place", None, "", "unresolved")]
+        if (
+            m.kind != "actor"
+            and _ADMIN_AFTER.match(text[m.end :])
+            and not _NOT_PLACES.search(m.text)
+        ):
+            return [
+                m
+                if m.kind == "place"
+                else Mention(m.start, m.end, m.text, "place", None, "", "unresolved")
+            ]
     out: list[Mention] = []
     for m in mentions:
         if m.kind == "actor" or _NOT_PLACES.search(m.text):
@@ -257,8 +342,11 @@ def _note_places(text: str, mentions: list[Mention]) -> list[Mention]:
                 m = Mention(m.start, m.end, m.text, "place", None, "", "unresolved")
             if cue or admin or m.level not in ("country", "admin1"):
                 out.append(m)
-    return finest(out) if any(p.iri for p in out) and not any(
-        _ADMIN_AFTER.match(text[p.end :]) for p in out) else out
+    return (
+        finest(out)
+        if any(p.iri for p in out) and not any(_ADMIN_AFTER.match(text[p.end :]) for p in out)
+        else out
+    )
 
 
 def _reference(value: str, name: str, line: int) -> Reference | None:
@@ -268,7 +356,9 @@ def _reference(value: str, name: str, line: int) -> Reference | None:
     try:
         return Reference.parse(value[:10])
     except ValueError:
-        raise InputError(f"the date column holds {value!r}, not a year or date", path=name, line=line) from None
+        raise InputError(
+            f"the date column holds {value!r}, not a year or date", path=name, line=line
+        ) from None
 
 
 def extract_csv(
@@ -298,7 +388,9 @@ def extract_csv(
     reader = csv.DictReader(text.splitlines())
     for column in [text_column, id_column, date_column]:
         if column and column not in (reader.fieldnames or []):
-            raise UsageError(f"{path}: no column {column!r}; columns: {', '.join(reader.fieldnames or [])}")
+            raise UsageError(
+                f"{path}: no column {column!r}; columns: {', '.join(reader.fieldnames or [])}"
+            )
     finder = make_finder(store, country)
     csv_slug = slug(path.stem)
     graph = Graph()
@@ -314,29 +406,49 @@ def extract_csv(
         ref = _reference(row[date_column], str(path), line) if date_column else reference
         found, mentions = note_event(note, finder, ref)
         result.rows += 1
-        doc = Document(f"{path.name}#{row_id}", f"{path.name}, row {row_id}", [Paragraph(line, note)])
+        doc = Document(
+            f"{path.name}#{row_id}", f"{path.name}, row {row_id}", [Paragraph(line, note)]
+        )
         ex = Extraction(doc, ref, "column" if date_column else "given")
         passage = Passage(1, line, note)
         ex.passages.append(passage)
         if found is not None:
             mod, claimant, word = modality(note, mentions)
             ex.found.append(found)
-            ex.candidates.append(Candidate(1, passage, mod, word, round(found.confidence, 2), found.rule, 0, claimant))
+            ex.candidates.append(
+                Candidate(
+                    1, passage, mod, word, round(found.confidence, 2), found.rule, 0, claimant
+                )
+            )
             result.events += 1
             result.claims += 1
-            result.notes.append(NoteEvent(
-                row.get(id_column, str(line)) if id_column else str(line), found.cls,
-                found.start.isoformat() if found.start else None,
-                found.places[0].text if found.places else None,
-                found.places[0].iri if found.places else None,
-                (found.actors[0].name or found.actors[0].text) if found.actors else None,
-                found.actors[0].iri if found.actors else None,
-            ))
+            result.notes.append(
+                NoteEvent(
+                    row.get(id_column, str(line)) if id_column else str(line),
+                    found.cls,
+                    found.start.isoformat() if found.start else None,
+                    found.places[0].text if found.places else None,
+                    found.places[0].iri if found.places else None,
+                    (found.actors[0].name or found.actors[0].text) if found.actors else None,
+                    found.actors[0].iri if found.actors else None,
+                )
+            )
         else:
-            result.notes.append(NoteEvent(row.get(id_column, str(line)) if id_column else str(line),
-                                          None, None, None, None, None, None))
+            result.notes.append(
+                NoteEvent(
+                    row.get(id_column, str(line)) if id_column else str(line),
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                )
+            )
         if write or output is not None:
-            graph += candidate_graph(ex, f"{csv_slug}/{row_id}", finder=finder, with_status=output is None)
+            graph += candidate_graph(
+                ex, f"{csv_slug}/{row_id}", finder=finder, with_status=output is None
+            )
     if output is not None:
         ds = Dataset()
         g = ds.graph(document_graph(csv_slug))
@@ -346,8 +458,12 @@ def extract_csv(
         result.target = str(output)
     elif write:
         target = staging_graph(csv_slug)
-        store.replace_graph(target, graph, source=f"ckg extract --csv {path}",
-                            title=f"candidates from {path.name}")
+        store.replace_graph(
+            target,
+            store_triples(graph),
+            source=f"ckg extract --csv {path}",
+            title=f"candidates from {path.name}",
+        )
         result.target = f"<{target}>"
     result.seconds = time.perf_counter() - t0
     return result

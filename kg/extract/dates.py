@@ -141,12 +141,11 @@ def _read(m: re.Match[str], ref: Reference | None) -> DateMention | None:
                 else:
                     return None
                 sep = g(f"{prefix}_sep") or ""
+                spans: tuple[tuple[date, date], ...]
                 if d2 is None:
                     spans = ((date(year, month, d1), date(year, month, d1)),)
                 elif re.search(r"and|&", sep):
-                    spans = tuple(
-                        (date(year, month, d), date(year, month, d)) for d in (d1, d2)
-                    )
+                    spans = tuple((date(year, month, d), date(year, month, d)) for d in (d1, d2))
                 else:
                     spans = ((date(year, month, d1), date(year, month, d2)),)
                 return _mention(m, spans, "day", basis)

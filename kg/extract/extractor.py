@@ -32,9 +32,9 @@ from kg.extract.patterns import (
     finest,
     modality,
     places_after,
-    unframed,
     populations,
     relations,
+    unframed,
     window,
 )
 from kg.extract.text import Document, split_sentences
@@ -82,7 +82,11 @@ _EVENT_CLASSES = ("Attack", "Campaign", "CoordinatedOperation", "HostageTaking",
 
 
 def extract_document(
-    doc: Document, finder: NameFinder, reference: Reference | None = None, *, statements: bool = True
+    doc: Document,
+    finder: NameFinder,
+    reference: Reference | None = None,
+    *,
+    statements: bool = True,
 ) -> Extraction:
     """Candidates of ``doc``; ``reference`` is its date (else found in the text)."""
     source = "given"
@@ -105,7 +109,9 @@ class _Memory:
     last_event: int | None = None
 
 
-def _sentence(ex: Extraction, mem: _Memory, passage: Passage, finder: NameFinder, statements: bool) -> None:
+def _sentence(
+    ex: Extraction, mem: _Memory, passage: Passage, finder: NameFinder, statements: bool
+) -> None:
     text = passage.text
     mentions = finder.find(text)
     dates = find_dates(text, ex.reference)
@@ -122,13 +128,26 @@ def _sentence(ex: Extraction, mem: _Memory, passage: Passage, finder: NameFinder
         dm = date_before(dates, cue.start(), floor) or next(
             (d for d in dates if cue.end() <= d.start < stop), None
         )
-        perp = actor_before(mentions, cue.start(), floor) or _by_actor(text, mentions, cue.end(), stop)
+        perp = actor_before(mentions, cue.start(), floor) or _by_actor(
+            text, mentions, cue.end(), stop
+        )
         floor = cue.end()
         plural = cue.group(0).lower().endswith("s") and cue.group(0).lower() != "was"
         if places and dm:
             if dm.precision == "year" and plural and len(dm.spans) == 1:
                 b, e = dm.spans[0]
-                idx = _new_event(ex, mem, "Campaign", "campaign: 'attacks from YEAR-YEAR'", places, perp, b, e, "year", dm.basis)
+                idx = _new_event(
+                    ex,
+                    mem,
+                    "Campaign",
+                    "campaign: 'attacks from YEAR-YEAR'",
+                    places,
+                    perp,
+                    b,
+                    e,
+                    "year",
+                    dm.basis,
+                )
                 _claim(ex, passage, idx, mod, claimant, word)
                 continue
             sites = _site_kind(text[cue.end() : stop])
@@ -138,9 +157,28 @@ def _sentence(ex: Extraction, mem: _Memory, passage: Passage, finder: NameFinder
                     known = _event_at(ex, place, b)
                     if known is not None:
                         referred.append(known)
-                        _claim(ex, passage, known, mod, claimant, word, rule="coreference: same place and date")
+                        _claim(
+                            ex,
+                            passage,
+                            known,
+                            mod,
+                            claimant,
+                            word,
+                            rule="coreference: same place and date",
+                        )
                         continue
-                    idx = _new_event(ex, mem, "Attack", "attack: 'ACTOR attacked PLACE' with its date", [place], perp, b, e, dm.precision, dm.basis)
+                    idx = _new_event(
+                        ex,
+                        mem,
+                        "Attack",
+                        "attack: 'ACTOR attacked PLACE' with its date",
+                        [place],
+                        perp,
+                        b,
+                        e,
+                        dm.precision,
+                        dm.basis,
+                    )
                     if sites:
                         ex.found[idx].values["site"] = sites
                     killed = fatalities(text[cue.start() :])
@@ -151,33 +189,55 @@ def _sentence(ex: Extraction, mem: _Memory, passage: Passage, finder: NameFinder
                     _claim(ex, passage, idx, mod, claimant, word)
             if len(new_parts) > 1 and len(places) > 1:
                 b, e = dm.spans[0]
-                op = _new_event(ex, mem, "CoordinatedOperation", "operation: one attack cue, several places", places, perp, b, e, dm.precision, dm.basis)
+                op = _new_event(
+                    ex,
+                    mem,
+                    "CoordinatedOperation",
+                    "operation: one attack cue, several places",
+                    places,
+                    perp,
+                    b,
+                    e,
+                    dm.precision,
+                    dm.basis,
+                )
                 for idx in new_parts:
                     ex.found[idx].part_of = op
                 _claim(ex, passage, op, mod, claimant, word)
         elif places:
             for place in places:
-                known = _events_at(ex, place)
-                for k in known if plural else known[-1:]:
+                at_place = _events_at(ex, place)
+                for k in at_place if plural else at_place[-1:]:
                     referred.append(k)
                     _claim(ex, passage, k, mod, claimant, word, rule="coreference: same place")
         elif dm:
             b = dm.spans[0][0]
-            ops = [i for i, f in enumerate(ex.found) if f.start == b and f.cls == "CoordinatedOperation"]
+            ops = [
+                i
+                for i, f in enumerate(ex.found)
+                if f.start == b and f.cls == "CoordinatedOperation"
+            ]
             same = ops or [i for i, f in enumerate(ex.found) if f.start == b and f.cls == "Attack"]
             if same:
                 referred.append(same[-1])
                 _claim(ex, passage, same[-1], mod, claimant, word, rule="coreference: same date")
-        elif re.search(r"\bthe\s+$", text[: cue.start()], re.I) and mem.last_event is not None:
+        elif (
+            re.search(r"\bthe\s+$", text[: cue.start()], re.IGNORECASE)
+            and mem.last_event is not None
+        ):
             referred.append(mem.last_event)
-            _claim(ex, passage, mem.last_event, mod, claimant, word, rule="coreference: 'the attack'")
+            _claim(
+                ex, passage, mem.last_event, mod, claimant, word, rule="coreference: 'the attack'"
+            )
         if referred:
             mem.last_event = referred[-1]
     _parts(ex, mem, passage, mentions, dates, referred)
     _blockade(ex, mem, passage, mentions, dates)
     _withdrawal(ex, mem, passage, mentions, referred)
     mod, claimant, word = modality(unframed(text), mentions)
-    for f in relations(text, mentions, country) + distances(text, mentions) + populations(text, mentions):
+    for f in (
+        relations(text, mentions, country) + distances(text, mentions) + populations(text, mentions)
+    ):
         if f.cls == "Merger":
             dm = dates[0] if dates else None
             if dm is None:
@@ -190,12 +250,23 @@ def _sentence(ex: Extraction, mem: _Memory, passage: Passage, finder: NameFinder
     framed = {c.modality for c in ex.candidates[before:]}
     # A sentence with findings whose own modality (an assessment, a forecast) differs from
     # its findings' gets a statement claim of its own: "the attack at Diboli … will reinforce".
-    if statements and (len(ex.candidates) == before or (whole[0] not in framed and whole[0] != "Reported")):
+    if statements and (
+        len(ex.candidates) == before or (whole[0] not in framed and whole[0] != "Reported")
+    ):
         mod, claimant, word = whole
-        known = [m.iri for m in mentions if m.iri]
-        if known:
-            c = Candidate(len(ex.candidates) + 1, passage, mod, word, 0.3, "statement: a sentence naming known nodes", None, claimant)
-            c.about = list(dict.fromkeys(known))
+        named = [m.iri for m in mentions if m.iri]
+        if named:
+            c = Candidate(
+                len(ex.candidates) + 1,
+                passage,
+                mod,
+                word,
+                0.3,
+                "statement: a sentence naming known nodes",
+                None,
+                claimant,
+            )
+            c.about = list(dict.fromkeys(named))
             c.statement = text
             ex.candidates.append(c)
 
@@ -214,7 +285,9 @@ def _by_actor(text: str, mentions: list[Mention], a: int, b: int) -> Mention | N
     by = re.search(r"\bby\s+", text[a:b])
     if not by:
         return None
-    return next((m for m in mentions if m.kind == "actor" and m.start >= a + by.end() and m.start < b), None)
+    return next(
+        (m for m in mentions if m.kind == "actor" and m.start >= a + by.end() and m.start < b), None
+    )
 
 
 def _site_kind(text: str) -> tuple[str, str] | None:
@@ -264,27 +337,56 @@ def _new_event(
         rule += "; perpetrator carried over from an earlier sentence"
     elif perp is not None:
         mem.last_perpetrator = perp
-    f = Found("event", cls, rule, round(min(confidence, 0.95), 2), places=list(places),
-              actors=[perp] if perp else [], start=b, end=e, precision=precision,
-              key=f"{b.isoformat()}-{cls.lower()}-{places[0].text}")
+    f = Found(
+        "event",
+        cls,
+        rule,
+        round(min(confidence, 0.95), 2),
+        places=list(places),
+        actors=[perp] if perp else [],
+        start=b,
+        end=e,
+        precision=precision,
+        key=f"{b.isoformat()}-{cls.lower()}-{places[0].text}",
+    )
     ex.found.append(f)
     mem.last_event = len(ex.found) - 1
     return len(ex.found) - 1
 
 
 def _claim(
-    ex: Extraction, passage: Passage, found: int, mod: str, claimant: str | None, cue: str,
-    *, rule: str | None = None,
+    ex: Extraction,
+    passage: Passage,
+    found: int,
+    mod: str,
+    claimant: str | None,
+    cue: str,
+    *,
+    rule: str | None = None,
 ) -> None:
     f = ex.found[found]
     ex.candidates.append(
-        Candidate(len(ex.candidates) + 1, passage, mod, cue,
-                  f.confidence if rule is None else round(f.confidence * 0.8, 2),
-                  rule or f.rule, found, claimant)
+        Candidate(
+            len(ex.candidates) + 1,
+            passage,
+            mod,
+            cue,
+            f.confidence if rule is None else round(f.confidence * 0.8, 2),
+            rule or f.rule,
+            found,
+            claimant,
+        )
     )
 
 
-def _parts(ex: Extraction, mem: _Memory, passage: Passage, mentions: list[Mention], dates, referred: list[int]) -> None:
+def _parts(
+    ex: Extraction,
+    mem: _Memory,
+    passage: Passage,
+    mentions: list[Mention],
+    dates,
+    referred: list[int],
+) -> None:
     """Hostage takings and vandalism that are part of the attack the sentence speaks of."""
     text = passage.text
     parent = referred[-1] if referred else mem.last_event
@@ -293,20 +395,42 @@ def _parts(ex: Extraction, mem: _Memory, passage: Passage, mentions: list[Mentio
     p = ex.found[parent]
     mod, claimant, word = modality(text, mentions)
     h = _HOSTAGE.search(text)
-    if h and re.search(r"\b(seiz\w*|took|taking|taken|held|abduct\w*|kidnap\w*)\b", text, re.I):
+    if h and re.search(
+        r"\b(seiz\w*|took|taking|taken|held|abduct\w*|kidnap\w*)\b", text, re.IGNORECASE
+    ):
         from kg.extract.patterns import number
 
         count = number(h.group(1)) if h.group(1) else None
-        f = Found("event", "HostageTaking", "hostages: 'seizure of N hostages'", 0.7, places=p.places[:1],
-                  actors=p.actors, start=p.start, end=p.end, precision=p.precision,
-                  values={"hostages": count} if count is not None else {}, part_of=parent,
-                  key=f"{p.start}-hostage-taking-{p.places[0].text if p.places else ''}")
+        f = Found(
+            "event",
+            "HostageTaking",
+            "hostages: 'seizure of N hostages'",
+            0.7,
+            places=p.places[:1],
+            actors=p.actors,
+            start=p.start,
+            end=p.end,
+            precision=p.precision,
+            values={"hostages": count} if count is not None else {},
+            part_of=parent,
+            key=f"{p.start}-hostage-taking-{p.places[0].text if p.places else ''}",
+        )
         ex.found.append(f)
         _claim(ex, passage, len(ex.found) - 1, mod, claimant, word)
     if _VANDAL.search(text):
-        f = Found("event", "Vandalism", "vandalism: 'the vandalism of …'", 0.65, places=p.places[:1],
-                  actors=p.actors, start=p.start, end=p.end, precision=p.precision, part_of=parent,
-                  key=f"{p.start}-vandalism-{p.places[0].text if p.places else ''}")
+        f = Found(
+            "event",
+            "Vandalism",
+            "vandalism: 'the vandalism of …'",
+            0.65,
+            places=p.places[:1],
+            actors=p.actors,
+            start=p.start,
+            end=p.end,
+            precision=p.precision,
+            part_of=parent,
+            key=f"{p.start}-vandalism-{p.places[0].text if p.places else ''}",
+        )
         ex.found.append(f)
         _claim(ex, passage, len(ex.found) - 1, mod, claimant, word)
 
@@ -315,7 +439,9 @@ def _month_end(d: date) -> date:
     return date(d.year, d.month, calendar.monthrange(d.year, d.month)[1])
 
 
-def _blockade(ex: Extraction, mem: _Memory, passage: Passage, mentions: list[Mention], dates) -> None:
+def _blockade(
+    ex: Extraction, mem: _Memory, passage: Passage, mentions: list[Mention], dates
+) -> None:
     text = passage.text
     cue = _BLOCKADE.search(text)
     if not cue:
@@ -329,21 +455,33 @@ def _blockade(ex: Extraction, mem: _Memory, passage: Passage, mentions: list[Men
     if not places or dm is None:
         return
     b = dm.spans[0][0]
-    if re.search(r"\bafter\b", text[max(0, dm.start - 25) : dm.start], re.I):
+    if re.search(r"\bafter\b", text[max(0, dm.start - 25) : dm.start], re.IGNORECASE):
         start, end, precision = date(b.year, b.month, 1), _month_end(b), "month"
     else:
         start, end, precision = b, dm.spans[0][1], dm.precision
     mod, claimant, word = modality(text[:stop], mentions)
-    f = Found("event", "Blockade", "blockade: 'ACTOR announced a blockade against PLACES'", 0.7,
-              places=places, actors=[perp] if perp else [], targets=places, start=start, end=end,
-              precision=precision, key=f"{start}-blockade-{places[0].text}")
-    if re.search(r"\bannounc", text, re.I):
+    f = Found(
+        "event",
+        "Blockade",
+        "blockade: 'ACTOR announced a blockade against PLACES'",
+        0.7,
+        places=places,
+        actors=[perp] if perp else [],
+        targets=places,
+        start=start,
+        end=end,
+        precision=precision,
+        key=f"{start}-blockade-{places[0].text}",
+    )
+    if re.search(r"\bannounc", text, re.IGNORECASE):
         f.values["announced"] = start
     ex.found.append(f)
     _claim(ex, passage, len(ex.found) - 1, mod, claimant, word)
 
 
-def _withdrawal(ex: Extraction, mem: _Memory, passage: Passage, mentions: list[Mention], referred: list[int]) -> None:
+def _withdrawal(
+    ex: Extraction, mem: _Memory, passage: Passage, mentions: list[Mention], referred: list[int]
+) -> None:
     text = passage.text
     cue = _WITHDRAW.search(text)
     if not cue or _NEGATED.search(text[: cue.start()]):
@@ -358,12 +496,23 @@ def _withdrawal(ex: Extraction, mem: _Memory, passage: Passage, mentions: list[M
         places = ex.found[causes[-1]].places
     if not places:
         return
-    latest = max((ex.found[i].start for i in causes if ex.found[i].start), default=None)
+    starts = [d for i in causes if (d := ex.found[i].start) is not None]
+    latest = max(starts, default=None)
     if latest is None:
         return
     mod, claimant, word = modality(text, mentions)
-    f = Found("event", "MilitaryWithdrawal", "withdrawal: 'ACTOR withdrew from PLACE'", 0.65,
-              places=places, actors=[actor], start=latest, end=_month_end(latest), precision="month",
-              caused_by=causes, key=f"{latest}-withdrawal-{places[0].text}")
+    f = Found(
+        "event",
+        "MilitaryWithdrawal",
+        "withdrawal: 'ACTOR withdrew from PLACE'",
+        0.65,
+        places=places,
+        actors=[actor],
+        start=latest,
+        end=_month_end(latest),
+        precision="month",
+        caused_by=causes,
+        key=f"{latest}-withdrawal-{places[0].text}",
+    )
     ex.found.append(f)
     _claim(ex, passage, len(ex.found) - 1, mod, claimant, word)

@@ -25,16 +25,112 @@ _MAX_WORDS = 7
 #: Capitalised words that never start a name (sentence starts, months, titles).
 _NOT_NAMES = frozenset(
     normalise(w)
-    for w in (
-        "The A An On In At And But Or If As Is It Its This That These Those There Then Yet "
-        "I We You He She They One Two Some Many Most Each Every Even More Less With From "
-        "For To Of By Did Do Does What Who Why How When Where Whatever Indeed Perhaps "
-        "Significantly Meanwhile Nevertheless However Also Both Neither Not Was Were Has "
-        "Have Had Will Would May Might Could Should Can Around Near After Before During "
-        "Since Until While Although Though "
-        "January February March April May June July August September October November "
-        "December Monday Tuesday Wednesday Thursday Friday Saturday Sunday"
-    ).split()
+    for w in [
+        "The",
+        "A",
+        "An",
+        "On",
+        "In",
+        "At",
+        "And",
+        "But",
+        "Or",
+        "If",
+        "As",
+        "Is",
+        "It",
+        "Its",
+        "This",
+        "That",
+        "These",
+        "Those",
+        "There",
+        "Then",
+        "Yet",
+        "I",
+        "We",
+        "You",
+        "He",
+        "She",
+        "They",
+        "One",
+        "Two",
+        "Some",
+        "Many",
+        "Most",
+        "Each",
+        "Every",
+        "Even",
+        "More",
+        "Less",
+        "With",
+        "From",
+        "For",
+        "To",
+        "Of",
+        "By",
+        "Did",
+        "Do",
+        "Does",
+        "What",
+        "Who",
+        "Why",
+        "How",
+        "When",
+        "Where",
+        "Whatever",
+        "Indeed",
+        "Perhaps",
+        "Significantly",
+        "Meanwhile",
+        "Nevertheless",
+        "However",
+        "Also",
+        "Both",
+        "Neither",
+        "Not",
+        "Was",
+        "Were",
+        "Has",
+        "Have",
+        "Had",
+        "Will",
+        "Would",
+        "May",
+        "Might",
+        "Could",
+        "Should",
+        "Can",
+        "Around",
+        "Near",
+        "After",
+        "Before",
+        "During",
+        "Since",
+        "Until",
+        "While",
+        "Although",
+        "Though",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+    ]
 )
 
 #: Demonyms → country names, for "Malian military" → "Military Forces of Mali".
@@ -68,19 +164,24 @@ DESCRIPTORS: list[tuple[re.Pattern[str], str]] = [
         "Military Forces of {country}",
     ),
     (
-        re.compile(rf"\b(?P<dem>{_DEMONYM})\s+(?:forces|contingents?|units?)\b", re.I),
+        re.compile(rf"\b(?P<dem>{_DEMONYM})\s+(?:forces|contingents?|units?)\b", re.IGNORECASE),
         "Military Forces of {country}",
     ),
     (
-        re.compile(rf"\b(?:(?P<dem>{_DEMONYM})\s+)?(?:gendarmes?|gendarmerie)\b", re.I),
+        re.compile(rf"\b(?:(?P<dem>{_DEMONYM})\s+)?(?:gendarmes?|gendarmerie)\b", re.IGNORECASE),
         "Police Forces of {country} Gendarmerie",
     ),
     (
-        re.compile(rf"\b(?:(?P<dem>{_DEMONYM})\s+)?(?:police(?:men)?|police officers)\b", re.I),
+        re.compile(
+            rf"\b(?:(?P<dem>{_DEMONYM})\s+)?(?:police(?:men)?|police officers)\b", re.IGNORECASE
+        ),
         "Police Forces of {country}",
     ),
     (
-        re.compile(r"\b(?:the\s+)?(?:government|governor|authorities|minist(?:er|ry)|prime minister)\b", re.I),
+        re.compile(
+            r"\b(?:the\s+)?(?:government|governor|authorities|minist(?:er|ry)|prime minister)\b",
+            re.IGNORECASE,
+        ),
         "Government of {country}",
     ),
     (
@@ -91,24 +192,39 @@ DESCRIPTORS: list[tuple[re.Pattern[str], str]] = [
         ),
         "Unidentified Armed Group ({country})",
     ),
-    (re.compile(r"\b(?:protesters|demonstrators)\b", re.I), "Protesters ({country})"),
-    (re.compile(r"\brioters\b", re.I), "Rioters ({country})"),
+    (re.compile(r"\b(?:protesters|demonstrators)\b", re.IGNORECASE), "Protesters ({country})"),
+    (re.compile(r"\brioters\b", re.IGNORECASE), "Rioters ({country})"),
 ]
 
 
 #: Armed groups of the Sahel under the names notes use → ACLED's actor names. Used when
 #: the store's labels and the alias table do not already resolve the name.
 GROUP_NAMES: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"\b(?:ISGS|EIGS|ISWAP-GS|Islamic State (?:in|of) the Greater Sahara|IS Sahel|ISSP|"
-                r"Islamic State Sahel)\b"), "Islamic State (Greater Sahara)"),
-    (re.compile(r"\bAnsar(?:oul|ul|ool) Islam\b", re.I), "Ansaroul Islam"),
-    (re.compile(r"\bKoglweogos?\b", re.I), "Koglweogo Militia"),
-    (re.compile(r"\b(?:VDPs?|volunteer fighters|Volunteers? for (?:the )?Defen[cs]e of (?:the )?Homeland)\b"),
-     "VDP: Volunteer for Defense of Homeland"),
+    (
+        re.compile(
+            r"\b(?:ISGS|EIGS|ISWAP-GS|Islamic State (?:in|of) the Greater Sahara|IS Sahel|ISSP|"
+            r"Islamic State Sahel)\b"
+        ),
+        "Islamic State (Greater Sahara)",
+    ),
+    (re.compile(r"\bAnsar(?:oul|ul|ool) Islam\b", re.IGNORECASE), "Ansaroul Islam"),
+    (re.compile(r"\bKoglweogos?\b", re.IGNORECASE), "Koglweogo Militia"),
+    (
+        re.compile(
+            r"\b(?:VDPs?|volunteer fighters|Volunteers? for (?:the )?Defen[cs]e of (?:the )?Homeland)\b"
+        ),
+        "VDP: Volunteer for Defense of Homeland",
+    ),
     (re.compile(r"\bDozos?\b"), "Dozo Communal Militia ({country})"),
     (re.compile(r"\b(?:JNIM|GSIM)\b"), "JNIM: Group for Support of Islam and Muslims"),
-    (re.compile(r"\bBoko Haram\b|\bJAS\b"), "Boko Haram - Jamatu Ahli is-Sunnah lid-Dawatai wal-Jihad"),
-    (re.compile(r"\bISWAP\b|\bIslamic State (?:in )?West Africa(?: Province)?\b"), "Islamic State (West Africa)"),
+    (
+        re.compile(r"\bBoko Haram\b|\bJAS\b"),
+        "Boko Haram - Jamatu Ahli is-Sunnah lid-Dawatai wal-Jihad",
+    ),
+    (
+        re.compile(r"\bISWAP\b|\bIslamic State (?:in )?West Africa(?: Province)?\b"),
+        "Islamic State (West Africa)",
+    ),
 ]
 
 
@@ -148,18 +264,40 @@ class NameFinder:
                 if "{country}" in template and not self.default_country:
                     continue
                 name = template.format(country=self.default_country or "")
-                known = next((x for x in mentions if x.start == m.start() and x.kind == "actor"), None)
+                known = next(
+                    (x for x in mentions if x.start == m.start() and x.kind == "actor"), None
+                )
                 if known is not None:
                     # Found by its label already: keep the node, add ACLED's name for it.
                     i = mentions.index(known)
-                    mentions[i] = Mention(known.start, known.end, known.text, "actor", known.iri,
-                                          known.level, known.method, known.candidates, name)
+                    mentions[i] = Mention(
+                        known.start,
+                        known.end,
+                        known.text,
+                        "actor",
+                        known.iri,
+                        known.level,
+                        known.method,
+                        known.candidates,
+                        name,
+                    )
                     continue
                 if any(a < m.end() and m.start() < b for a, b in taken):
                     continue
                 found = self.resolver.resolve_actor(name)
-                mentions.append(Mention(m.start(), m.end(), m.group(0), "actor", found.iri, "",
-                                        found.method or "group name", (), name))
+                mentions.append(
+                    Mention(
+                        m.start(),
+                        m.end(),
+                        m.group(0),
+                        "actor",
+                        found.iri,
+                        "",
+                        found.method or "group name",
+                        (),
+                        name,
+                    )
+                )
                 taken.append((m.start(), m.end()))
         for pattern, template in DESCRIPTORS:
             for m in pattern.finditer(text):
@@ -204,8 +342,17 @@ class NameFinder:
                 phrase = _POSSESSIVE.sub("", text[a:b]).rstrip("-")
                 found = self.lookup(phrase)
                 if found is not None:
-                    hit = Mention(a, a + len(phrase), phrase, found.kind, found.iri, found.level,
-                                  found.method, found.candidates, found.name)
+                    hit = Mention(
+                        a,
+                        a + len(phrase),
+                        phrase,
+                        found.kind,
+                        found.iri,
+                        found.level,
+                        found.method,
+                        found.candidates,
+                        found.name,
+                    )
                     i = j
                     break
             if hit is None:
@@ -242,19 +389,24 @@ class NameFinder:
         if place is not None:
             return place
         if actor.method == "ambiguous":
-            return Mention(0, 0, phrase, "actor", None, "", "ambiguous",
-                           self.resolver.actor_candidates(phrase))
+            return Mention(
+                0, 0, phrase, "actor", None, "", "ambiguous", self.resolver.actor_candidates(phrase)
+            )
         return None
 
     def _place(self, phrase: str) -> Mention | None:
         r = self.resolver
         same = [c for c in r.place_candidates(phrase, limit=20) if c.score >= 1.0]
         entries = [(c, r.place(c.iri)) for c in same]
-        local = [(c, e) for c, e in entries if e is not None and e.level in ("settlement", "site", "other")]
+        local = [
+            (c, e)
+            for c, e in entries
+            if e is not None and e.level in ("settlement", "site", "other")
+        ]
         if self.countries and len(local) > 1:
             inside = [(c, e) for c, e in local if e.ancestors & set(self.countries)]
             local = inside or local
-        if len(local) == 1 and not re.search(r"\bregion\b", phrase, re.I):
+        if len(local) == 1 and not re.search(r"\bregion\b", phrase, re.IGNORECASE):
             c, e = local[0]
             return Mention(0, 0, phrase, "place", c.iri, e.level, "unique name")  # type: ignore[union-attr]
         for level in ("admin1", "admin2", "country"):
@@ -262,8 +414,9 @@ class NameFinder:
             if res.iri:
                 return Mention(0, 0, phrase, "place", res.iri, level, res.method)
         if len(local) > 1:
-            return Mention(0, 0, phrase, "place", None, "", "ambiguous",
-                           tuple(c for c, _e in local[:3]))
+            return Mention(
+                0, 0, phrase, "place", None, "", "ambiguous", tuple(c for c, _e in local[:3])
+            )
         return None
 
 

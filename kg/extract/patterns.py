@@ -121,14 +121,40 @@ _CLAUSE_END = re.compile(r"[;(]|\s[–—-]\s|,\s+(?:which|who|where|but)\b")
 _NUMBERS = {
     w: i
     for i, w in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve".split()
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+        ]
     )
 }
 _SITES = [
-    (re.compile(r"\bmilitary (?:posts?|positions?|camps?)\b|\barmy posts?\b", re.I), "MilitaryPost", "military post"),
-    (re.compile(r"\bmilitary bases?\b|\bbases?\b", re.I), "MilitaryBase", "military base"),
-    (re.compile(r"\bmilitary installations?\b", re.I), "MilitaryInstallation", "military installations"),
-    (re.compile(r"\badministrative sites?\b", re.I), "AdministrativeSite", "administrative sites"),
+    (
+        re.compile(r"\bmilitary (?:posts?|positions?|camps?)\b|\barmy posts?\b", re.IGNORECASE),
+        "MilitaryPost",
+        "military post",
+    ),
+    (re.compile(r"\bmilitary bases?\b|\bbases?\b", re.IGNORECASE), "MilitaryBase", "military base"),
+    (
+        re.compile(r"\bmilitary installations?\b", re.IGNORECASE),
+        "MilitaryInstallation",
+        "military installations",
+    ),
+    (
+        re.compile(r"\badministrative sites?\b", re.IGNORECASE),
+        "AdministrativeSite",
+        "administrative sites",
+    ),
 ]
 
 
@@ -154,7 +180,11 @@ def window(text: str, cue_end: int) -> int:
 
 def finest(places: list[Mention]) -> list[Mention]:
     """The places of the finest level among ``places`` (towns over regions over countries)."""
-    for levels in (("settlement", "site", "other", ""), ("admin3", "admin2", "admin1"), ("country",)):
+    for levels in (
+        ("settlement", "site", "other", ""),
+        ("admin3", "admin2", "admin1"),
+        ("country",),
+    ):
         chosen = [p for p in places if p.level in levels]
         if chosen:
             return chosen
@@ -177,7 +207,7 @@ def places_after(text: str, mentions: list[Mention], a: int, b: int) -> list[Men
         elif m.kind == "name" and re.search(
             r"\b(?:at|in|near|of|against|around|village of|town of|locality of)\s+(?:the\s+)?$",
             text[max(0, m.start - 20) : m.start],
-            re.I,
+            re.IGNORECASE,
         ):
             out.append(Mention(m.start, m.end, m.text, "place", None, "", "unresolved"))
             seen.add(key)
@@ -251,7 +281,7 @@ def distances(text: str, mentions: list[Mention]) -> list[Found]:
         if a.iri == b.iri:
             continue
         bound = _BOUNDS.get((m.group("bound") or "").lower(), "Exactly")
-        road = bool(re.search(r"\bby road\b", text[m.start() : len(text)], re.I))
+        road = bool(re.search(r"\bby road\b", text[m.start() : len(text)], re.IGNORECASE))
         out.append(
             Found(
                 "distance",
@@ -267,14 +297,20 @@ def distances(text: str, mentions: list[Mention]) -> list[Found]:
 
 
 def populations(text: str, mentions: list[Mention]) -> list[Found]:
-    """"X has a population of (well over) N"."""
+    """ "X has a population of (well over) N"."""
     out = []
     for m in _POPULATION.finditer(text):
         places = [p for p in mentions if p.kind == "place" and p.iri and p.end <= m.start()]
         n = number(m.group("num"))
         if not places or n is None:
             continue
-        at_least = bool(m.group("bound")) and m.group("bound").lower() not in ("about", "around", "some", "nearly", "almost")
+        at_least = bool(m.group("bound")) and m.group("bound").lower() not in (
+            "about",
+            "around",
+            "some",
+            "nearly",
+            "almost",
+        )
         out.append(
             Found(
                 "population",
@@ -294,26 +330,36 @@ def populations(text: str, mentions: list[Mention]) -> list[Found]:
 _LEADER = re.compile(
     r"(?P<role>top |overall |supreme )?(?:leader|chief|emir|head|commander)\b", re.IGNORECASE
 )
-_UNITS = re.compile(r"\bunit commanders?\b|\b(?-i:units?|katibas?|branch(?:es)?)\s+(?:in|of|for)\b", re.I)
+_UNITS = re.compile(
+    r"\bunit commanders?\b|\b(?-i:units?|katibas?|branch(?:es)?)\s+(?:in|of|for)\b", re.IGNORECASE
+)
 _DIRECTION = re.compile(
     r"\b(?:the\s+)?(?P<dir>south-?west|south-?east|north-?west|north-?east|north|south|east|west|centre|center|central)"
     r"(?P<ern>ern)?\b(?:\s+(?P<place>[A-Z][\w ]*?))?(?=[\s,.;]|$)",
     re.IGNORECASE,
 )
-_ALLEGIANCE = re.compile(r"\b(?:pledged|swore|sworn|declared|renewed)\s+allegiance\s+to\b", re.I)
-_FACTION = re.compile(r"\b(?:a|the)\s+(?:faction|unit|branch|wing|katiba|brigade)\s+of\b", re.I)
+_ALLEGIANCE = re.compile(
+    r"\b(?:pledged|swore|sworn|declared|renewed)\s+allegiance\s+to\b", re.IGNORECASE
+)
+_FACTION = re.compile(
+    r"\b(?:a|the)\s+(?:faction|unit|branch|wing|katiba|brigade)\s+of\b", re.IGNORECASE
+)
 _MERGER = re.compile(
     r"\b(?:(?:formed|founded|created|established|born)\b[^.;]*?\b(?:merger|union|fusion|alliance)\s+of"
     r"|merged\s+(?:with|into)|merg(?:ed|ing)\b)",
-    re.I,
+    re.IGNORECASE,
 )
-_PREDECESSOR = re.compile(r"\bpredecessor(?:s| organi[sz]ations?| groups?)?\s+(?:of|to)\b", re.I)
-_PREDECESSOR_OF = re.compile(r"['’]s\s+predecessor(?:s| organi[sz]ations?| groups?)?\b", re.I)
+_PREDECESSOR = re.compile(
+    r"\bpredecessor(?:s| organi[sz]ations?| groups?)?\s+(?:of|to)\b", re.IGNORECASE
+)
+_PREDECESSOR_OF = re.compile(
+    r"['’]s\s+predecessor(?:s| organi[sz]ations?| groups?)?\b", re.IGNORECASE
+)
 _KILLED = re.compile(
     r"\bkill(?:ing|ed)\s+(?:at least\s+|some\s+|about\s+)?(\d+|one|two|three|four|five|six|seven|eight|"
     r"nine|ten|eleven|twelve)\b|\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
     r"\s+(?:\w+\s+){0,2}(?:were|was)\s+killed\b",
-    re.I,
+    re.IGNORECASE,
 )
 
 
@@ -337,13 +383,24 @@ def relations(text: str, mentions: list[Mention], country: str | None) -> list[F
     actors = [m for m in mentions if m.kind in ("actor", "name")]
     for m in _LEADER.finditer(text):
         # "Iyad ag Ghali, JNIM's top leader" / "JNIM's leader Iyad ag Ghali" / "leader of JNIM"
-        group = next((a for a in reversed(actors) if _is_group(a) and a.end <= m.start() and m.start() - a.end <= 12), None)
+        group = next(
+            (
+                a
+                for a in reversed(actors)
+                if _is_group(a) and a.end <= m.start() and m.start() - a.end <= 12
+            ),
+            None,
+        )
         if group is None:
             group = next((a for a in actors if _is_group(a) and 0 <= a.start - m.end() <= 8), None)
         if group is None:
             continue
         person = next(
-            (a for a in reversed(actors) if a.end <= group.start and _is_person(a) and group.start - a.end <= 4),
+            (
+                a
+                for a in reversed(actors)
+                if a.end <= group.start and _is_person(a) and group.start - a.end <= 4
+            ),
             None,
         ) or next((a for a in actors if _is_person(a) and 0 <= a.start - m.end() <= 3), None)
         if person is None:
@@ -389,7 +446,9 @@ def relations(text: str, mentions: list[Mention], country: str | None) -> list[F
             a = actor_before([x for x in mentions if _is_group(x)], m2.start())
             b = next((x for x in mentions if _is_group(x) and x.start >= m2.end()), None)
             if a and b and a.iri != b.iri:
-                out.append(Found("relation", cls, rule, 0.7, actors=[a, b], key=f"{a.text}-{b.text}"))
+                out.append(
+                    Found("relation", cls, rule, 0.7, actors=[a, b], key=f"{a.text}-{b.text}")
+                )
     m3 = _MERGER.search(text)
     if m3:
         groups = [x for x in mentions if _is_group(x)]
@@ -404,8 +463,14 @@ def relations(text: str, mentions: list[Mention], country: str | None) -> list[F
         inputs = [g for g in inputs if g.iri != (output.iri if output else None)]
         if output is not None and inputs:
             out.append(
-                Found("relation", "Merger", "merger: 'Y was formed from the merger of A, B …'", 0.65,
-                      actors=[output, *inputs], key=f"{output.text}-merger")
+                Found(
+                    "relation",
+                    "Merger",
+                    "merger: 'Y was formed from the merger of A, B …'",
+                    0.65,
+                    actors=[output, *inputs],
+                    key=f"{output.text}-merger",
+                )
             )
     m4 = _PREDECESSOR.search(text)
     m5 = _PREDECESSOR_OF.search(text)
@@ -420,8 +485,16 @@ def relations(text: str, mentions: list[Mention], country: str | None) -> list[F
         pairs.append((a, b))
     for a, b in pairs:
         if a and b and a.iri != b.iri:
-            out.append(Found("relation", "Predecessor", "predecessor: 'X, the predecessor of Y'", 0.65,
-                             actors=[a, b], key=f"{a.text}-{b.text}"))
+            out.append(
+                Found(
+                    "relation",
+                    "Predecessor",
+                    "predecessor: 'X, the predecessor of Y'",
+                    0.65,
+                    actors=[a, b],
+                    key=f"{a.text}-{b.text}",
+                )
+            )
     return out
 
 
@@ -437,9 +510,13 @@ def areas_after(text: str, mentions: list[Mention], pos: int, country: str | Non
         label = (word if word == "central" else word + "ern") + (" " + base if base else "")
         found.append(Mention(m.start(), m.end(), label, "place", None, "other", "direction"))
     direction_spans = [(f.start, f.end) for f in found]
-    for m in mentions:
-        if m.start >= pos and m.kind == "place" and m.iri and m.level in ("country", "admin1", "admin2"):
-            if any(a <= m.start < b for a, b in direction_spans):
-                continue
-            found.append(m)
+    for mention in mentions:
+        if (
+            mention.start >= pos
+            and mention.kind == "place"
+            and mention.iri
+            and mention.level in ("country", "admin1", "admin2")
+            and not any(a <= mention.start < b for a, b in direction_spans)
+        ):
+            found.append(mention)
     return sorted(found, key=lambda x: x.start)

@@ -10,12 +10,13 @@ gate's message, and the rest are tried again; nothing that does not conform is w
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from rdflib import XSD, Graph, Literal, URIRef
-from rdflib.term import Node
+from rdflib.term import Identifier, Node
 
 from kg.errors import UsageError
 from kg.extract.dates import Reference
@@ -96,7 +97,7 @@ def extract_files(
     for report in reports:
         store.replace_graph(
             report.graph,
-            graphs[report.graph],
+            store_triples(graphs[report.graph]),
             source=f"ckg extract {report.path}",
             title=f"candidates from {report.extraction.document.title}",
         )
@@ -110,6 +111,11 @@ def _guess_country(finder: NameFinder, text: str) -> None:
             counts[m.iri] = counts.get(m.iri, 0) + 1
     if counts:
         finder.countries.append(max(counts, key=lambda k: counts[k]))
+
+
+def store_triples(g: Graph) -> Iterable[tuple[Identifier, Identifier, Identifier]]:
+    """A graph's triples as the store interface types them (rdflib yields them as Nodes)."""
+    return cast("Iterable[tuple[Identifier, Identifier, Identifier]]", g)
 
 
 @dataclass
@@ -156,8 +162,14 @@ def accept(store: Store, doc_slug: str, chosen: Sequence[StagedCandidate]) -> Re
             refused_now = {c.id: text for c in remaining}
         outcome.refused.update(refused_now)
         remaining = [c for c in remaining if c.id not in refused_now]
-    _set_status(store, doc_slug, g, {i: CKG.Accepted for i in outcome.accepted},
-                {i: CKG.Refused for i in outcome.refused}, outcome.refused)
+    _set_status(
+        store,
+        doc_slug,
+        g,
+        {i: CKG.Accepted for i in outcome.accepted},
+        {i: CKG.Refused for i in outcome.refused},
+        outcome.refused,
+    )
     return outcome
 
 
@@ -176,7 +188,12 @@ def reject(store: Store, doc_slug: str, chosen: Sequence[StagedCandidate]) -> Re
     return outcome
 
 
-def _set_status(store: Store, doc_slug: str, g: Graph, *changes: dict, ) -> None:
+def _set_status(
+    store: Store,
+    doc_slug: str,
+    g: Graph,
+    *changes: dict,
+) -> None:
     statuses: dict[str, Node] = {}
     statuses.update(changes[0])
     statuses.update(changes[1])
@@ -188,8 +205,12 @@ def _set_status(store: Store, doc_slug: str, g: Graph, *changes: dict, ) -> None
         if claim_id in notes:
             g.add((claim, CKG.reviewNote, Literal(notes[claim_id])))
     info = next((i for i in store.graphs() if i.iri == staging_graph(doc_slug)), None)
-    store.replace_graph(staging_graph(doc_slug), g, source=info.source if info else None,
-                        title=info.title if info else None)
+    store.replace_graph(
+        staging_graph(doc_slug),
+        store_triples(g),
+        source=info.source if info else None,
+        title=info.title if info else None,
+    )
 
 
 def _claim_iri(g: Graph, claim_id: str) -> URIRef:
@@ -209,9 +230,11 @@ def edit(store: Store, doc_slug: str, cand: StagedCandidate, prop: str, value: s
 
     g, _ = read_candidates(store, doc_slug)
     try:
-        term = CKG[prop]
+        term = URIRef(getattr(CKG, prop))
     except AttributeError:
-        raise UsageError(f"{prop!r} is not a term of the ontology (e.g. place, startDate, modality)") from None
+        raise UsageError(
+            f"{prop!r} is not a term of the ontology (e.g. place, startDate, modality)"
+        ) from None
     if prop in _DATE_PROPS:
         try:
             Reference.parse(value)
@@ -235,10 +258,16 @@ def edit(store: Store, doc_slug: str, cand: StagedCandidate, prop: str, value: s
     else:
         minted = [URIRef(a) for a in cand.about if "/extract/" in a]
         if not minted:
-            raise UsageError(f"candidate {cand.id} asserts no node of its own to edit; edit modality")
+            raise UsageError(
+                f"candidate {cand.id} asserts no node of its own to edit; edit modality"
+            )
         subject = minted[0]
     g.set((subject, term, obj))
     info = next((i for i in store.graphs() if i.iri == staging_graph(doc_slug)), None)
-    store.replace_graph(staging_graph(doc_slug), g, source=info.source if info else None,
-                        title=info.title if info else None)
+    store.replace_graph(
+        staging_graph(doc_slug),
+        store_triples(g),
+        source=info.source if info else None,
+        title=info.title if info else None,
+    )
     return obj

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import cast
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
@@ -38,8 +39,15 @@ from kg.terms import GRAPH, ID, STAGING_PREFIX
 _PRECISION = {"day": CKG.DayPrecision, "month": CKG.MonthPrecision, "year": CKG.YearPrecision}
 _REVIEW_PROPS = (CKG.candidateStatus, CKG.reviewNote)
 #: Links a claim's payload does not follow: the event they point to is its own candidate.
-_NOT_FOLLOWED = frozenset({CKG.partOf, CKG.causedBy, CKG.followed, CKG.resolutionCandidate, CKG.about})
-_STATUS = {"pending": CKG.Pending, "accepted": CKG.Accepted, "rejected": CKG.Rejected, "refused": CKG.Refused}
+_NOT_FOLLOWED = frozenset(
+    {CKG.partOf, CKG.causedBy, CKG.followed, CKG.resolutionCandidate, CKG.about}
+)
+_STATUS = {
+    "pending": CKG.Pending,
+    "accepted": CKG.Accepted,
+    "rejected": CKG.Rejected,
+    "refused": CKG.Refused,
+}
 _STATUS_NAME = {v: k for k, v in _STATUS.items()}
 
 
@@ -82,7 +90,9 @@ class _Minter:
                 self.g.add((iri, CKG.locatedIn, URIRef(self.country)))
             candidates = m.candidates
             if not candidates and self.finder is not None:
-                candidates = self.finder.candidates_for(m.name or m.text, "actor" if kind != "place" else "place")
+                candidates = self.finder.candidates_for(
+                    m.name or m.text, "actor" if kind != "place" else "place"
+                )
             for c in candidates[:3]:
                 self.g.add((iri, CKG.resolutionCandidate, URIRef(c.iri)))
         return iri
@@ -109,8 +119,8 @@ def candidate_graph(
     for i, f in enumerate(ex.found):
         if f.part_of is not None:
             g.add((nodes[i], CKG.partOf, nodes[f.part_of]))
-        for c in f.caused_by:
-            g.add((nodes[i], CKG.causedBy, nodes[c]))
+        for cause in f.caused_by:
+            g.add((nodes[i], CKG.causedBy, nodes[cause]))
     for c in ex.candidates:
         p = c.passage
         if p.number not in passages:
@@ -138,14 +148,18 @@ def candidate_graph(
             label = g.value(node, RDFS.label)
             if f.cls == "Place":
                 bound = "at least " if f.values.get("at_least") else ""
-                label = Literal(f"{f.places[0].text} has a population of {bound}{f.values['population']}")
+                label = Literal(
+                    f"{f.places[0].text} has a population of {bound}{f.values['population']}"
+                )
             g.add((claim, CKG.statement, Literal(str(label) if label else p.text)))
             if f.cls == "Place":
                 prop = CKG.populationAtLeast if f.values.get("at_least") else CKG.population
                 g.add((claim, CKG.assertedProperty, prop))
             elif f.cls in ("Predecessor", "Merger", "Allegiance", "Faction"):
                 # The relation sits on a known group: the claim names the property it asserts.
-                prop = {"Allegiance": CKG.allegianceTo, "Faction": CKG.factionOf}.get(f.cls, CKG.predecessorOf)
+                prop = {"Allegiance": CKG.allegianceTo, "Faction": CKG.factionOf}.get(
+                    f.cls, CKG.predecessorOf
+                )
                 g.add((claim, CKG.assertedProperty, prop))
                 about.extend(mint.node(a, "group") for a in f.actors)
         else:
@@ -177,7 +191,9 @@ def _found_node(g: Graph, mint: _Minter, f: Found, i: int) -> URIRef:
         g.add((node, CKG.member, p))
         g.add((node, CKG.organization, org))
         g.add((node, CKG.role, CKG.Leader))
-        g.add((node, RDFS.label, Literal(f"{_label(person)}, leader of {_label(group)}", lang="en")))
+        g.add(
+            (node, RDFS.label, Literal(f"{_label(person)}, leader of {_label(group)}", lang="en"))
+        )
         if f.values.get("central"):
             lead = mint.iri("group", f"{group.text}-central-leadership")
             g.add((lead, RDF.type, CKG.CentralLeadership))
@@ -188,7 +204,15 @@ def _found_node(g: Graph, mint: _Minter, f: Found, i: int) -> URIRef:
             g.add((m2, CKG.member, p))
             g.add((m2, CKG.organization, lead))
             g.add((m2, CKG.role, CKG.Leader))
-            g.add((m2, RDFS.label, Literal(f"{_label(person)}, head of {_label(group)}'s central leadership", lang="en")))
+            g.add(
+                (
+                    m2,
+                    RDFS.label,
+                    Literal(
+                        f"{_label(person)}, head of {_label(group)}'s central leadership", lang="en"
+                    ),
+                )
+            )
             g.add((node, RDFS.seeAlso, m2))
         return node
     if f.cls == "UnitCommand":
@@ -199,7 +223,9 @@ def _found_node(g: Graph, mint: _Minter, f: Found, i: int) -> URIRef:
         g.add((node, RDF.type, CKG.UnitCommand))
         g.add((node, CKG.factionOf, org))
         g.add((node, CKG.areaOfOperation, place))
-        g.add((node, RDFS.label, Literal(f"{_label(group)} unit command in {area.text}", lang="en")))
+        g.add(
+            (node, RDFS.label, Literal(f"{_label(group)} unit command in {area.text}", lang="en"))
+        )
         return node
     if f.cls == "Predecessor":
         a, b = (mint.node(x, "group") for x in f.actors)
@@ -214,15 +240,19 @@ def _found_node(g: Graph, mint: _Minter, f: Found, i: int) -> URIRef:
             g.add((node, CKG.startDate, Literal(f.start.isoformat(), datatype=XSD.date)))
             g.add((node, CKG.endDate, Literal(f.end.isoformat(), datatype=XSD.date)))
             g.add((node, CKG.datePrecision, _PRECISION[f.precision]))
-        places = [mint.node(p, "place") for p in f.places] or ([URIRef(mint.country)] if mint.country else [])
+        places = [mint.node(p, "place") for p in f.places] or (
+            [URIRef(mint.country)] if mint.country else []
+        )
         for p in places:
             g.add((node, CKG.place, p))
         g.add((node, CKG.changeOutput, output))
-        for i in inputs:
-            g.add((node, CKG.changeInput, i))
-            g.add((i, CKG.predecessorOf, output))
+        for source in inputs:
+            g.add((node, CKG.changeInput, source))
+            g.add((source, CKG.predecessorOf, output))
         names = ", ".join(_label(x) for x in f.actors[1:])
-        g.add((node, RDFS.label, Literal(f"Merger of {names} into {_label(f.actors[0])}", lang="en")))
+        g.add(
+            (node, RDFS.label, Literal(f"Merger of {names} into {_label(f.actors[0])}", lang="en"))
+        )
         return node
     if f.cls in ("Allegiance", "Faction"):
         a, b = (mint.node(x, "group") for x in f.actors)
@@ -239,7 +269,13 @@ def _found_node(g: Graph, mint: _Minter, f: Found, i: int) -> URIRef:
         g.add((node, CKG.distanceBound, CKG[str(f.values["bound"])]))
         if f.values.get("road"):
             g.add((node, CKG.distanceMeasure, CKG.ByRoad))
-        g.add((node, RDFS.label, Literal(f"{f.places[0].text} to {f.places[1].text}, {km:g} km", lang="en")))
+        g.add(
+            (
+                node,
+                RDFS.label,
+                Literal(f"{f.places[0].text} to {f.places[1].text}, {km:g} km", lang="en"),
+            )
+        )
         return node
     if f.cls == "Place":  # a stated population
         place = mint.node(f.places[0], "place")
@@ -265,10 +301,18 @@ _EVENT_TYPE = {
     "StrategicDevelopment": "strategic-development",
 }
 _WORDS = {
-    "Attack": "attack", "Campaign": "attacks", "CoordinatedOperation": "coordinated attacks",
-    "HostageTaking": "hostage taking", "Vandalism": "vandalism", "Blockade": "blockade",
-    "MilitaryWithdrawal": "withdrawal", "Battle": "battle", "RemoteViolence": "explosion or remote violence",
-    "ViolenceAgainstCivilians": "violence against civilians", "Protest": "protest", "Riot": "riot",
+    "Attack": "attack",
+    "Campaign": "attacks",
+    "CoordinatedOperation": "coordinated attacks",
+    "HostageTaking": "hostage taking",
+    "Vandalism": "vandalism",
+    "Blockade": "blockade",
+    "MilitaryWithdrawal": "withdrawal",
+    "Battle": "battle",
+    "RemoteViolence": "explosion or remote violence",
+    "ViolenceAgainstCivilians": "violence against civilians",
+    "Protest": "protest",
+    "Riot": "riot",
     "StrategicDevelopment": "strategic development",
 }
 
@@ -287,7 +331,7 @@ def _event(g: Graph, mint: _Minter, f: Found) -> URIRef:
     places = [mint.node(p, "place") for p in f.places]
     site = f.values.get("site")
     if site and len(places) == 1:
-        cls, word = site  # type: ignore[misc]
+        cls, word = cast("tuple[str, str]", site)
         s = ID[f"place/site/extract/{mint.doc}/{slug(f.places[0].text + '-' + word)}"]
         g.add((s, RDF.type, CKG[cls]))
         g.add((s, RDFS.label, Literal(f"{f.places[0].text} {word}", lang="en")))
@@ -319,7 +363,13 @@ def _event(g: Graph, mint: _Minter, f: Found) -> URIRef:
     when = f.start.isoformat() if f.start else "an unknown date"
     if f.end and f.start and f.end != f.start:
         when = f"{f.start.isoformat()} to {f.end.isoformat()}"
-    g.add((node, RDFS.label, Literal(f"{who} {_WORDS.get(f.cls, f.cls.lower())} at {where}, {when}", lang="en")))
+    g.add(
+        (
+            node,
+            RDFS.label,
+            Literal(f"{who} {_WORDS.get(f.cls, f.cls.lower())} at {where}, {when}", lang="en"),
+        )
+    )
     return node
 
 
@@ -360,31 +410,41 @@ def read_candidates(store: Store, doc_slug: str) -> tuple[Graph, list[StagedCand
     out = []
     prefix = str(ID[f"claim/extract/{doc_slug}/"])
     for claim in g.subjects(RDF.type, CKG.Claim):
-        n = str(claim)[len(prefix) :] if str(claim).startswith(prefix) else str(claim).rsplit("/", 1)[-1]
+        n = (
+            str(claim)[len(prefix) :]
+            if str(claim).startswith(prefix)
+            else str(claim).rsplit("/", 1)[-1]
+        )
         passage = g.value(claim, CKG.passage)
         status = g.value(claim, CKG.candidateStatus)
         par = g.value(passage, CKG.paragraph) if passage is not None else None
         out.append(
             StagedCandidate(
                 f"{doc_slug}/{n}",
-                claim,  # type: ignore[arg-type]
-                _STATUS_NAME.get(status, "pending"),  # type: ignore[arg-type]
-                float(g.value(claim, CKG.confidence) or 0),  # type: ignore[arg-type]
+                cast(URIRef, claim),
+                _STATUS_NAME.get(cast(URIRef, status), "pending"),
+                float(str(g.value(claim, CKG.confidence) or 0)),
                 str(g.value(claim, CKG.modality) or "").rsplit("#", 1)[-1],
                 str(g.value(claim, CKG.extractionRule) or ""),
                 str(g.value(claim, CKG.statement) or ""),
                 str(g.value(passage, CKG.text) or "") if passage is not None else "",
-                int(par) if par is not None else None,  # type: ignore[arg-type]
+                int(str(par)) if par is not None else None,
                 str(g.value(claim, CKG.reviewNote) or ""),
                 sorted(str(a) for a in g.objects(claim, CKG.about)),
                 [
-                    (str(a), str(name), sorted(str(c) for c in g.objects(a, CKG.resolutionCandidate)))
+                    (
+                        str(a),
+                        str(name),
+                        sorted(str(c) for c in g.objects(a, CKG.resolutionCandidate)),
+                    )
                     for a in g.objects(claim, CKG.about)
                     for name in g.objects(a, CKG.unresolvedName)
                 ],
             )
         )
-    out.sort(key=lambda c: [int(x) if x.isdigit() else 0 for x in c.id[len(doc_slug) + 1 :].split("/")])
+    out.sort(
+        key=lambda c: [int(x) if x.isdigit() else 0 for x in c.id[len(doc_slug) + 1 :].split("/")]
+    )
     return g, out
 
 
@@ -411,10 +471,15 @@ def payload(g: Graph, claim: Node) -> Graph:
             out.add((s, p, o))
             if p == CKG.about and not _minted(o):
                 continue
-            if p not in _NOT_FOLLOWED or (p == CKG.about and o in about):
-                if isinstance(o, URIRef) and (o, None, None) in g and o not in seen:
-                    if o != claim and (o, RDF.type, CKG.Claim) not in g:
-                        todo.append(o)
+            follow = p not in _NOT_FOLLOWED or (p == CKG.about and o in about)
+            if (
+                follow
+                and isinstance(o, URIRef)
+                and (o, None, None) in g
+                and o not in seen
+                and (o, RDF.type, CKG.Claim) not in g
+            ):
+                todo.append(o)
     return out
 
 
@@ -422,10 +487,18 @@ def _minted(node: Node) -> bool:
     return "/extract/" in str(node)
 
 
-def select(cands: Sequence[StagedCandidate], ids: Iterable[str], *, all_: bool = False,
-           min_confidence: float | None = None, doc_slug: str | None = None) -> list[StagedCandidate]:
+def select(
+    cands: Sequence[StagedCandidate],
+    ids: Iterable[str],
+    *,
+    all_: bool = False,
+    min_confidence: float | None = None,
+    doc_slug: str | None = None,
+) -> list[StagedCandidate]:
     """The candidates named by id ("<doc>/<n>" or "<n>"), or all pending ones above a threshold."""
-    wanted = [i if doc_slug is None or i.startswith(f"{doc_slug}/") else f"{doc_slug}/{i}" for i in ids]
+    wanted = [
+        i if doc_slug is None or i.startswith(f"{doc_slug}/") else f"{doc_slug}/{i}" for i in ids
+    ]
     by_id = {c.id: c for c in cands}
     missing = [i for i in wanted if i not in by_id]
     if missing:
@@ -433,8 +506,10 @@ def select(cands: Sequence[StagedCandidate], ids: Iterable[str], *, all_: bool =
     chosen = [by_id[i] for i in wanted]
     if all_ or min_confidence is not None:
         chosen += [
-            c for c in cands
-            if c.status == "pending" and (min_confidence is None or c.confidence >= min_confidence)
+            c
+            for c in cands
+            if c.status == "pending"
+            and (min_confidence is None or c.confidence >= min_confidence)
             and c not in chosen
         ]
     return chosen

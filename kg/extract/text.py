@@ -214,7 +214,7 @@ def _from_pdf(data: bytes, name: str) -> Document:
         )
     # PDF lines are wrapped at the page width: a paragraph is a run of non-blank lines.
     blocks = [b for b in re.split(r"\n\s*\n", text) if b.strip()]
-    paragraphs = []
+    paragraphs: list[Paragraph] = []
     for block in blocks:
         joined = re.sub(r"-\n(?=[a-z])", "", block)
         joined = " ".join(joined.split())
@@ -226,8 +226,41 @@ def _from_pdf(data: bytes, name: str) -> Document:
 # ---- sentences --------------------------------------------------------------------------
 
 _ABBREVIATIONS = frozenset(
-    "mr mrs ms dr prof gen col lt maj capt sgt st no vs etc e.g i.e u.s u.n jan feb mar apr "
-    "jun jul aug sep sept oct nov dec approx km".split()
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "gen",
+        "col",
+        "lt",
+        "maj",
+        "capt",
+        "sgt",
+        "st",
+        "no",
+        "vs",
+        "etc",
+        "e.g",
+        "i.e",
+        "u.s",
+        "u.n",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "approx",
+        "km",
+    ]
 )
 _END = re.compile(r"[.!?;:][\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9À-Þ])|[.!?][\"”’)\]]*$")
 
