@@ -238,6 +238,7 @@ def _table(
     labels: dict[str, str],
     anchors: dict[str, str],
     evidence: dict[str, list[str]],
+    events: frozenset[str] | set[str] = frozenset(),
 ) -> str:
     if result.kind == "ask":
         return f"<p>Answer: <strong>{'yes' if result.boolean else 'no'}</strong></p>"
@@ -270,17 +271,21 @@ def _table(
         ]
         previous = current
         if has_evidence:
+            # The passages behind the row's events; only when it names none, behind
+            # whatever else it names (a group, a place: those have many claims each).
+            named = [str(t) for t in row if isinstance(t, URIRef) and str(t) in evidence]
+            events_named = [i for i in named if i in events]
             links = []
-            for t in row:
-                for pid in evidence.get(str(t), []) if isinstance(t, URIRef) else []:
+            for iri in events_named or named:
+                for pid in evidence[iri]:
                     if pid not in links:
                         links.append(pid)
             cells.append(
                 "<td>"
                 + " ".join(
-                    f'<a class="passage-link" href="#{p}">¶{p.split("-")[1]}</a>' for p in links[:4]
+                    f'<a class="passage-link" href="#{p}">¶{p.split("-")[1]}</a>' for p in links[:3]
                 )
-                + (f" +{len(links) - 4}" if len(links) > 4 else "")
+                + (f" +{len(links) - 3}" if len(links) > 3 else "")
                 + "</td>"
             )
         body.append("<tr>" + "".join(cells) + "</tr>")
@@ -509,14 +514,21 @@ def build_briefing(
     passage_text = {c["passage"]: c for c in claims}
     anchors: dict[str, str] = {}
     evidence: dict[str, list[str]] = defaultdict(list)
+    # What the report says comes first: reported claims, then the rest, in document order.
+    by_report = sorted(
+        enumerate(shown_claims), key=lambda ic: (not ic[1]["modality"].endswith("Reported"), ic[0])
+    )
     for i, c in enumerate(shown_claims):
         anchors.setdefault(c["claim"], f"claim-{i + 1}")
         for about in c["abouts"]:
             anchors.setdefault(about, f"claim-{i + 1}")
+    for _i, c in by_report:
+        for about in c["abouts"]:
             pid = passage_ids[c["passage"]]
             if pid not in evidence[about]:
                 evidence[about].append(pid)
 
+    event_iris = set(data.events) | set(data.operations)
     iris: set[str] = set()
     for res in answers.values():
         for row in res.rows[:MAX_ROWS]:
@@ -570,7 +582,7 @@ def build_briefing(
         q = catalogue[flagship]
         finding_html.append(
             f'<section class="flagship"><h3>{escape(questions.title(q.summary, q.defaults))}</h3>'
-            f"{_table(flagship, answers[flagship], labels, anchors, evidence)}</section>"
+            f"{_table(flagship, answers[flagship], labels, anchors, evidence, event_iris)}</section>"
         )
     others = []
     for name in question_names:
@@ -659,7 +671,7 @@ def build_briefing(
         else:
             res = answers[name]
             count = _plural(len(res.rows), "row") if res.kind == "select" else ""
-            body = f'<p class="muted">{count}</p>{_table(name, res, labels, anchors, evidence)}'
+            body = f'<p class="muted">{count}</p>{_table(name, res, labels, anchors, evidence, event_iris)}'
         qparts.append(
             f'<article class="question" id="q-{escape(name)}"><h3>{escape(heading)}</h3>'
             f'<p class="muted">saved question <code>{escape(name)}</code></p>{body}</article>'
