@@ -115,3 +115,38 @@ def test_a_bound_the_figures_respect_is_no_disagreement(bundled_store) -> None:
     bundled_store.drop_graph(URIRef(GRAPH["ref/geonames-ml"]))
     rows = {(str(d["relation"]), str(d["source"])) for d in _rows(bundled_store, subject=str(KAYES))}
     assert rows == set()
+
+
+def test_two_parties_claiming_one_attack_compete(bundled_store) -> None:
+    """A source that relays two parties' claims of responsibility for the same attack."""
+    from rdflib import Dataset, URIRef
+
+    trig = """
+    @base <https://w3id.org/conflict-kg/id/> .
+    @prefix ckg: <https://w3id.org/conflict-kg/ontology#> .
+    <https://w3id.org/conflict-kg/graph/test/bulletin> {
+      <passage/test/b/1> a ckg:Passage ; ckg:text "JNIM said it carried out the attack." ;
+          ckg:paragraph 1 ; ckg:inDocument <doc/test/b> .
+      <passage/test/b/2> a ckg:Passage ; ckg:text "IS Sahel also claimed the attack." ;
+          ckg:paragraph 2 ; ckg:inDocument <doc/test/b> .
+      <claim/test/b/1> a ckg:Claim ; ckg:about <event/2025-07-01-kayes-attack> ;
+          ckg:passage <passage/test/b/1> ; ckg:modality ckg:ClaimedByParty ;
+          ckg:claimant <group/jnim> .
+      <claim/test/b/2> a ckg:Claim ; ckg:about <event/2025-07-01-kayes-attack> ;
+          ckg:passage <passage/test/b/2> ; ckg:modality ckg:ClaimedByParty ;
+          ckg:claimant <group/isgs> .
+    }
+    """
+    ds = Dataset()
+    ds.parse(data=trig, format="trig")
+    bundled_store.replace_graphs(
+        {URIRef(str(g.identifier)): g for g in ds.graphs() if len(g)}, source="test"
+    )
+    rows = {
+        (str(d["property"]).rsplit("#", 1)[1], str(d["value"]).rsplit("/", 1)[1], str(d["quote"]))
+        for d in _rows(bundled_store, subject="event/2025-07-01-kayes-attack")
+    }
+    assert rows == {
+        ("claimant", "jnim", "JNIM said it carried out the attack."),
+        ("claimant", "isgs", "IS Sahel also claimed the attack."),
+    }
