@@ -84,7 +84,7 @@ def test_map_page_loads_offline_and_click_shows_passage(browser, store, tmp_path
     assert idx >= 0
     assert browser.click_selector("circle.marker", idx)
     info = browser.evaluate("document.querySelector('.map-info').innerText")
-    assert "Nioro du Sahel" in info and "2 events" in info
+    assert "Nioro du Sahel" in info and "2 attacks" in info
     assert "The January 6-7 attack at Nioro du Sahel" in info  # the source passage
     assert "2025-01-06 – 2025-01-07" in info and "JNIM" in info
     shot = tmp_path / "map.png"
@@ -496,3 +496,35 @@ def test_issue21_static_map_and_timeline_labels_clear_of_each_other_and_of_marks
     assert _overlaps(labels) == []
     assert all(t.endswith(" days") or t == "1 day" for t, *_ in labels)
     browser.screenshot(tmp_path / "timeline.png")
+
+
+def test_issue21_no_marker_hides_another_on_the_seed_map(browser, tmp_path):
+    """Niono and Molodo (4 km apart) are both visible, at the opening zoom and zoomed in."""
+    from kg.bundled import load_bundled
+    from kg.embedded import open_store
+    from kg.viz.mapview import markers_of
+
+    s = open_store(tmp_path / "seed")
+    try:
+        load_bundled(s)
+        data = collect(s)
+    finally:
+        s.close()
+    assert {"Niono", "Molodo"} <= {data.place_label(data.town_of(e)) for e in data.events.values()}
+    out = tmp_path / "seed.html"
+    write_map(data, out)
+    _open(browser, out)
+    discs = """[...document.querySelectorAll('svg.map-svg circle.marker')].map(c => {
+        const r = c.getBoundingClientRect(); return [c.getAttribute('aria-label'),
+        (r.left + r.right) / 2, (r.top + r.bottom) / 2, r.width / 2]; })"""
+    for step in range(3):
+        if step:
+            assert browser.click_selector(".map-controls button[data-zoom='in']")
+            _wait(browser)
+        got = browser.evaluate(discs)
+        assert len(got) == len(markers_of(data)[1]) >= 10
+        for i, a in enumerate(got):
+            for b in got[i + 1 :]:
+                gap = ((a[1] - b[1]) ** 2 + (a[2] - b[2]) ** 2) ** 0.5 - a[3] - b[3]
+                assert gap > -1.0, (a[0], b[0], gap, step)
+    browser.screenshot(tmp_path / "seed-zoomed.png")

@@ -370,6 +370,7 @@ def map_payload(data: MapData) -> dict:
         "missing": [{"l": m.label, "r": m.reason} for m in data.missing],
         "clusterFrom": CLUSTER_FROM,
         "total": len(data.located_events()),
+        "noun": data.noun,
         "labels": labels_out,
         "towns": towns_out,
         # Projection, for the pointer's coordinates and the scale bar (100 units/degree).

@@ -10,6 +10,9 @@
     if (parent) parent.appendChild(e);
     return e;
   }
+  // "1 attack", "2 attacks" (or events, as the map's data calls them).
+  var noun = "event";
+  function count(n) { return n + " " + noun + (n === 1 ? "" : "s"); }
   function radius(n) { return Math.min(4 + 3 * Math.sqrt(Math.max(n, 1)), 30); }
   // Markers sharing a place carry a pixel offset (m[6]) that fans them out at any zoom.
   function mx(m, k) { return m[0] + (m[6] ? m[6][0] / k : 0); }
@@ -24,6 +27,7 @@
   function CkgMap(section) {
     var self = this;
     var data = JSON.parse(section.querySelector("script.map-data").textContent);
+    noun = data.noun || "event";
     var svg = section.querySelector("svg.map-svg");
     var info = section.querySelector(".map-info");
     var gLinks = svg.querySelector("g.links");
@@ -72,11 +76,11 @@
       window.requestAnimationFrame(function () { pending = false; render(); });
     }
 
-    function showEvents(title, count, ids) {
+    function showEvents(title, n, ids) {
       info.innerHTML = "";
       var h = text("h3", title);
       info.appendChild(h);
-      info.appendChild(text("p", count + (count === 1 ? " event" : " events"), "count"));
+      info.appendChild(text("p", count(n), "count"));
       var list = document.createElement("ol");
       list.className = "events";
       ids.forEach(function (i) {
@@ -107,8 +111,8 @@
       if (!ids.length) {
         info.appendChild(text("p", "Details of these events are not embedded in this map (too many); " +
           "export the answer with \u2018ckg export\u2019 to list them.", "more"));
-      } else if (count > ids.length) {
-        info.appendChild(text("p", "\u2026 and " + (count - ids.length) +
+      } else if (n > ids.length) {
+        info.appendChild(text("p", "\u2026 and " + (n - ids.length) +
           " more (export the answer with \u2018ckg export\u2019 for the full list).", "more"));
       }
       info.scrollTop = 0;
@@ -128,9 +132,9 @@
       var c = el("circle", {
         cx: mx(m, k), cy: my(m, k), r: radius(m[3]) / k, fill: data.groups[m[2]].c,
         "class": "marker", "data-marker": i, "data-events": m[3], tabindex: 0,
-        role: "button", "aria-label": m[4] + ": " + m[3] + " events, " + data.groups[m[2]].l
+        role: "button", "aria-label": m[4] + ": " + count(m[3]) + ", " + data.groups[m[2]].l
       }, gMarkers);
-      el("title", {}, c).textContent = m[4] + ": " + m[3] + " event(s), " + data.groups[m[2]].l;
+      el("title", {}, c).textContent = m[4] + ": " + count(m[3]) + ", " + data.groups[m[2]].l;
       return c;
     }
 
