@@ -796,3 +796,19 @@ def test_as_of_on_a_server_answers_like_the_embedded_store(
                 snapshot.close()
         assert answers[0] == answers[1], day
     assert answers[1][1], "the report is known from 2025-07-01: Nioro and Boulkessi"
+
+
+def test_iri_parameters_are_checked_on_a_server(
+    bundled_on_virtuoso: tuple[EmbeddedStore, RemoteStore], virtuoso: VirtuosoServer
+) -> None:
+    """A typo is exit 2 with suggestions, a name is looked up, on a server too (issue 16)."""
+    from click.testing import CliRunner
+
+    base = ["query", "run", "events_timeline", "--endpoint", virtuoso.public_endpoint]
+    typo = CliRunner().invoke(cli, [*base, "-p", "actor", "group/jnm"])
+    assert typo.exit_code == 2
+    assert "did you mean group/jnim — JNIM" in typo.stderr
+    by_name = CliRunner().invoke(cli, [*base, "-p", "actor", "jnim", "-f", "csv"])
+    by_id = CliRunner().invoke(cli, [*base, "-p", "actor", "group/jnim", "-f", "csv"])
+    assert by_name.exit_code == 0, by_name.output
+    assert by_name.stdout == by_id.stdout and len(by_id.stdout.splitlines()) > 5
