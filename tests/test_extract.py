@@ -352,7 +352,7 @@ def test_group_relations_and_fatalities(tmp_path, bundled_store_dir, runner):
         "Ansar Dine, a predecessor of JNIM, was led by Iyad ag Ghali.\n\n"
         "What Iyad ag Ghali, JNIM's top leader, wants may differ from what unit commanders want "
         "in Burkina Faso or in Benin.\n\n"
-        "On 4 May 2024, JNIM attacked the army post at Kayes, killing 12 soldiers.\n"
+        "On 4 May 2024, JNIM attacked the Malian army post at Kayes, killing 12 soldiers.\n"
     )
     path = tmp_path / "groups.txt"
     path.write_text(text, encoding="utf-8")
@@ -380,3 +380,4 @@ def test_group_relations_and_fatalities(tmp_path, bundled_store_dir, runner):
         if str(g.value(e, CKG.startDate)) == "2024-05-04"
     )
     assert int(g.value(attack, CKG.fatalities)) == 12  # "killing 12 soldiers"
+    assert g.value(attack, CKG.targetActor) == group("fama")  # "the Malian army post"

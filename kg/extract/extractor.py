@@ -181,6 +181,15 @@ def _sentence(
                     )
                     if sites:
                         ex.found[idx].values["site"] = sites
+                    # "attacked seven Malian military posts": the force attacked.
+                    ex.found[idx].targets = [
+                        m
+                        for m in mentions
+                        if m.kind == "actor"
+                        and m.iri
+                        and cue.end() <= m.start < stop
+                        and m is not perp
+                    ]
                     killed = fatalities(text[cue.start() :])
                     if killed is not None and len(places) == 1 and len(dm.spans) == 1:
                         ex.found[idx].values["fatalities"] = killed

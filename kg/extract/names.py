@@ -364,6 +364,10 @@ class NameFinder:
                 out.append(hit)
         return _merge_unknown(out, text)
 
+    def clear_cache(self) -> None:
+        """Forget earlier lookups (after the countries changed)."""
+        self._cache.clear()
+
     def candidates_for(self, name: str, kind: str) -> tuple[Candidate, ...]:
         """The known actors or places closest to an unresolved ``name`` (at most three)."""
         if kind == "actor":

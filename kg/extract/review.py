@@ -84,10 +84,11 @@ def extract_files(
     graphs: dict[URIRef, Graph] = {}
     for doc in docs:
         doc_slug = slug(Path(doc.path).stem)
-        ex = extract_document(doc, finder, reference)
-        if not finder.countries:
-            # The document's country: the country it names most often, for new places.
+        if not country:
+            # The document's country: the one it names most often (for new places, and for
+            # "the army" or "soldiers" without a demonym).
             _guess_country(finder, doc.text)
+        ex = extract_document(doc, finder, reference)
         g = candidate_graph(ex, doc_slug, finder=finder, with_status=write)
         target = staging_graph(doc_slug) if write else document_graph(doc_slug)
         graphs[target] = g
@@ -105,12 +106,19 @@ def extract_files(
 
 
 def _guess_country(finder: NameFinder, text: str) -> None:
+    finder.countries.clear()
+    finder.default_country = None
+    finder.clear_cache()
     counts: dict[str, int] = {}
     for m in finder.find(text):
         if m.kind == "place" and m.level == "country" and m.iri:
             counts[m.iri] = counts.get(m.iri, 0) + 1
     if counts:
-        finder.countries.append(max(counts, key=lambda k: counts[k]))
+        best = max(counts, key=lambda k: counts[k])
+        finder.countries.append(best)
+        entry = finder.resolver.place(best)
+        finder.default_country = entry.label if entry else None
+        finder.clear_cache()
 
 
 def store_triples(g: Graph) -> Iterable[tuple[Identifier, Identifier, Identifier]]:

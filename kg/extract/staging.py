@@ -353,6 +353,8 @@ def _event(g: Graph, mint: _Minter, f: Found) -> URIRef:
     for t in f.targets:
         if t.iri and f.cls == "Blockade":
             g.add((node, CKG.target, URIRef(t.iri)))
+        elif t.iri and t.kind == "actor":
+            g.add((node, CKG.targetActor, URIRef(t.iri)))
     if "hostages" in f.values:
         g.add((node, CKG.hostageCount, Literal(int(f.values["hostages"]))))  # type: ignore[call-overload]
     if "announced" in f.values:
