@@ -417,46 +417,51 @@ def test_flagship_sent_as_written_on_random_data(
 # --------------------------------------------------------------------------- query, push, query
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Virtuoso 7.2 keeps answering attacks_by_region and operation_parts wrong after a "
-    "push when it was asked them while empty (transitive paths; until it is restarted)",
-)
 def test_a_server_queried_before_a_push_answers_right_after_it(
     tmp_path_factory: pytest.TempPathFactory,
+    bundled_on_virtuoso: tuple[EmbeddedStore, RemoteStore],
 ) -> None:
     """Issue 17, point 5: a server that answered questions while empty, then got the data.
 
     Virtuoso 7.2 kept answering three questions wrong after such a push (attacks_by_region,
-    hostages_and_vandalism, operation_parts) until it was restarted; the other tests push
-    before they ask anything, so they could not see it. Every golden answer is checked
-    here in the query -> push -> query order, on a server of its own.
+    hostages_and_vandalism, operation_parts: transitive paths) until it was restarted; the
+    other tests push before they ask anything, so they could not see it. Every question
+    with a golden answer is asked here in the query -> push -> query order, on a server of
+    its own, and must give what the server pushed first gives.
     """
     from kg.bundled import load_bundled
     from kg.catalogue import run_question
+    from kg.reasoning import reason
 
+    embedded, pushed_first = bundled_on_virtuoso
     server = start_virtuoso(tmp_path_factory.mktemp("virtuoso-order"))
     local = open_store(tmp_path_factory.mktemp("order") / "store")
     try:
         remote = server.connect()
-        goldens = [
-            (p, json.loads(p.read_text("utf-8")))
+        cases = [
+            (p.stem, p.stem.split("--")[0], json.loads(p.read_text("utf-8")))
             for p in sorted(GOLDEN.glob("*.json"))
-            if not json.loads(p.read_text("utf-8")).get("reason")
         ]
-        for path, golden in goldens:  # asked while the server is empty
-            run_question(remote, path.stem.split("--")[0], golden["params"])
+        for _case, name, golden in cases:  # asked while the server is empty
+            run_question(remote, name, golden["params"])
         load_bundled(local)
+        reason(local)
         push(local, remote)
-        wrong = []
-        for path, golden in goldens:
-            got = run_question(remote, path.stem.split("--")[0], golden["params"])
-            want = [tuple(from_n3(t) if t is not None else None for t in row) for row in golden["rows"]]
-            if canon_rows(_as_sets(got.variables, got.rows)) != canon_rows(
-                _as_sets(golden["variables"], want)
-            ):
-                wrong.append(path.stem)
-        assert wrong == [], f"answered wrong after query -> push: {wrong}"
+        wrong, compared = [], 0
+        for case, name, golden in cases:
+            inferred = bool(golden.get("reason", True))
+            answers = [
+                run_question(store, name, golden["params"], include_inferred=inferred)
+                for store in (remote, pushed_first, embedded)
+            ]
+            got, want, here = (canon_rows(_as_sets(a.variables, a.rows)) for a in answers)
+            if want != here:
+                continue  # wrong on Virtuoso in any order: test_saved_question_gives_... says so
+            compared += 1
+            if got != want:
+                wrong.append(case)
+        assert wrong == [], f"answered differently after query -> push: {wrong}"
+        assert compared >= len(cases) - 3
     finally:
         local.close()
         server.stop()

@@ -19,9 +19,12 @@ day 1 is 0001-01-01) and ``ckg:intervalStart`` and ``ckg:intervalEnd`` (the same
 
 **Attacks and their kinds.** The *kinds* are ``ckg:Attack`` and every class under it
 through ``rdfs:subClassOf`` (as the graphs say, whatever they say: no list is kept here).
-An event is an attack of kind K when one of its types is K or under K; it is an attack
-when it has a kind and a start date. It counts for a town when one of its ``ckg:place``
-values is in that town.
+An event is an attack of kind K when one of its types is K or under K: it gets
+``ckg:attackKind K`` for each. It takes part in the sequences below when it also has a
+start date; it counts for a town when one of its ``ckg:place`` values is in that town.
+
+**Parts.** Each event gets ``ckg:withinEvent`` for every event it is part of through
+``ckg:partOf``, one or more steps (an operation's parts, their parts, ...).
 
 **Groups.** An attack is by group G when one of its ``ckg:perpetrator`` values (IRIs) is
 G or a faction of G through ``ckg:factionOf``, zero or more steps.
@@ -60,17 +63,20 @@ PLACE = CKG_NS + "place"
 PERPETRATOR = CKG_NS + "perpetrator"
 LOCATED_IN = CKG_NS + "locatedIn"
 FACTION_OF = CKG_NS + "factionOf"
+PART_OF = CKG_NS + "partOf"
 ATTACK = CKG_NS + "Attack"
 TOWN_CLASSES = frozenset(CKG_NS + c for c in ("Town", "Village", "Settlement"))
 REGION_CLASS = CKG_NS + "AdminRegion"
 #: Predicates whose triples the rules read (with rdf:type and rdfs:subClassOf).
-READ = (START, END, PLACE, PERPETRATOR, LOCATED_IN, FACTION_OF, RDF_TYPE, SUBCLASS)
+READ = (START, END, PLACE, PERPETRATOR, LOCATED_IN, FACTION_OF, PART_OF, RDF_TYPE, SUBCLASS)
 
 # What the rules write.
 START_DAY = CKG_NS + "startDay"
 END_DAY = CKG_NS + "endDay"
 INTERVAL_START = CKG_NS + "intervalStart"
 INTERVAL_END = CKG_NS + "intervalEnd"
+ATTACK_KIND = CKG_NS + "attackKind"
+WITHIN_EVENT = CKG_NS + "withinEvent"
 IN_TOWN = CKG_NS + "inTown"
 IN_REGION = CKG_NS + "inRegion"
 SEQUENCE_TOWN = CKG_NS + "sequenceTown"
@@ -98,6 +104,7 @@ class Facts:
     located_in: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     faction_of: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     subclass_of: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    part_of: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
 
     def add(self, s: str, p: str, o: str, datatype: str | None = None) -> None:
         """Take one triple (``o`` an IRI, or a literal's lexical form with ``datatype``)."""
@@ -120,6 +127,8 @@ class Facts:
             self.faction_of[s].add(o)
         elif p == SUBCLASS:
             self.subclass_of[s].add(o)
+        elif p == PART_OF:
+            self.part_of[s].add(o)
 
 
 def parse_day(lexical: str, datatype: str | None) -> date | None:
@@ -280,13 +289,25 @@ def _date(d: date) -> str:
 
 
 def event_lines(facts: Facts, events: Iterable[str] | None = None) -> Iterator[str]:
-    """The day numbers and interval of each dated event (or of ``events``)."""
-    chosen = facts.starts if events is None else events
-    for event in chosen:
-        span = interval(facts, event)
-        if span is None or event.startswith("_:"):
+    """Kinds, parts, day numbers and interval of each event (or of ``events``)."""
+    kinds_of = kinds_of_classes(facts.subclass_of)
+    chosen = set(facts.starts) | set(facts.types) | set(facts.part_of) if events is None else events
+    for event in sorted(chosen):
+        if event.startswith("_:"):
             continue
         s = _iri(event)
+        kinds: set[str] = set()
+        for t in facts.types.get(event, ()):
+            kinds |= kinds_of.get(t, frozenset())
+        for kind in sorted(kinds):
+            yield f"{s} <{ATTACK_KIND}> {_iri(kind)} .\n"
+        if event in facts.part_of:
+            for whole in sorted(_closure(event, facts.part_of) - {event}):
+                if not whole.startswith("_:"):
+                    yield f"{s} <{WITHIN_EVENT}> {_iri(whole)} .\n"
+        span = interval(facts, event)
+        if span is None:
+            continue
         yield f"{s} <{START_DAY}> {_integer(span[0].toordinal())} .\n"
         yield f"{s} <{END_DAY}> {_integer(span[1].toordinal())} .\n"
         yield f"{s} <{INTERVAL_START}> {_date(span[0])} .\n"

@@ -18,7 +18,7 @@ from kg.derive.rules import Facts
 
 _TYPE = ox.NamedNode(rules.RDF_TYPE)
 _EVENT_PREDICATES = (rules.RDF_TYPE, rules.START, rules.END, rules.PLACE, rules.PERPETRATOR)
-_TREE_PREDICATES = frozenset({rules.LOCATED_IN, rules.FACTION_OF, rules.SUBCLASS})
+_TREE_PREDICATES = frozenset({rules.LOCATED_IN, rules.FACTION_OF, rules.SUBCLASS, rules.PART_OF})
 _PLACE_CLASSES = frozenset(rules.TOWN_CLASSES | {rules.REGION_CLASS})
 
 
@@ -102,6 +102,20 @@ class _Reader:
             self.place(place)
         for actor in self.facts.perpetrators.get(node.value, ()):
             self.actor(actor)
+        self.wholes(node.value)
+
+    def wholes(self, event: str) -> None:
+        """The events ``event`` is part of, however deep (for ckg:withinEvent)."""
+        todo, seen = [event], set()
+        while todo:
+            value = todo.pop()
+            if value in seen or value.startswith("_:"):
+                continue
+            seen.add(value)
+            for q in self._quads(ox.NamedNode(value), rules.PART_OF, None):
+                _add(self.facts, q)
+                if isinstance(q.object, ox.NamedNode):
+                    todo.append(q.object.value)
 
     def place(self, place: str) -> None:
         todo = [place]
@@ -190,7 +204,10 @@ def incremental(
         for q in ox.parse("".join(new_lines).encode("utf-8"), ox.RdfFormat.N_TRIPLES)
     }
     old: set[ox.Triple] = set()
-    day_predicates = {rules.START_DAY, rules.END_DAY, rules.INTERVAL_START, rules.INTERVAL_END}
+    day_predicates = {
+        rules.START_DAY, rules.END_DAY, rules.INTERVAL_START, rules.INTERVAL_END,
+        rules.ATTACK_KIND, rules.WITHIN_EVENT,
+    }
     for event in events:
         for q in db.quads_for_pattern(ox.NamedNode(event), None, None, graph):
             if q.predicate.value in day_predicates:
