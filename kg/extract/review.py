@@ -230,12 +230,17 @@ def _claim_iri(g: Graph, claim_id: str) -> URIRef:
 
 
 _DATE_PROPS = {"startDate", "endDate", "announcedDate"}
+_MODALITIES = ("Reported", "ClaimedByParty", "Confirmed", "AuthorAssessment", "AuthorForecast")
 
 
 def edit(store: Store, doc_slug: str, cand: StagedCandidate, prop: str, value: str) -> Node:
     """Set ``prop`` (a ckg term: modality on the claim, anything else on what it asserts)."""
     from kg.formats import PREFIXES
 
+    if cand.status == "accepted":
+        raise UsageError(
+            f"candidate {cand.id} is already in the store; correct the data there (ckg add)"
+        )
     g, _ = read_candidates(store, doc_slug)
     try:
         term = URIRef(getattr(CKG, prop))
@@ -258,7 +263,9 @@ def edit(store: Store, doc_slug: str, cand: StagedCandidate, prop: str, value: s
         else:
             obj = Literal(value)
     elif prop == "modality":
-        obj = CKG[value]
+        if value not in _MODALITIES:
+            raise UsageError(f"modality must be one of {', '.join(_MODALITIES)}, not {value!r}")
+        obj = URIRef(getattr(CKG, value))
     else:
         obj = Literal(int(value)) if value.isdigit() else Literal(value)
     if prop in ("modality", "claimant", "statement", "confidence"):

@@ -59,6 +59,11 @@ def read_document(path: str | Path, *, encoding: str | None = None) -> Document:
     """Read ``path`` by its suffix (.txt, .md, .html, .pdf); see the module docstring."""
     p = Path(path)
     kind = SUFFIXES.get(p.suffix.lower())
+    if kind is None and p.suffix.lower() in (".csv", ".tsv"):
+        raise InputError(
+            "a CSV file is read one row per document: give it with --csv (and --text-column)",
+            path=str(p),
+        )
     if kind is None:
         raise InputError(
             f"unknown file type {p.suffix or '(none)'!r}; give a .txt, .md, .html or .pdf file",
