@@ -25,12 +25,12 @@ from kg.viz.colours import (
     OTHER_COLOUR,
     OTHER_KEY,
     OTHER_LABEL,
-    PALETTE,
+    PALETTE,  # noqa: F401 - re-exported: the colours every map uses
     UNKNOWN_COLOUR,
     UNKNOWN_LABEL,
 )
 from kg.viz.mapdata import Event, MapData, short, type_label
-from kg.viz.scene import Scene, to_png, to_svg
+from kg.viz.scene import to_png, to_svg
 
 LINK_COLOUR = "#222222"
 

@@ -24,13 +24,13 @@ from html import escape
 from urllib.parse import quote
 
 from rdflib.namespace import DCTERMS
-from rdflib.term import Literal, Node, URIRef
+from rdflib.term import Node, URIRef
 
 from kg.errors import CkgError
 from kg.namespace import CKG
 from kg.store import QueryResult, Store
 from kg.viz import questions
-from kg.viz.mapdata import MapData, collect, labels_for, short
+from kg.viz.mapdata import Event, MapData, collect, labels_for, short
 from kg.viz.mapview import _asset, human_date, map_css, map_fragment, map_js, note_pairs
 from kg.viz.timeline import TIMELINE_CSS, Pair, pairs_from_answer, timeline_fragment, timeline_scene
 
@@ -389,7 +389,10 @@ def _store_summary(data: MapData, claims: list[dict], docs: int) -> str:
     n = len(events)
     located = len(data.located_events())
     days = sorted(e.start[:10] for e in events if e.start)
-    span = f" between {days[0]} and {days[-1]}" if days else ""
+    span = ""
+    if days:
+        first, last = (Event("", "", start=d) for d in (days[0], days[-1]))
+        span = f" between {human_date(first)} and {human_date(last)}"
     towns = {data.town_of(e) for e in events if e.place}
     actors = data.perpetrator_counts()
     top = ", ".join(
