@@ -16,7 +16,8 @@ from rdflib.term import BNode, Literal, Node, URIRef, Variable
 
 from kg.errors import UsageError
 
-_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+# Not the end of a prefixed name (GRAPH ex:WHERE { ... }).
+_WHERE = re.compile(r"(?<![\w:])WHERE\s*\{", re.IGNORECASE)
 # What is not code in SPARQL text: IRIs, strings (long ones first) and comments, found in
 # one left-to-right pass, so that a "#" in an IRI or a "<" in a string is not misread.
 _NOT_CODE = re.compile(
@@ -63,13 +64,22 @@ def bind_values(sparql: str, bindings: Mapping[str, Node] | None) -> str:
     """
     if not bindings:
         return sparql
-    used = {k: v for k, v in bindings.items() if re.search(r"[?$]" + re.escape(k) + r"\b", sparql)}
+    code = code_mask(sparql)
+    used = {k: v for k, v in bindings.items() if re.search(r"[?$]" + re.escape(k) + r"\b", code)}
     if not used:
         return sparql
     block = values_block(used)
-    if not _WHERE.search(sparql):
+    # Found in the code mask, so that a "WHERE {" inside a string, an IRI or a comment is
+    # left as it is; the mask keeps every offset, so a match is a place in the text.
+    ends = [m.end() for m in _WHERE.finditer(code_mask(sparql))]
+    if not ends:
         raise UsageError("a query with parameters must write its pattern as 'WHERE { … }'")
-    return _WHERE.sub(lambda m: m.group(0) + " " + block + " ", sparql)
+    pieces, last = [], 0
+    for end in ends:
+        pieces += [sparql[last:end], " ", block, " "]
+        last = end
+    pieces.append(sparql[last:])
+    return "".join(pieces)
 
 
 def code_mask(sparql: str) -> str:
