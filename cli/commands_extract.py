@@ -56,6 +56,11 @@ def _note(ctx: click.Context, text: str) -> None:
     help="Write the candidates to this TriG file (for ckg add) instead of staging.",
 )
 @click.option(
+    "--replace",
+    is_flag=True,
+    help="Extract a document again even though some of its candidates were reviewed.",
+)
+@click.option(
     "--csv",
     "csv_file",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -89,6 +94,7 @@ def extract_command(
     country: str | None,
     encoding: str | None,
     output: Path | None,
+    replace: bool,
     csv_file: Path | None,
     text_column: str,
     id_column: str | None,
@@ -174,7 +180,12 @@ def extract_command(
             ds.serialize(destination=str(output), format="trig")
         else:
             reports = extract_files(
-                store, list(files), reference=reference, encoding=encoding, country=country
+                store,
+                list(files),
+                reference=reference,
+                encoding=encoding,
+                country=country,
+                replace=replace,
             )
     finally:
         store.close()

@@ -381,3 +381,16 @@ def test_group_relations_and_fatalities(tmp_path, bundled_store_dir, runner):
     )
     assert int(g.value(attack, CKG.fatalities)) == 12  # "killing 12 soldiers"
     assert g.value(attack, CKG.targetActor) == group("fama")  # "the Malian army post"
+
+
+def test_extracting_again_keeps_a_review_unless_replace(bundled_store_dir, runner):
+    store = str(bundled_store_dir)
+    report = str(FIXTURES / "report.txt")
+    runner.invoke(cli, ["--store", store, "extract", report])
+    assert runner.invoke(cli, ["--store", store, "extract", report]).exit_code == 0  # all pending
+    runner.invoke(cli, ["--store", store, "review", "1", "--reject"])
+    before = _quads(bundled_store_dir)
+    again = runner.invoke(cli, ["--store", store, "extract", report])
+    assert again.exit_code == 2 and "--replace" in again.output
+    assert _quads(bundled_store_dir) == before
+    assert runner.invoke(cli, ["--store", store, "extract", report, "--replace"]).exit_code == 0

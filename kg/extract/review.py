@@ -71,14 +71,29 @@ def extract_files(
     encoding: str | None = None,
     country: str | None = None,
     write: bool = True,
+    replace: bool = False,
 ) -> list[ExtractReport]:
     """Extract each file into its staging graph (``write=False``: into each report's data,
     for the document's graph, without review statuses).
+
+    A document whose staging graph already holds reviewed candidates (accepted, rejected
+    or refused) is extracted again only with ``replace``: the review would be lost.
 
     Every file is read and extracted before anything is written, so a bad file leaves the
     store unchanged.
     """
     docs = [read_document(p, encoding=encoding) for p in paths]
+    if write and not replace:
+        staged = {str(info.iri) for info in store.graphs()}
+        for doc in docs:
+            doc_slug = slug(Path(doc.path).stem)
+            if str(staging_graph(doc_slug)) in staged:
+                reviewed = [c for c in read_candidates(store, doc_slug)[1] if c.status != "pending"]
+                if reviewed:
+                    raise UsageError(
+                        f"{doc.path}: {doc_slug} is staged with {len(reviewed)} reviewed "
+                        "candidates; extracting it again replaces them: add --replace"
+                    )
     finder = make_finder(store, country)
     reports = []
     graphs: dict[URIRef, Graph] = {}
