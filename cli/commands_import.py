@@ -5,7 +5,9 @@ Thin over :mod:`kg.importers`. Each file goes into its own graph under
 the summary go to stderr; ``--report`` writes the unresolved names with their closest
 candidates, and every rejected row, to stdout. Exit codes: 0 imported; 1 imported, but
 some rows were rejected (they are listed); 2 usage; 3 a file is not what the command reads,
-or ``--strict`` refused it (the store is untouched), or the store failed.
+or ``--strict`` refused it (the store is untouched), or the store failed; 4 partial
+success: an ACLED file failed after earlier files of the same call were committed (the
+message names each).
 """
 
 from __future__ import annotations
@@ -70,9 +72,77 @@ def _finish(ctx: click.Context, summaries: list[ImportSummary], report: bool) ->
             for line in summary.report_lines():
                 click.echo(line)
     if any(s.refused for s in summaries):
+        written = [s for s in summaries if s.written]
+        if written:
+            from kg.errors import PARTIAL_EXIT
+
+            done = "; ".join(f"{s.path} -> <{s.graph}>" for s in written)
+            refused = ", ".join(str(s.path) for s in summaries if s.refused)
+            click.echo(
+                f"Partial import: refused {refused} (its graph untouched), but committed: {done}",
+                err=True,
+            )
+            ctx.exit(PARTIAL_EXIT)
         ctx.exit(3)
     if any(s.rejected for s in summaries):
         ctx.exit(1)
+
+
+def _each_file(
+    ctx: click.Context,
+    store: Store,
+    files: tuple[Path, ...],
+    run: Callable[[Path], list[ImportSummary]],
+) -> list[ImportSummary]:
+    """Import ``files`` one by one; on a failure after a commit, say what was committed.
+
+    Exit code 4 (:data:`kg.errors.PARTIAL_EXIT`) when some files were committed and a later
+    one failed: the message names the failed file and each committed file and graph.
+    """
+    from kg.errors import PARTIAL_EXIT, CkgError
+
+    graphs: dict[str, Path] = {}
+    for f in files:
+        # The collision check the importer makes over all its files, made up front.
+        from kg.importers.acled import graph_for
+
+        other = graphs.setdefault(str(graph_for(f)), f)
+        if other != f:
+            from kg.errors import UsageError
+
+            raise UsageError(
+                f"{other} and {f} would both go into the graph <{graph_for(f)}> "
+                "(a file's graph is named after its file name); rename one of them"
+            )
+    summaries: list[ImportSummary] = []
+    for f in files:
+        try:
+            summaries.extend(run(f))
+        except CkgError as exc:
+            written = [s for s in summaries if s.written]
+            if not written:
+                raise
+            from kg.loading import mark_inferred_stale
+
+            if mark_inferred_stale(store):
+                summaries[-1].notes.append(
+                    "the inferred graph is now stale: run 'ckg reason' to recompute it"
+                )
+            quiet = ctx.ensure_object(State).quiet
+            for summary in summaries:
+                if not quiet:
+                    for line in summary.lines():
+                        click.echo(line, err=True)
+            done = "; ".join(f"{s.path} -> <{s.graph}> ({s.triples:,} triples)" for s in written)
+            left = [str(g) for g in files[files.index(f) + 1 :]]
+            rest = f"; not tried: {', '.join(left)}" if left else ""
+            click.echo(f"Error: {exc}", err=True)
+            click.echo(
+                f"Partial import: {f} was not imported, but these were committed: {done}{rest}",
+                err=True,
+            )
+            ctx.exit(PARTIAL_EXIT)
+    return summaries
 
 
 @cli.group("import")
@@ -126,8 +196,13 @@ def import_acled_command(
 
     store = _open(ctx)
     try:
-        summaries = import_acled(
-            store, list(files), strict=strict, report=report, progress=_progress(ctx)
+        # One file at a time, so that a file failing after others were committed is
+        # reported as a partial success (issue 19.3), not as "nothing was imported".
+        summaries = _each_file(
+            ctx,
+            store,
+            files,
+            lambda f: import_acled(store, [f], strict=strict, report=report, progress=_progress(ctx)),
         )
         if any(s.written for s in summaries) and mark_inferred_stale(store):
             summaries[-1].notes.append(

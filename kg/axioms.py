@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
+import pyoxigraph as ox
 from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
@@ -104,6 +105,9 @@ SCHEMA_TYPES = frozenset(
 
 _TYPE = str(RDF.type)
 _SAME_AS = str(OWL.sameAs)
+#: Predicates that may make a triple an ontology change whatever its subject.
+_SCHEMA_ANY = SCHEMA_PREDICATES | {_TYPE, _SAME_AS}
+_ONTOLOGY_PREFIXES = (CKG_NS, ONTOLOGY_IRI)
 
 #: How many axioms a refusal names before it only counts the rest.
 SHOWN = 10
@@ -124,10 +128,10 @@ _DATE_TYPES = frozenset({str(XSD.date), str(XSD.dateTime), str(XSD.dateTimeStamp
 
 def _iri(term: Any) -> str | None:
     """The IRI of an rdflib URIRef or a pyoxigraph NamedNode; None for anything else."""
+    if isinstance(term, ox.NamedNode):
+        return term.value
     if isinstance(term, URIRef):
         return str(term)
-    if type(term).__name__ == "NamedNode":
-        return str(term.value)
     return None
 
 
@@ -147,11 +151,13 @@ def why_schema(s: Any, p: Any, o: Any) -> str | None:
     ps = _iri(p)
     if ps is None:
         return None
+    subject = _iri(s)
+    if ps not in _SCHEMA_ANY and not (subject and subject.startswith(_ONTOLOGY_PREFIXES)):
+        return None  # the common case, decided with one set lookup and one prefix test
     if ps in SCHEMA_PREDICATES:
         return "schema axiom"
     if ps == _TYPE and _iri(o) in SCHEMA_TYPES:
         return "declares a class or property"
-    subject = _iri(s)
     if subject is not None and (subject.startswith(CKG_NS) or subject == ONTOLOGY_IRI):
         return "about an ontology term"
     if ps == _SAME_AS:

@@ -399,3 +399,76 @@ def test_a_store_that_cannot_be_written_opens_for_reading(runner, bundled_store_
     refused(dropped, 3, "read-only")
     monkeypatch.setattr(kg.embedded.ox, "Store", real)
     assert fingerprint(bundled_store_dir) == before
+
+
+# --------------------------------------------------------------------------------------
+# 19.3 true reports: a partial import says what was committed (exit 4)
+# --------------------------------------------------------------------------------------
+
+
+def test_import_that_fails_after_a_commit_reports_partial_success(
+    runner, bundled_store_dir, tmp_path, fixtures_dir
+):
+    from kg.errors import PARTIAL_EXIT
+
+    base = tmp_path / "base.csv"
+    base.write_bytes((fixtures_dir / "import" / "acled-current.csv").read_bytes())
+    bad = write(tmp_path, "bad.csv", "foo,bar\n1,2\n")
+    result = ckg(runner, bundled_store_dir, "import", "acled", str(base), str(bad))
+    assert result.exit_code == PARTIAL_EXIT == 4, result.output
+    assert "Traceback" not in result.output
+    assert "not an ACLED export" in result.stderr
+    assert f"Partial import: {bad} was not imported, but these were committed: {base}" in (
+        result.stderr
+    )
+    # The report is true: base.csv's graph is there, bad.csv's is not.
+    quads = fingerprint(bundled_store_dir)
+    assert any(q.endswith(f"<{GRAPH}import/acled/base>") for q in quads)
+    assert not any(q.endswith(f"<{GRAPH}import/acled/bad>") for q in quads)
+
+
+def test_strict_refusal_after_a_commit_is_partial_too(
+    runner, bundled_store_dir, tmp_path, fixtures_dir
+):
+    base = tmp_path / "base.csv"
+    base.write_bytes((fixtures_dir / "import" / "acled-current.csv").read_bytes())
+    mal = tmp_path / "mal.csv"
+    mal.write_bytes((fixtures_dir / "import" / "acled-malformed.csv").read_bytes())
+    result = ckg(runner, bundled_store_dir, "import", "acled", "--strict", str(base), str(mal))
+    assert result.exit_code == 4, result.output
+    assert f"Partial import: refused {mal} (its graph untouched), but committed: {base}" in (
+        result.stderr
+    )
+
+
+def test_future_dates_are_flagged_against_the_issue_date() -> None:
+    from datetime import date
+
+    from rdflib import Graph
+
+    from kg.axioms import future_dates
+
+    text = PREFIXES + (
+        "@prefix dcterms: <http://purl.org/dc/terms/> .\n"
+        f'<{ID}doc/r> dcterms:issued "2025-07-02"^^xsd:date .\n'
+        f'<{ID}event/a> ckg:startDate "2025-07-01"^^xsd:date ; ckg:endDate "2099-01-01"^^xsd:date .\n'
+    )
+    graph = Graph().parse(data=text, format="turtle")
+    # Independently: every date literal later than the issue date, the issue date aside.
+    issued = date(2025, 7, 2)
+    expected = {
+        str(o)
+        for _s, p, o in graph
+        if str(p) != "http://purl.org/dc/terms/issued"
+        and getattr(o, "datatype", None) is not None
+        and date.fromisoformat(str(o)) > issued
+    }
+    warnings = future_dates(graph, today=date(2030, 1, 1))
+    assert len(warnings) == len(expected) == 1
+    assert "2099-01-01 is after the source's issue date 2025-07-02" in warnings[0]
+    # Without an issue date, today is the bound.
+    undated = Graph().parse(
+        data=PREFIXES + f'<{ID}event/a> ckg:startDate "2099-01-01"^^xsd:date .', format="turtle"
+    )
+    assert "is after today" in future_dates(undated)[0]
+    assert future_dates(undated, today=date(2100, 1, 1)) == []
