@@ -186,6 +186,8 @@ def note_event(
     cue = re.search(re.escape(word), text) if word else None
     places = _note_places(text, mentions)
     capital = CAPITALS.get(finder.default_country or "")
+    if places and all(p.level == "country" for p in places):
+        places = []  # only a country named: a national-level event
     if not places and capital:
         # No place named: ACLED codes national-level events to the capital.
         found_capital = finder.lookup(capital)
@@ -308,6 +310,19 @@ def _note_places(text: str, mentions: list[Mention]) -> list[Mention]:
                 coded.start(1), coded.end(1), coded.group(1), "place", None, "", "unresolved"
             )
         ]
+    # "between Bolsi and Bossey Bangou": ACLED codes the first of the two.
+    between = re.search(
+        r"\bbetween (?:the )?(?:(?:villages?|towns?|localities) of )?([A-Z][\w'’-]*(?: [A-Z][\w'’-]*)*) and [A-Z]",
+        text,
+    )
+    if between and not _NOT_PLACES.search(between.group(1)):
+        m = next((x for x in mentions if x.start == between.start(1) and x.kind == "place"), None)
+        return [
+            m
+            or Mention(
+                between.start(1), between.end(1), between.group(1), "place", None, "", "unresolved"
+            )
+        ]
     # "… about 11km from Baraboule": ACLED codes the named town the distance is taken from.
     near = re.search(
         r"\b\d+\s?(?:km|kilomet(?:er|re)s?)\s+(?:\w+\s+){0,2}(?:from|of)\s+"
@@ -319,13 +334,21 @@ def _note_places(text: str, mentions: list[Mention]) -> list[Mention]:
         return [
             m or Mention(near.start(1), near.end(1), near.group(1), "place", None, "", "unresolved")
         ]
-    # ACLED writes the coded location before its admin areas: "Djibo (Djibo, Soum)".
+    # ACLED writes the coded location before its admin areas: "Djibo (Djibo, Soum)"; one
+    # name alone in the brackets is where it coded a hamlet: "Taate (Kelbo)" is Kelbo.
     for m in mentions:
-        if (
-            m.kind != "actor"
-            and _ADMIN_AFTER.match(text[m.end :])
-            and not _NOT_PLACES.search(m.text)
-        ):
+        after = _ADMIN_AFTER.match(text[m.end :])
+        if m.kind != "actor" and after and not _NOT_PLACES.search(m.text):
+            inner = after.group(1).strip()
+            if re.fullmatch(
+                r"[A-Z][\w'’-]*(?: [A-Z][\w'’-]*){0,2}", inner
+            ) and not _NOT_PLACES.search(inner):
+                start = m.end + after.start(1) + after.group(1).index(inner)
+                found = next((x for x in mentions if x.start == start and x.kind == "place"), None)
+                return [
+                    found
+                    or Mention(start, start + len(inner), inner, "place", None, "", "unresolved")
+                ]
             return [
                 m
                 if m.kind == "place"
