@@ -335,14 +335,17 @@ def _note_places(text: str, mentions: list[Mention]) -> list[Mention]:
             m or Mention(near.start(1), near.end(1), near.group(1), "place", None, "", "unresolved")
         ]
     # ACLED writes the coded location before its admin areas: "Djibo (Djibo, Soum)"; one
-    # name alone in the brackets is where it coded a hamlet: "Taate (Kelbo)" is Kelbo.
+    # name alone in the brackets is where it coded a hamlet its gazetteer lacks: "Taate
+    # (Kelbo)" is Kelbo. A place the store knows is kept: it is in the gazetteer.
     for m in mentions:
         after = _ADMIN_AFTER.match(text[m.end :])
         if m.kind != "actor" and after and not _NOT_PLACES.search(m.text):
             inner = after.group(1).strip()
-            if re.fullmatch(
-                r"[A-Z][\w'’-]*(?: [A-Z][\w'’-]*){0,2}", inner
-            ) and not _NOT_PLACES.search(inner):
+            if (
+                not m.iri
+                and re.fullmatch(r"[A-Z][\w'’-]*(?: [A-Z][\w'’-]*){0,2}", inner)
+                and not _NOT_PLACES.search(inner)
+            ):
                 start = m.end + after.start(1) + after.group(1).index(inner)
                 found = next((x for x in mentions if x.start == start and x.kind == "place"), None)
                 return [
