@@ -260,17 +260,12 @@ def query_run(
 @contextmanager
 def _as_of(ctx: click.Context, store: Store, day: Any) -> Iterator[Store]:
     """``store`` itself, or with a date the sources issued by then (see kg.asof)."""
-    if day is None:
-        yield store
-        return
-    from kg.asof import as_of_store
+    from kg.asof import answering_as_of
 
-    snapshot, selection = as_of_store(store, day)
-    note(ctx, selection.summary())
-    try:
-        yield snapshot
-    finally:
-        snapshot.close()
+    with answering_as_of(store, day) as (known, selection):
+        if selection is not None:
+            note(ctx, selection.summary())
+        yield known
 
 
 def _accepts(func: Any, keyword: str) -> bool:

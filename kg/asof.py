@@ -28,7 +28,8 @@ import calendar
 import gzip
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -237,6 +238,25 @@ def as_of_store(store: Store, day: date) -> tuple[Any, Selection]:
     if callable(refresh):
         refresh()
     return snapshot, selection
+
+
+@contextmanager
+def answering_as_of(store: Store, day: date | None) -> Iterator[tuple[Store, Selection | None]]:
+    """``store`` itself (with None), or the sources issued by ``day``, closed afterwards.
+
+    The hook for callers that answer several questions as of one date (the briefing)::
+
+        with answering_as_of(store, date(2025, 6, 30)) as (known, selection):
+            result = run_question(known, "towns_attacked_twice")
+    """
+    if day is None:
+        yield store, None
+        return
+    snapshot, selection = as_of_store(store, day)
+    try:
+        yield snapshot, selection
+    finally:
+        snapshot.close()
 
 
 # ---- history
