@@ -16,10 +16,11 @@ recomputed from the chosen sources by the in-memory store itself, where the back
 derives facts. The same :class:`kg.store.Store` interface answers on it, so any saved
 question, ``--evidence`` and the briefing can use it.
 
-History: reloading a source replaces its graph. :func:`archive` keeps the version about
-to be replaced (its triples, issue date and load time) beside an embedded store, in
-``<store>/ckg-history/``; the write path calls it before each replacement, and
-:func:`versions` reads it back. A remote store keeps no history.
+History: reloading a source replaces its graph. Before an embedded store replaces a
+dated graph with different content, :func:`archive` keeps the version about to go (its
+triples, issue date and load time) in ``<store>/ckg-history/``, and :func:`versions`
+reads it back. Undated graphs are not kept (no date could choose them), nor are graphs
+of a remote store.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from typing import Any
 from rdflib import URIRef
 from rdflib.term import Literal
 
-from kg.errors import UsageError
+from kg.errors import StoreError, UsageError
 from kg.store import Store
 from kg.terms import GRAPH, INFERRED_GRAPH, META_GRAPH, ONTOLOGY_GRAPH
 
@@ -270,33 +271,48 @@ def history_folder(store: Store) -> Path | None:
 
 
 def archive(store: Store, graphs: Iterable[URIRef | str]) -> list[str]:
-    """Keep the current version of each of ``graphs`` before it is replaced or dropped.
+    """Keep the current version of each dated graph of ``graphs`` before it is replaced.
 
-    Returns the history files written (none for a graph that is empty or new, and none on
-    a store without a folder). Call it in the write path, just before a replacement.
+    The embedded store calls it in ``replace_native`` and ``bulk_replace``, just before
+    it writes. Only graphs with an issue date are kept: :func:`select` places versions in
+    time by their issue date, so an undated version (an ACLED export, a gazetteer) could
+    never be chosen over the current one, and keeping it would only cost disk. Returns the
+    history files written (none on a store without a folder).
     """
+    wanted = [str(g) for g in graphs if str(g) not in COMPUTED]
     folder = history_folder(store)
-    if folder is None:
+    if folder is None or not wanted:
+        return []
+    dates = issue_dates(store)
+    wanted = [name for name in wanted if name in dates]
+    if not wanted:
         return []
     import pyoxigraph as ox
 
     db = getattr(store, "db")
     infos = {str(i.iri): i for i in store.graphs()}
-    dates = issue_dates(store)
-    folder.mkdir(exist_ok=True)
+    try:
+        folder.mkdir(exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"cannot keep the history of {store.location}: {exc}") from exc
     index = _read_index(folder)
     written = []
-    for graph in graphs:
-        name = str(graph)
-        if name in COMPUTED or name not in infos:
+    for name in wanted:
+        if name not in infos:
             continue
         quads = list(db.quads_for_pattern(None, None, None, ox.NamedNode(name)))
         if not quads:
             continue
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
         file = f"{len(index) + 1:05d}-{_slug(name)}-{stamp}.nq.gz"
-        with gzip.open(folder / file, "wb") as fh:
-            fh.write(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
+        try:
+            with gzip.open(folder / file, "wb") as fh:
+                fh.write(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
+        except OSError as exc:
+            raise StoreError(
+                f"cannot keep the earlier version of {name} in {folder}: {exc}; "
+                "nothing was replaced"
+            ) from exc
         issued = dates.get(name)
         loaded = infos[name].loaded_at
         index.append(

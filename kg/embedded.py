@@ -309,6 +309,12 @@ class EmbeddedStore:
         }
         for name, new in news.items():
             counts[name] = len(new)
+        # The version a reload replaces stays answerable with --as-of (kg.asof).
+        changed = [n for n in content if olds[n] and olds[n].keys() != news[n].keys()]
+        if changed:
+            from kg.asof import archive
+
+            archive(self, changed)
         touched = any(derive.touches(t) for t in (*news.values(), *olds.values())) or any(
             derive.graph_touches(self.db, name) for name in drop
         )
@@ -468,6 +474,9 @@ class EmbeddedStore:
         """
         for name in graphs:
             _check_graph_name(name)
+        from kg.asof import archive  # the version replaced stays answerable with --as-of
+
+        archive(self, graphs)
         marks = [_meta_delete(name) for name in graphs]
         flags = " ".join(f"<{n}> <{META_PREDICATES['stale']}> true ." for n in graphs)
         marks.append(f"INSERT DATA {{ GRAPH <{_META.value}> {{ {flags} }} {_DERIVED_STALE} }}")

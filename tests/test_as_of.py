@@ -73,9 +73,9 @@ def _version(issued: str, fact: str) -> Graph:
         @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
         @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
         <https://w3id.org/conflict-kg/id/doc/test/bulletin> a ckg:Document ;
+            dcterms:title "Bulletin"@en ; dcterms:creator "test" ;
             dcterms:issued "{issued}"^^xsd:date .
-        <https://w3id.org/conflict-kg/id/event/test/x> a ckg:Attack ;
-            rdfs:label "{fact}"@en .
+        <https://w3id.org/conflict-kg/id/note/test/x> rdfs:label "{fact}"@en .
         """,
         format="turtle",
     )
@@ -85,10 +85,10 @@ def _version(issued: str, fact: str) -> Graph:
 def test_a_reloaded_source_is_still_asked_as_it_was(store) -> None:
     graph = URIRef(GRAPH["test/bulletin"])
     store.replace_graph(graph, _version("2025-01-10", "first version"), source="bulletin v1")
-    # What the write path does before it replaces a graph:
-    assert len(archive(store, [graph])) == 1
+    # The store keeps the version a reload replaces.
     store.replace_graph(graph, _version("2025-03-01", "second version"), source="bulletin v2")
-    ask = "SELECT ?l WHERE { <https://w3id.org/conflict-kg/id/event/test/x> ?p ?l FILTER(isLiteral(?l)) }"
+    assert len(list((Path(store.location) / "ckg-history").glob("*.nq.gz"))) == 1
+    ask = "SELECT ?l WHERE { <https://w3id.org/conflict-kg/id/note/test/x> ?p ?l FILTER(isLiteral(?l)) }"
 
     def labels(day: date) -> list[str]:
         snapshot, _ = as_of_store(store, day)
@@ -143,3 +143,41 @@ def test_the_inferred_graph_is_left_out(bundled_store) -> None:
         )
     finally:
         snapshot.close()
+
+
+def test_reloading_a_file_with_ckg_load_keeps_its_earlier_edition(runner, tmp_path) -> None:
+    folder = tmp_path / "store"
+    bulletin = tmp_path / "bulletin.ttl"
+    for issued, fact in (("2025-01-10", "first version"), ("2025-03-01", "second version")):
+        bulletin.write_text(_version(issued, fact).serialize(format="turtle"), encoding="utf-8")
+        loaded = runner.invoke(cli, ["--store", str(folder), "load", str(bulletin)])
+        assert loaded.exit_code == 0, loaded.output
+    question = tmp_path / "label.rq"
+    question.write_text(
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+        "SELECT ?l WHERE { <https://w3id.org/conflict-kg/id/note/test/x> rdfs:label ?l }\n",
+        encoding="utf-8",
+    )
+    answers = {}
+    for day in ("2025-02-01", "2025-03-01"):
+        result = runner.invoke(
+            cli,
+            ["--store", str(folder), "query", "run", "--file", str(question), "-f", "csv",
+             "--as-of", day],
+        )
+        assert result.exit_code == 0, result.output
+        answers[day] = result.stdout.splitlines()[1:]
+    assert answers == {"2025-02-01": ["first version"], "2025-03-01": ["second version"]}
+
+
+def test_an_unchanged_reload_or_an_undated_graph_keeps_no_copy(store) -> None:
+    graph = URIRef(GRAPH["test/bulletin"])
+    store.replace_graph(graph, _version("2025-01-10", "first version"), source="v1")
+    store.replace_graph(graph, _version("2025-01-10", "first version"), source="v1 again")
+    undated = Graph()
+    undated.add((URIRef("urn:x"), URIRef("urn:p"), URIRef("urn:o")))
+    store.replace_graph(URIRef(GRAPH["test/undated"]), undated, source="a")
+    undated.add((URIRef("urn:x"), URIRef("urn:p"), URIRef("urn:o2")))
+    store.replace_graph(URIRef(GRAPH["test/undated"]), undated, source="b")
+    assert not list((Path(store.location) / "ckg-history").glob("*.nq.gz"))
+    assert archive(store, [URIRef(GRAPH["test/undated"])]) == []
