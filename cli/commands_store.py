@@ -138,6 +138,12 @@ def write_output(ctx: click.Context, text: str, output: Path | None, what: str) 
     help="Accept triples that declare or alter classes and properties; the result is "
     "checked for consistency and refused if inconsistent. Default: refused.",
 )
+@click.option(
+    "--no-validate",
+    is_flag=True,
+    help="Do not check the files against the shapes; their graphs are then marked "
+    "'unvalidated' in 'ckg graphs' until loaded again with validation.",
+)
 @store_option
 @click.pass_context
 @handle_errors
@@ -151,6 +157,7 @@ def load_command(
     replace: tuple[str, ...] = (),
     allow_empty: bool = False,
     allow_ontology: bool = False,
+    no_validate: bool = False,
 ) -> None:
     """Load RDF files into the store, each into its own named graph.
 
@@ -159,6 +166,12 @@ def load_command(
     (reported with file and line) leaves the store unchanged. A TriG, N-Quads or JSON-LD
     file keeps its named graphs. Loading a file again replaces its graph, never adds to
     it. The store folder is created if missing. Loading marks the inferred graph stale.
+
+    The files are checked against the SHACL shapes in the context of the store, as 'ckg
+    add' checks a batch: if they do not conform the report is printed, nothing is written
+    and the exit code is 1. --no-validate skips the check and marks the graphs
+    'unvalidated' in 'ckg graphs'. Bulk loads (above 64 MB) are not validated and are
+    marked the same way.
 
     Refused, with nothing written: triples that change the ontology (subClassOf, domain,
     range, disjointness, owl:sameAs between two of the graph's nodes…; exit 1, unless
@@ -193,15 +206,31 @@ def load_command(
         check_distinct_graphs(sources)
     else:
         check_graph_target(target)
-    # The bundled files are the ontology itself: only the user's files are guarded.
-    policy = LoadPolicy(
-        replace=frozenset(graph_iri(g) for g in replace),
-        allow_empty=allow_empty,
-        guard=OntologyGuard(allow=allow_ontology) if files else None,
-    )
     started = time.perf_counter()
     with opened_store(ctx) as store:
+        # The bundled files are the ontology itself: only the user's files are guarded.
+        policy = LoadPolicy(
+            replace=frozenset(graph_iri(g) for g in replace),
+            allow_empty=allow_empty,
+            guard=OntologyGuard(allow=allow_ontology) if files else None,
+            check=_shape_check(store) if files and not no_validate else None,
+        )
         reports = load_sources(store, sources, bulk=bulk, policy=policy)
+        unchecked = [
+            g
+            for r in reports
+            if not is_bundled_source(r.source) and (no_validate or r.bulk)
+            for g in r.graphs
+        ]
+        if files and unchecked:
+            from kg.loading import mark_unvalidated
+
+            mark_unvalidated(store, unchecked)
+            why = "--no-validate" if no_validate else "a bulk load is not validated"
+            reports[-1].notes.append(
+                f"{len(unchecked)} graph(s) marked unvalidated ({why}): "
+                "'ckg validate' checks the store"
+            )
     seconds = time.perf_counter() - started
     total = 0
     for report in reports:
@@ -219,6 +248,33 @@ def load_command(
             _reason(ctx, store)
 
 
+def is_bundled_source(source: str) -> bool:
+    """Whether a load report's source is a file shipped with ckg."""
+    from kg.bundled import is_bundled
+
+    return is_bundled(source)
+
+
+def _shape_check(store: Store) -> Any:
+    """The check ``ckg load`` runs on parsed files before writing: the shapes, as add does."""
+
+    def check(content: Any, origins: Any) -> None:
+        from kg.errors import GateError
+        from kg.loading import validate_content
+
+        report = validate_content(store, content, origins)
+        if report.failed("violation"):
+            click.echo(report.render("text"), nl=False)
+            counts = report.counts()
+            raise GateError(
+                f"not loaded: the files do not conform to the shapes ({counts['violation']} "
+                "violation(s), listed above); the store is unchanged. Fix the files, or give "
+                "--no-validate to load them unchecked (marked unvalidated in 'ckg graphs')"
+            )
+
+    return check
+
+
 # --------------------------------------------------------------------------- graphs, stats, drop
 
 
@@ -232,7 +288,9 @@ def graphs_command(ctx: click.Context, fmt: str, endpoint: str | None) -> None:
     """List the named graphs with their triple counts and metadata.
 
     Columns: graph, triples, loaded (UTC), source, title, stale. A stale inferred graph
-    needs 'ckg reason'; a stale data graph is an interrupted bulk load (load it again).
+    needs 'ckg reason'; a stale data graph is an interrupted bulk load (load it again);
+    'unvalidated' marks a graph loaded with --no-validate (or in bulk), never checked
+    against the shapes.
 
     \b
     Example:
@@ -244,8 +302,11 @@ def graphs_command(ctx: click.Context, fmt: str, endpoint: str | None) -> None:
     from kg.formats import result_text
     from kg.store import QueryResult
 
+    from kg.loading import unvalidated_graphs
+
     with opened_store(ctx, endpoint, create=False) as store:
         infos = store.graphs()
+        unchecked = unvalidated_graphs(store)
     rows = [
         (
             URIRef(str(i.iri)),
@@ -255,7 +316,7 @@ def graphs_command(ctx: click.Context, fmt: str, endpoint: str | None) -> None:
             else None,
             Literal(i.source) if i.source else None,
             Literal(i.title) if i.title else None,
-            Literal("stale") if i.stale else None,
+            _flags(i.stale, str(i.iri) in unchecked),
         )
         for i in infos
     ]
@@ -264,6 +325,13 @@ def graphs_command(ctx: click.Context, fmt: str, endpoint: str | None) -> None:
     )
     click.echo(result_text(result, fmt), nl=False)
     note(ctx, f"{len(infos)} graph(s), {sum(i.triples for i in infos):,} triples")
+
+
+def _flags(stale: bool, unvalidated: bool) -> Any:
+    from rdflib import Literal
+
+    words = [w for w, on in (("stale", stale), ("unvalidated", unvalidated)) if on]
+    return Literal(", ".join(words)) if words else None
 
 
 STATS_CLASSES = """

@@ -17,7 +17,7 @@ marked stale instead of untouched (``ckg graphs`` shows it; load again to repair
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -112,6 +112,9 @@ class LoadPolicy:
     replace: frozenset[str] = frozenset()
     allow_empty: bool = False
     guard: OntologyGuard | None = None
+    #: Called with the parsed content (graph -> triples) and each graph's files before
+    #: anything is written; raises to refuse (``ckg load`` validates against the shapes).
+    check: Callable[[Mapping[str, list[ox.Triple]], Mapping[str, list[str]]], None] | None = None
 
 
 def file_graph(path: str | Path) -> URIRef:
@@ -418,6 +421,9 @@ def _transactional(
         g: {"source": ", ".join(dict.fromkeys(names[g])), "title": titles.get(g)} for g in content
     }
     drops = [g for g in dict.fromkeys(drops) if g not in content]
+    if policy.check is not None:
+        shown = {s.name: s.where() for s in sources}
+        policy.check(content, {g: [shown.get(n, n) for n in ns] for g, ns in names.items()})
     _pre_mark_stale(store, existing, content)
     if isinstance(store, EmbeddedStore):
         counts = store.replace_native(content, meta=meta, drop=drops)
@@ -518,3 +524,59 @@ def _bulk(store: EmbeddedStore, sources: Sequence[Source], policy: LoadPolicy) -
     if reports:
         reports[-1].notes.extend(notes)
     return reports
+
+
+#: Meta-graph flag of a graph loaded without checking it against the shapes.
+UNVALIDATED = "https://w3id.org/conflict-kg/ontology#unvalidated"
+
+
+def validate_content(
+    store: Store,
+    content: Mapping[str, list[ox.Triple]],
+    origins: Mapping[str, list[str]],
+    inference: str = "none",
+) -> Any:
+    """Validate parsed load content against the shapes in the context of the store.
+
+    The content is checked as :func:`kg.validation.validate_batch` checks a ``ckg add``
+    batch. Returns the :class:`kg.validation.Report`. A graph being *replaced* is still in
+    the store while this runs, so its old triples are part of the context.
+    """
+    from kg.validation import Batch, validate_batch
+
+    batch = Batch()
+    for g, triples in content.items():
+        graph = Graph()
+        for t in triples:
+            graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))  # type: ignore[arg-type]
+        batch.graphs[URIRef(g)] = graph
+        batch.origin[URIRef(g)] = list(origins.get(g, []))
+    batch.files = sorted({f for fs in origins.values() for f in fs})
+    return validate_batch(store, batch, inference)
+
+
+def mark_unvalidated(store: Store, graphs: Iterable[str]) -> None:
+    """Flag ``graphs`` in the meta graph as loaded unchecked (cleared by their next write).
+
+    Only the embedded store keeps the flag; every write of a graph rewrites its description
+    in the meta graph, so a later validated load clears it.
+    """
+    update = getattr(store, "_update", None)
+    if update is None:
+        return
+    flags = " ".join(f"<{g}> <{UNVALIDATED}> true ." for g in graphs if "<" not in g and ">" not in g)
+    if flags:
+        update(f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ {flags} }} }}")
+
+
+def unvalidated_graphs(store: Store) -> set[str]:
+    """The graphs the meta graph flags as loaded without validation (embedded store)."""
+    db = getattr(store, "db", None)
+    if db is None:
+        return set()
+    return {
+        q.subject.value
+        for q in db.quads_for_pattern(
+            None, ox.NamedNode(UNVALIDATED), None, ox.NamedNode(str(META_GRAPH))
+        )
+    }

@@ -140,7 +140,7 @@ def test_an_allowed_consistent_change_is_written(runner, bundled_store_dir, tmp_
         PREFIXES + "ckg:NightRaid rdfs:subClassOf ckg:Attack .\n",
     )
     refused(ckg(runner, bundled_store_dir, "load", str(ok)), 1, "would change the ontology")
-    done = ckg(runner, bundled_store_dir, "load", "--allow-ontology-change", str(ok))
+    done = ckg(runner, bundled_store_dir, "load", "--no-validate", "--allow-ontology-change", str(ok))
     assert done.exit_code == 0, done.output
     assert "ontology change allowed: ckg:NightRaid rdfs:subClassOf ckg:Attack" in done.stderr
     expected = f"<{CKG}NightRaid> <http://www.w3.org/2000/01/rdf-schema#subClassOf> <{CKG}Attack>"
@@ -149,7 +149,7 @@ def test_an_allowed_consistent_change_is_written(runner, bundled_store_dir, tmp_
 
 def test_reason_exits_1_when_the_graph_is_inconsistent(runner, bundled_store_dir, tmp_path):
     bad = write(tmp_path, "both.ttl", PREFIXES + f"<{ID}person/x> a ckg:Person, ckg:ArmedGroup .\n")
-    assert ckg(runner, bundled_store_dir, "load", str(bad)).exit_code == 0
+    assert ckg(runner, bundled_store_dir, "load", "--no-validate", str(bad)).exit_code == 0
     done = ckg(runner, bundled_store_dir, "reason")
     assert done.exit_code == 1
     assert "INCONSISTENT" in done.stderr and "ckgid:person/x" in done.stderr
@@ -185,7 +185,7 @@ def test_load_cannot_replace_another_sources_graph(runner, unchanged, tmp_path):
 def test_replace_graph_names_the_graph_it_allows(runner, bundled_store_dir, tmp_path):
     one = write(tmp_path, "one.ttl", "<urn:a> <urn:b> <urn:c> .\n")
     done = ckg(
-        runner, bundled_store_dir, "load", str(one), "--graph", "ref/acled",
+        runner, bundled_store_dir, "load", "--no-validate", str(one), "--graph", "ref/acled",
         "--replace-graph", "ref/acled",
     )  # fmt: skip
     assert done.exit_code == 0, done.output
@@ -200,12 +200,12 @@ def test_replace_graph_names_the_graph_it_allows(runner, bundled_store_dir, tmp_
 
 def test_an_empty_file_does_not_empty_its_populated_graph(runner, bundled_store_dir, tmp_path):
     data = write(tmp_path, "mine.ttl", "<urn:a> <urn:b> <urn:c> .\n<urn:a> <urn:b> <urn:d> .\n")
-    assert ckg(runner, bundled_store_dir, "load", str(data)).exit_code == 0
+    assert ckg(runner, bundled_store_dir, "load", "--no-validate", str(data)).exit_code == 0
     before = fingerprint(bundled_store_dir)
     data.write_text("# nothing left\n", encoding="utf-8")
     refused(ckg(runner, bundled_store_dir, "load", str(data)), 3, "holds no triples", "--allow-empty")
     assert fingerprint(bundled_store_dir) == before
-    done = ckg(runner, bundled_store_dir, "load", "--allow-empty", str(data))
+    done = ckg(runner, bundled_store_dir, "load", "--no-validate", "--allow-empty", str(data))
     assert done.exit_code == 0, done.output
     assert not [q for q in fingerprint(bundled_store_dir) if q.endswith(f"<{GRAPH}file/mine>")]
 
@@ -241,7 +241,7 @@ def test_small_namespace_entities_still_load(runner, bundled_store_dir, tmp_path
         '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="&ex;">'
         '<rdf:Description rdf:about="&ex;a"><ex:p>one</ex:p></rdf:Description></rdf:RDF>\n'
     )
-    done = ckg(runner, bundled_store_dir, "load", str(write(tmp_path, "ns.rdf", text)))
+    done = ckg(runner, bundled_store_dir, "load", "--no-validate", str(write(tmp_path, "ns.rdf", text)))
     assert done.exit_code == 0, done.output
     assert '<http://example.org/a> <http://example.org/p> "one" <' + GRAPH + 'file/ns>' in (
         fingerprint(bundled_store_dir)
@@ -472,3 +472,36 @@ def test_future_dates_are_flagged_against_the_issue_date() -> None:
     )
     assert "is after today" in future_dates(undated)[0]
     assert future_dates(undated, today=date(2100, 1, 1)) == []
+
+
+# --------------------------------------------------------------------------------------
+# Issue 16.6: ckg load checks the shapes by default; --no-validate marks the graph
+# --------------------------------------------------------------------------------------
+
+JNIM_2012 = Path(__file__).parent / "bad_batches" / "11-jnim-attack-2012.trig"
+
+
+def test_load_refuses_what_add_refuses(runner, unchanged):
+    result = ckg(runner, unchanged, "load", str(JNIM_2012))
+    refused(result, 1, "do not conform to the shapes", "--no-validate")
+    assert "before JNIM was founded on 2017-03-02" in result.stdout
+
+
+def test_no_validate_loads_and_marks_the_graph_unvalidated(runner, bundled_store_dir, tmp_path):
+    done = ckg(runner, bundled_store_dir, "load", "--no-validate", str(JNIM_2012))
+    assert done.exit_code == 0, done.output
+    assert "marked unvalidated" in done.stderr
+    rows = ckg(runner, bundled_store_dir, "graphs", "-f", "csv").stdout.splitlines()
+    batch_row = next(r for r in rows if "/graph/doc/curator-batch," in r)
+    assert batch_row.endswith(",unvalidated")
+    assert not any(r.endswith("unvalidated") for r in rows if r is not batch_row)
+    # Loaded again, conforming and validated, the mark is gone with the old description.
+    fixed = write(
+        tmp_path,
+        JNIM_2012.name,
+        JNIM_2012.read_text(encoding="utf-8").replace("2012-06-01", "2025-06-01"),
+    )
+    again = ckg(runner, bundled_store_dir, "load", "--replace-graph", "doc/curator-batch", str(fixed))
+    assert again.exit_code == 0, again.output
+    rows = ckg(runner, bundled_store_dir, "graphs", "-f", "csv").stdout.splitlines()
+    assert not any(r.endswith("unvalidated") for r in rows)

@@ -34,7 +34,7 @@ def queries(fixtures_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def loaded(runner, tmp_path, data) -> Path:
     """A store folder holding events.ttl."""
     path = tmp_path / "s"
-    result = runner.invoke(cli, ["--store", str(path), "load", str(data / "events.ttl")])
+    result = runner.invoke(cli, ["--store", str(path), "load", "--no-validate", str(data / "events.ttl")])
     assert result.exit_code == 0, result.output
     return path
 
@@ -63,7 +63,7 @@ def run(runner, store: Path, *args: str):
 
 def test_load_reports_on_stderr_and_nothing_on_stdout(runner, tmp_path, data):
     result = run(
-        runner, tmp_path / "s", "load", str(data / "events.ttl"), str(data / "graphs.trig")
+        runner, tmp_path / "s", "load", "--no-validate", str(data / "events.ttl"), str(data / "graphs.trig")
     )
     assert result.exit_code == 0
     assert result.stdout == ""
@@ -73,21 +73,21 @@ def test_load_reports_on_stderr_and_nothing_on_stdout(runner, tmp_path, data):
 
 
 def test_load_twice_replaces(runner, loaded, data):
-    assert run(runner, loaded, "load", str(data / "events.ttl")).exit_code == 0
+    assert run(runner, loaded, "load", "--no-validate", str(data / "events.ttl")).exit_code == 0
     result = run(runner, loaded, "graphs", "-f", "csv")
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [(r["graph"], r["triples"]) for r in rows] == [(str(GRAPH["file/events"]), "19")]
 
 
 def test_load_missing_file_is_bad_input(runner, tmp_path):
-    result = run(runner, tmp_path / "s", "load", str(tmp_path / "nope.ttl"))
+    result = run(runner, tmp_path / "s", "load", "--no-validate", str(tmp_path / "nope.ttl"))
     assert result.exit_code == 3
     assert result.stderr == f"Error: {tmp_path / 'nope.ttl'}: no such file; check the path\n"
 
 
 def test_load_syntax_error_names_line_and_leaves_store_unchanged(runner, loaded, data):
     before = quads_of(loaded)
-    result = run(runner, loaded, "load", str(data / "towns.nt"), str(data / "broken.ttl"))
+    result = run(runner, loaded, "load", "--no-validate", str(data / "towns.nt"), str(data / "broken.ttl"))
     assert result.exit_code == 3
     assert result.stderr.startswith(f"Error: {data / 'broken.ttl'}:6: syntax error")
     assert len(result.stderr.strip().splitlines()) == 1
@@ -101,13 +101,13 @@ def test_load_without_files_is_a_usage_error(runner, tmp_path):
 
 
 def test_load_into_a_named_graph_with_a_short_name(runner, tmp_path, data):
-    result = run(runner, tmp_path / "s", "load", str(data / "towns.nt"), "--graph", "mine/towns")
+    result = run(runner, tmp_path / "s", "load", "--no-validate", str(data / "towns.nt"), "--graph", "mine/towns")
     assert result.exit_code == 0
     assert [str(i) for i in _graph_iris(tmp_path / "s")] == [str(GRAPH["mine/towns"])]
 
 
 def test_load_bundled(runner, tmp_path):
-    result = run(runner, tmp_path / "s", "load", "--bundled")
+    result = run(runner, tmp_path / "s", "load", "--no-validate", "--bundled")
     assert result.exit_code == 0
     assert (
         "kg.ontology/conflict.ttl -> https://w3id.org/conflict-kg/graph/ontology" in result.stderr
@@ -129,7 +129,7 @@ def test_folder_that_is_not_a_store(runner, tmp_path, data):
     folder = tmp_path / "papers"
     folder.mkdir()
     (folder / "thesis.txt").write_text("mine")
-    result = run(runner, folder, "load", str(data / "towns.nt"))
+    result = run(runner, folder, "load", "--no-validate", str(data / "towns.nt"))
     assert result.exit_code == 3
     assert "is not a ckg store" in result.stderr and "--store" in result.stderr
     assert [p.name for p in folder.iterdir()] == ["thesis.txt"]
@@ -191,7 +191,7 @@ def test_stats_counts_classes_and_quads(runner, loaded):
 
 
 def test_drop_graph_and_unknown_graph(runner, loaded, data):
-    assert run(runner, loaded, "load", str(data / "towns.nt")).exit_code == 0
+    assert run(runner, loaded, "load", "--no-validate", str(data / "towns.nt")).exit_code == 0
     result = run(runner, loaded, "drop", "file/towns")
     assert result.exit_code == 0
     assert f"dropped {GRAPH['file/towns']} (2 triples)" in result.stderr
@@ -206,7 +206,7 @@ def test_drop_marks_inferred_stale_and_query_warns(runner, loaded, data, queries
     s = open_store(loaded)
     s.replace_graph(INFERRED_GRAPH, [])
     s.close()
-    assert run(runner, loaded, "load", str(data / "towns.nt")).exit_code == 0
+    assert run(runner, loaded, "load", "--no-validate", str(data / "towns.nt")).exit_code == 0
     result = run(runner, loaded, "query", "run", "attacks_since")
     assert result.exit_code == 0
     assert "warning: the inferred graph is stale" in result.stderr

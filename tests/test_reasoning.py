@@ -675,7 +675,7 @@ def test_load_marks_stale_query_warns_reason_clears(
     runner: CliRunner, bundled_store_dir: Path
 ) -> None:
     assert _ckg(runner, bundled_store_dir, "reason").exit_code == 0
-    loaded = _ckg(runner, bundled_store_dir, "load", str(FIXTURE))
+    loaded = _ckg(runner, bundled_store_dir, "load", "--no-validate", str(FIXTURE))
     assert loaded.exit_code == 0
     graphs = _ckg(runner, bundled_store_dir, "graphs", "-f", "csv")
     inferred_row = next(r for r in graphs.stdout.splitlines() if "/graph/inferred" in r)
@@ -691,7 +691,7 @@ def test_load_marks_stale_query_warns_reason_clears(
 
 
 def test_load_with_reason_recomputes(runner: CliRunner, bundled_store_dir: Path) -> None:
-    done = _ckg(runner, bundled_store_dir, "load", "--reason", str(FIXTURE))
+    done = _ckg(runner, bundled_store_dir, "load", "--no-validate", "--reason", str(FIXTURE))
     assert done.exit_code == 0, done.stderr
     assert "reasoned:" in done.stderr
     from kg.embedded import open_store
@@ -747,7 +747,7 @@ def test_reason_cli_warns_about_clashes(
         "<https://w3id.org/conflict-kg/id/person/x> a ckg:Person, ckg:ArmedGroup .\n",
         encoding="utf-8",
     )
-    assert _ckg(runner, bundled_store_dir, "load", str(bad)).exit_code == 0
+    assert _ckg(runner, bundled_store_dir, "load", "--no-validate", str(bad)).exit_code == 0
     done = _ckg(runner, bundled_store_dir, "reason")
     assert done.exit_code == 1  # materialised anyway, but the graph is inconsistent (issue 19)
     assert "INCONSISTENT" in done.stderr
