@@ -708,3 +708,17 @@ def test_issue21_timeline_legend_names_every_mark_and_one_day_is_singular(store,
     legend = " ".join(x.text or "" for x in by_class(root, "text", "tl-legend"))
     for mark in ("one day", "several days", "attack of a recurring pair", "days between them"):
         assert mark in legend, mark
+
+
+def test_issue21_big_store_briefing_fetches_only_the_findings_passages(store, monkeypatch):
+    """Above PASSAGES_UP_TO events the look-up skips passages; the findings still quote."""
+    from kg.viz import mapdata
+
+    monkeypatch.setattr(mapdata, "PASSAGES_UP_TO", 0)
+    data = collect(store)
+    assert data.passages_skipped and not any(e.passages for e in data.events.values())
+    brief = build_briefing(store, ["towns_attacked_twice"], validate=False)
+    findings = _text(brief.html[brief.html.index('id="findings"') : brief.html.index('id="map-section"')])
+    assert "January 6-7 attack at Nioro" in findings
+    payload = map_payload(brief.data)
+    assert payload["noPassages"] is True

@@ -36,6 +36,11 @@ CHUNK = 2000
 #: From this many places on, a fact of places is fetched by one scan, not by VALUES.
 WHOLE_SCAN_FROM = 20000
 
+#: Above this many events the default map does not look up every event's passages (an
+#: ACLED import has one claim per row: 100k of them); callers fetch the few they show
+#: with :func:`fetch_passages`.
+PASSAGES_UP_TO = 5000
+
 #: The class whose instances (asserted, or through any subclass, or in the inferred graph)
 #: are what the default map, the timeline and the briefing count as attacks — the same
 #: test the flagship question applies. Never a hand-kept list of its subclasses.
@@ -158,6 +163,8 @@ class MapData:
     #: A line of text per town (IRI) that its label on the map adds: the flagship's dates
     #: and gap, say.
     place_notes: dict[str, str] = field(default_factory=dict)
+    #: Whether passages were left out (too many events); see :data:`PASSAGES_UP_TO`.
+    passages_skipped: bool = False
     #: What the drawn events are called: "attack" for the default map, else "event".
     noun: str = "attack"
     #: Each actor's colour, decided store-wide (see :mod:`kg.viz.colours`).
@@ -253,11 +260,40 @@ def _text(term: Node | None) -> str | None:
     return None if term is None else str(term)
 
 
+class _Text(str):
+    """A value read straight from the store: its text, and its language tag if a label."""
+
+    language: str | None = None
+
+
+_SCAN_PREDICATES: dict[str, list[str]] = {
+    f"?e {name} ?v": [iri]
+    for name, iri in {
+        "ckg:place": str(CKG.place),
+        "rdf:type": str(RDF.type),
+        "ckg:startDate": str(CKG.startDate),
+        "ckg:endDate": str(CKG.endDate),
+        "ckg:fatalities": str(CKG.fatalities),
+        "ckg:eventType": str(CKG.eventType),
+        "ckg:perpetrator": str(CKG.perpetrator),
+        "ckg:target": str(CKG.target),
+        "ckg:partOf": str(CKG.partOf),
+        "ckg:latitude": str(CKG.latitude),
+        "ckg:longitude": str(CKG.longitude),
+        "ckg:locatedIn": str(CKG.locatedIn),
+    }.items()
+}
+_SCAN_PREDICATES["{ ?e skos:prefLabel ?v } UNION { ?e rdfs:label ?v }"] = [
+    str(SKOS.prefLabel),
+    str(RDFS.label),
+]
+
+
 def _lang_rank(term: Node | None) -> int:
     # English first, then untagged, then French, then anything: the briefings are English.
-    if not isinstance(term, Literal):
-        return 9
-    return {"en": 0, None: 1, "fr": 2}.get(term.language, 3)
+    if isinstance(term, (Literal, _Text)):
+        return {"en": 0, None: 1, "fr": 2}.get(term.language, 3)
+    return 9
 
 
 def _number(term: Node | None) -> float | None:
@@ -312,8 +348,47 @@ class _Fetcher:
         key = f"{text}|{pattern}"
         rows = self._scans.get(key)
         if rows is None:
-            select = "(STR(?v) AS ?s)" if text else "?v"
-            rows = self._scans[key] = self._query(f"SELECT ?e {select} WHERE {{ {pattern} }}").rows
+            rows = self._direct_scan(pattern)
+            if rows is None:
+                select = "(STR(?v) AS ?s)" if text else "?v"
+                rows = self._query(f"SELECT ?e {select} WHERE {{ {pattern} }}").rows
+            self._scans[key] = rows
+        return rows
+
+    def _direct_scan(self, pattern: str) -> list | None:
+        """A one-predicate pattern read straight from an embedded store's quads, or None.
+
+        The default map of a 100k-event store scans a dozen predicates of every event;
+        through SPARQL each cell becomes an rdflib term (most of the 44 s look-up at 100k
+        events). Read from pyoxigraph's quad index, the values stay strings (``_Text``
+        keeps a label's language). Same graphs as a query's default graph.
+        """
+        db = getattr(self.store, "db", None)
+        graphs_of = getattr(self.store, "data_graphs", None)
+        preds = _SCAN_PREDICATES.get(pattern)
+        if db is None or graphs_of is None or preds is None:
+            return None
+        try:
+            import pyoxigraph as ox
+        except ImportError:  # pragma: no cover - the embedded store needs it
+            return None
+        graphs = set(graphs_of(self.include_inferred))
+        rows: list = []
+        seen: set[tuple[str, str, str | None]] = set()
+        for pred in preds:
+            for q in db.quads_for_pattern(None, ox.NamedNode(pred), None, None):
+                g = q.graph_name
+                if not isinstance(g, ox.NamedNode) or g.value not in graphs:
+                    continue
+                o = q.object
+                lang = getattr(o, "language", None) if isinstance(o, ox.Literal) else None
+                k = (q.subject.value, o.value, lang)
+                if k in seen:  # the union of graphs is a set, as in SPARQL's default graph
+                    continue
+                seen.add(k)
+                v = _Text(o.value)
+                v.language = lang
+                rows.append((q.subject.value, v))
         return rows
 
     def facts(
@@ -446,7 +521,10 @@ def collect(
         # events they are context columns (the town, the region) already on the map.
         data.answer_places = [] if data.events else list(place_iris)
         _fetch_places(f, data, sorted(event_places | set(place_iris)), place_candidates)
-        _fetch_passages(f, data)
+        if len(data.events) <= PASSAGES_UP_TO:
+            _fetch_passages(f, data)
+        else:
+            data.passages_skipped = True
 
     data.colours = actor_colours(store)
     needed = set()
@@ -713,10 +791,13 @@ def _fetch_passages(f: _Fetcher, data: MapData) -> None:
     targets = sorted(set(data.events) | set(data.operations))
     if not targets:
         return
-    query = """SELECT ?x ?c ?p ?text ?m ?ml ?d ?dt WHERE { {scope}
+    # No nested OPTIONALs: Oxigraph evaluated the labels' and titles' OPTIONALs once per
+    # claim (12 s for 1,400 ACLED claims under load); the few modalities and documents
+    # are labelled afterwards in one small query each.
+    query = """SELECT ?x ?c ?p ?text ?m ?d WHERE { {scope}
           ?c ckg:about ?x ; ckg:passage ?p . ?p ckg:text ?text .
-          OPTIONAL { ?c ckg:modality ?m OPTIONAL { ?m rdfs:label ?ml } }
-          OPTIONAL { ?p ckg:inDocument ?d OPTIONAL { ?d dcterms:title ?dt } }
+          OPTIONAL { ?c ckg:modality ?m }
+          OPTIONAL { ?p ckg:inDocument ?d }
         }"""
     if f.scan_events:
         # Claims are few next to events: read them all once rather than bind 100k IRIs.
@@ -724,10 +805,13 @@ def _fetch_passages(f: _Fetcher, data: MapData) -> None:
         rows = [r for r in f.run(query, "x", None) if str(r[0]) in keep]
     else:
         rows = f.run(query, "x", targets)
+    docs = sorted({str(r[5]) for r in rows if r[5] is not None})
+    if docs:
+        for d, dt in f.run("SELECT ?d ?t WHERE { {scope} ?d dcterms:title ?t }", "d", docs):
+            f.note_label(d, dt)
+    f.fetch_labels({str(r[4]) for r in rows if r[4] is not None})
     by_target: dict[str, dict[str, Passage]] = defaultdict(dict)
-    for x, c, p, text, m, ml, d, dt in rows:
-        f.note_label(m, ml)
-        f.note_label(d, dt)
+    for x, c, p, text, m, d in rows:
         key = f"{c}|{p}"
         if key not in by_target[str(x)]:
             by_target[str(x)][key] = Passage(
@@ -760,6 +844,22 @@ def _fetch_passages(f: _Fetcher, data: MapData) -> None:
                             via=f.label(o),
                         )
                     )
+
+
+def fetch_passages(store: Store, data: MapData, iris: Iterable[str]) -> None:
+    """Attach their passages to the events ``iris`` of ``data`` (bound, a few at a time)."""
+    f = _Fetcher(store)
+    keep = {i for i in iris if i in data.events}
+    if not keep:
+        return
+    sub = MapData(title=data.title)
+    for i in keep:
+        ev = data.events[i]
+        sub.events[i] = ev
+        for o in ev.operations:
+            if o in data.operations:
+                sub.operations[o] = data.operations[o]
+    _fetch_passages(f, sub)
 
 
 def labels_for(store: Store, iris: Iterable[str]) -> dict[str, str]:

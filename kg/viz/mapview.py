@@ -371,6 +371,7 @@ def map_payload(data: MapData) -> dict:
         "clusterFrom": CLUSTER_FROM,
         "total": len(data.located_events()),
         "noun": data.noun,
+        "noPassages": data.passages_skipped,
         "labels": labels_out,
         "towns": towns_out,
         # Projection, for the pointer's coordinates and the scale bar (100 units/degree).

@@ -30,7 +30,7 @@ from kg.errors import CkgError
 from kg.namespace import CKG
 from kg.store import QueryResult, Store
 from kg.viz import questions
-from kg.viz.mapdata import Event, MapData, collect, labels_for, short
+from kg.viz.mapdata import Event, MapData, collect, fetch_passages, labels_for, short
 from kg.viz.mapview import _asset, human_date, map_css, map_fragment, map_js, note_pairs
 from kg.viz.timeline import TIMELINE_CSS, Pair, pairs_from_answer, timeline_fragment, timeline_scene
 
@@ -484,6 +484,8 @@ def build_briefing(
         else []
     )
     brief.findings = pairs
+    if data.passages_skipped:  # a big store: fetch only the findings' passages
+        fetch_passages(store, data, [i for p in pairs[:MAX_FINDINGS] for i in (p.first, p.second)])
     note_pairs(data, pairs[:MAX_FINDINGS])
     window = catalogue[RECURRENCE_QUESTION].defaults.get("window") if RECURRENCE_QUESTION in catalogue else None
     pair_note = (

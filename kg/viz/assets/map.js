@@ -104,7 +104,9 @@
           if (src) q.appendChild(text("footer", src));
           li.appendChild(q);
         });
-        if (!e.s) li.appendChild(text("p", "No source passage in the graph.", "nosource"));
+        if (!e.s) li.appendChild(text("p", data.noPassages
+          ? "Source passages are not embedded in a map of this many events; \u2018ckg query run claims_of_source\u2019 lists them."
+          : "No source passage in the graph.", "nosource"));
         list.appendChild(li);
       });
       info.appendChild(list);
