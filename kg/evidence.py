@@ -6,16 +6,19 @@ The sources in the store say where each of their facts comes from with a ``ckg:C
 ``ckg:modality`` how the source stands behind it, and for a party's claim ``ckg:claimant``.
 
 :func:`evidence_for` works for any question, saved or not, because it needs nothing from
-the question but its answer: it collects every IRI of every row, asks the store once for
-the claims about them (one ``VALUES`` block of escaped terms; more than
-:data:`CHUNK` IRIs go in several requests) and gives each row the claims about its own
-IRIs — those about more of the row's resources first, then by document and paragraph. A
-row that names events (``event/…`` ids) keeps the claims that name one of its events, and
-those that name no event but one of its places; a claim that names only other events
-(the town's other attacks) or that reaches the row only through an actor (all a report
-says of JNIM) is about other facts and is left out. A claim IRI in a
-row (``claims_of_source`` shows them) brings its own passage. The same plain SPARQL runs
-on the embedded store and on a server.
+the question but its answer. It collects every IRI of every row and asks the store which
+claims are about them (one ``VALUES`` block of escaped terms; more than :data:`CHUNK` IRIs
+go in several requests); it chooses each row's claims among those, and then reads the
+passages of the chosen claims in one more bound request. Each row lists the claims about
+more of its resources first, then by document and paragraph.
+
+Which claims count: a row that names events (``event/…`` ids) keeps the claims that name
+one of its events, and those that name no event but one of its places; a claim that
+names only other events (the town's other attacks) or that reaches the row only through
+an actor (all a report says of JNIM) is about other facts and is left out. A row without
+events keeps every claim about its resources. A claim IRI in a row (``claims_of_source``
+shows them) brings its own passage. The same plain SPARQL runs on the embedded store and
+on a server.
 """
 
 from __future__ import annotations
@@ -38,19 +41,35 @@ CHUNK = 400
 _EVENTS = str(ID["event/"])
 _PLACES = str(ID["place/"])
 
-_QUERY = """
-PREFIX ckg:     <https://w3id.org/conflict-kg/ontology#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX rdfs:    <http://www.w3.org/2000/01/rdf-schema#>
-
-SELECT DISTINCT ?node ?claim ?graph ?passage ?document ?title ?paragraph ?quote
-                ?modality ?modalityLabel ?claimant ?claimantLabel ?statement ?event
+# Which claims concern which IRIs (and which events each claim names): cheap, so that
+# the rows' claims can be chosen before their passages are read.
+_LINKS = """
+PREFIX ckg: <https://w3id.org/conflict-kg/ontology#>
+SELECT DISTINCT ?node ?claim ?graph ?event
 WHERE {
   %s
   { GRAPH ?graph { ?claim ckg:about ?node } }
   UNION
   { GRAPH ?graph { ?node ckg:passage ?direct } BIND(?node AS ?claim) }
-  GRAPH ?graph { ?claim ckg:passage ?passage }
+  # Every event the claim names, in the answer or not (see evidence_for).
+  OPTIONAL {
+    GRAPH ?graph { ?claim ckg:about ?event }
+    FILTER(STRSTARTS(STR(?event), "https://w3id.org/conflict-kg/id/event/"))
+  }
+}
+"""
+
+# The passage, document, modality and claimant of the chosen claims.
+_DETAILS = """
+PREFIX ckg:     <https://w3id.org/conflict-kg/ontology#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX rdfs:    <http://www.w3.org/2000/01/rdf-schema#>
+
+SELECT DISTINCT ?claim ?passage ?document ?title ?paragraph ?quote
+                ?modality ?modalityLabel ?claimant ?claimantLabel ?statement
+WHERE {
+  %s
+  ?claim ckg:passage ?passage .
   OPTIONAL { ?passage ckg:text ?quote }
   OPTIONAL { ?passage ckg:paragraph ?paragraph }
   OPTIONAL {
@@ -66,11 +85,6 @@ WHERE {
     OPTIONAL { ?claimant rdfs:label ?claimantLabel FILTER(LANGMATCHES(LANG(?claimantLabel), "en")) }
   }
   OPTIONAL { ?claim ckg:statement ?statement }
-  # Every event the claim names, in the answer or not (see evidence_for).
-  OPTIONAL {
-    GRAPH ?graph { ?claim ckg:about ?event }
-    FILTER(STRSTARTS(STR(?event), "https://w3id.org/conflict-kg/id/event/"))
-  }
 }
 """
 
@@ -135,17 +149,24 @@ def claims_about(
     *,
     graphs: Collection[str] | None = None,
 ) -> dict[URIRef, Evidence]:
-    """Every claim about any of ``iris`` (or that is one of them), by claim IRI.
+    """Every claim about any of ``iris`` (or that is one of them), by claim IRI, in full.
 
-    ``graphs`` (when given) keeps only claims stated in those named graphs: with
-    ``--as-of``, a source not yet issued gives no evidence either.
+    ``graphs`` (when given) keeps only claims stated in those named graphs.
     """
+    claims = _links(store, iris, graphs)
+    _details(store, claims)
+    return claims
+
+
+def _links(
+    store: Store, iris: Iterable[URIRef], graphs: Collection[str] | None
+) -> dict[URIRef, Evidence]:
+    """The claims about ``iris``, with what they are about but not yet their passages."""
     wanted = list(dict.fromkeys(iris))
     claims: dict[URIRef, Evidence] = {}
     for start in range(0, len(wanted), CHUNK):
         block = values_list("node", wanted[start : start + CHUNK])
-        result = store.query(_QUERY % block, include_inferred=False)
-        for d in result.dicts():
+        for d in store.query(_LINKS % block, include_inferred=False).dicts():
             claim, graph = d["claim"], d["graph"]
             if not isinstance(claim, URIRef):
                 continue  # a blank-node claim cannot be named in an answer
@@ -153,17 +174,25 @@ def claims_about(
                 continue
             ev = claims.get(claim)
             if ev is None:
-                ev = claims[claim] = Evidence(
-                    claim=claim,
-                    passage=_iri(d["passage"]),
-                    graph=_iri(graph),
-                )
-            node = d["node"]
-            if isinstance(node, URIRef):
-                ev.about.add(node)
+                ev = claims[claim] = Evidence(claim=claim, passage=None, graph=_iri(graph))
+            if isinstance(d["node"], URIRef):
+                ev.about.add(d["node"])
             if isinstance(d["event"], URIRef):
                 ev.events.add(d["event"])
+    return claims
+
+
+def _details(store: Store, claims: dict[URIRef, Evidence]) -> None:
+    """Fill in each claim's passage, document, modality and claimant."""
+    wanted = sorted(claims)
+    for start in range(0, len(wanted), CHUNK):
+        block = values_list("claim", wanted[start : start + CHUNK])
+        for d in store.query(_DETAILS % block, include_inferred=False).dicts():
+            ev = claims.get(d["claim"])  # type: ignore[arg-type]
+            if ev is None:
+                continue
             # OPTIONAL parts may come back several times (two titles): the first one wins.
+            ev.passage = ev.passage or _iri(d["passage"])
             ev.document = ev.document or _iri(d["document"])
             ev.title = ev.title or _text(d["title"])
             ev.paragraph = ev.paragraph if ev.paragraph is not None else _int(d["paragraph"])
@@ -173,7 +202,6 @@ def claims_about(
             ev.claimant = ev.claimant or _iri(d["claimant"])
             ev.claimant_label = ev.claimant_label or _text(d["claimantLabel"])
             ev.statement = ev.statement or _text(d["statement"])
-    return claims
 
 
 def evidence_for(
@@ -181,12 +209,12 @@ def evidence_for(
 ) -> list[list[Evidence]]:
     """For each row of a SELECT answer, the claims about the IRIs in it (best first)."""
     per_row = [row_iris(row) for row in result.rows]
-    claims = claims_about(store, (i for iris in per_row for i in iris), graphs=graphs)
+    claims = _links(store, (i for iris in per_row for i in iris), graphs)
     by_node: dict[URIRef, list[Evidence]] = {}
     for ev in claims.values():
         for node in ev.about:
             by_node.setdefault(node, []).append(ev)
-    out: list[list[Evidence]] = []
+    chosen: list[dict[URIRef, Evidence]] = []
     for iris in per_row:
         mine = set(iris)
         events = {i for i in iris if _is_event(i)}
@@ -196,6 +224,12 @@ def evidence_for(
                 if events and ev.claim not in mine and not _behind_event_row(ev, events):
                     continue
                 found.setdefault(ev.claim, ev)
+        chosen.append(found)
+    # Passages are read only for the claims some row keeps.
+    _details(store, {c: ev for found in chosen for c, ev in found.items()})
+    out: list[list[Evidence]] = []
+    for iris, found in zip(per_row, chosen):
+        mine = set(iris)
         out.append(
             sorted(
                 found.values(),
