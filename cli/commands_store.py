@@ -215,7 +215,11 @@ def load_command(
             guard=OntologyGuard(allow=allow_ontology) if files else None,
             check=_shape_check(store) if files and not no_validate else None,
         )
-        reports = load_sources(store, sources, bulk=bulk, policy=policy)
+        before = {str(i.iri): i.loaded_at for i in store.graphs()}
+        try:
+            reports = load_sources(store, sources, bulk=bulk, policy=policy)
+        except KeyboardInterrupt:
+            _interrupted(store, before)
         unchecked = [
             g
             for r in reports
@@ -246,6 +250,23 @@ def load_command(
     if do_reason:
         with opened_store(ctx) as store:
             _reason(ctx, store)
+
+
+def _interrupted(store: Store, before: dict[str, Any]) -> None:
+    """Say truly what an interrupted load left: nothing, or graphs already committed."""
+    changed = [
+        str(i.iri)
+        for i in store.graphs()
+        if str(i.iri) not in before or before[str(i.iri)] != i.loaded_at
+    ]
+    changed = [g for g in changed if g != str(INFERRED_GRAPH)]
+    if changed:
+        raise CkgError(
+            f"interrupted, but after the write: {len(changed)} graph(s) were committed "
+            f"({', '.join(changed[:5])}{' …' if len(changed) > 5 else ''}); 'ckg graphs' shows "
+            "them (a graph marked stale was cut short by a bulk load: load it again)"
+        )
+    raise CkgError("interrupted before anything was written: the store is unchanged")
 
 
 def is_bundled_source(source: str) -> bool:

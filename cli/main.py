@@ -57,6 +57,15 @@ def handle_errors(func: F) -> F:
             from kg.errors import fault_message
 
             raise CkgCommandError(fault_message(exc), 3) from exc
+        except Exception as exc:
+            # Any other failure is a bug: one line to report; CKG_DEBUG=1 shows the traceback.
+            if os.environ.get("CKG_DEBUG"):
+                raise
+            from kg.errors import fault_message
+
+            raise CkgCommandError(
+                fault_message(exc) + " (CKG_DEBUG=1 shows the traceback)", 3
+            ) from exc
 
     return wrapper  # type: ignore[return-value]
 

@@ -505,3 +505,51 @@ def test_no_validate_loads_and_marks_the_graph_unvalidated(runner, bundled_store
     assert again.exit_code == 0, again.output
     rows = ckg(runner, bundled_store_dir, "graphs", "-f", "csv").stdout.splitlines()
     assert not any(r.endswith("unvalidated") for r in rows)
+
+
+def test_ctrl_c_after_the_commit_says_the_data_was_committed(
+    runner, bundled_store_dir, tmp_path, monkeypatch
+):
+    import kg.loading
+
+    real = kg.loading._pre_mark_stale
+
+    # Ctrl-C arrives while the native write runs; Python sees it right after the commit.
+    def interrupt_after_write(store, existing, graphs):  # type: ignore[no-untyped-def]
+        real(store, existing, graphs)
+        original = store.replace_native
+
+        def write_then_interrupt(*args, **kwargs):  # type: ignore[no-untyped-def]
+            original(*args, **kwargs)
+            raise KeyboardInterrupt
+
+        monkeypatch.setattr(store, "replace_native", write_then_interrupt)
+
+    monkeypatch.setattr(kg.loading, "_pre_mark_stale", interrupt_after_write)
+    data = write(tmp_path, "d.ttl", "<urn:a> <urn:b> <urn:c> .\n")
+    result = ckg(runner, bundled_store_dir, "load", "--no-validate", str(data))
+    refused(result, 3, "interrupted, but after the write: 1 graph(s) were committed", "file/d")
+    assert "<urn:a> <urn:b> <urn:c> <" + GRAPH + "file/d>" in fingerprint(bundled_store_dir)
+
+
+def test_ctrl_c_before_the_write_says_nothing_was_written(runner, unchanged, tmp_path, monkeypatch):
+    import kg.loading
+
+    def interrupt(*_args: object, **_kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(kg.loading, "parse_source", interrupt)
+    data = write(tmp_path, "d.ttl", "<urn:a> <urn:b> <urn:c> .\n")
+    result = ckg(runner, unchanged, "load", str(data))
+    refused(result, 3, "interrupted before anything was written: the store is unchanged")
+
+
+def test_an_unexpected_bug_is_one_line_not_a_traceback(runner, unchanged, tmp_path, monkeypatch):
+    import kg.loading
+
+    def bug(*_args: object, **_kwargs: object) -> None:
+        raise AttributeError("'NoneType' object has no attribute 'x'")
+
+    monkeypatch.setattr(kg.loading, "parse_source", bug)
+    data = write(tmp_path, "d.ttl", "<urn:a> <urn:b> <urn:c> .\n")
+    refused(ckg(runner, unchanged, "load", str(data)), 3, "internal error (AttributeError", "CKG_DEBUG=1")
