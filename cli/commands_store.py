@@ -249,7 +249,13 @@ def load_command(
     note(ctx, f"{len(reports)} source(s), {total:,} triples in {seconds:.2f} s{mode}")
     if do_reason:
         with opened_store(ctx) as store:
-            _reason(ctx, store)
+            clashes = _reason(ctx, store)
+        if clashes:
+            warn(
+                f"the graph is inconsistent: {clashes} individual(s) in disjoint classes "
+                "('ckg reason' lists them); the files were loaded"
+            )
+            ctx.exit(1)
 
 
 def _interrupted(store: Store, before: dict[str, Any]) -> None:
@@ -542,12 +548,13 @@ def _empty(store: Store) -> int:
     return len(infos)
 
 
-def _reason(ctx: click.Context, store: Store) -> None:
+def _reason(ctx: click.Context, store: Store) -> int:
+    """Recompute the inferred graph; return how many clashes (inconsistencies) it found."""
     try:
         from kg.reasoning import reason
     except ImportError:  # reasoning not installed in this build: answer without it
         note(ctx, "note: no reasoner available; answering from asserted triples only")
-        return
+        return 0
     started = time.perf_counter()
     result = reason(store)
     note(
@@ -555,3 +562,4 @@ def _reason(ctx: click.Context, store: Store) -> None:
         f"reasoned: {len(result.triples):,} inferred triples in "
         f"{time.perf_counter() - started:.2f} s",
     )
+    return int(result.clash_count)
