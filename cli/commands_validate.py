@@ -17,6 +17,7 @@ from kg.axioms import batch_future_dates, check_change, guard_batch
 from kg.store import Store
 from kg.terms import INFERRED_GRAPH
 from kg.validation import (
+    ENGINES,
     FORMATS,
     INFERENCE_CHOICES,
     SEVERITIES,
@@ -113,6 +114,15 @@ def _verdict(report: Report, fail_on: str) -> str:
 @_report_options
 @_graph_option
 @_ontology_option
+@click.option(
+    "--engine",
+    type=click.Choice(ENGINES),
+    default="auto",
+    show_default=True,
+    help="How the whole store is checked: sparql (the shapes as SPARQL on the store, "
+    "seconds at 100k events), pyshacl (the reference, minutes), auto (sparql unless "
+    "--inference or a remote store needs pyshacl).",
+)
 @store_option
 @click.pass_context
 @handle_errors
@@ -124,6 +134,7 @@ def validate_command(
     fail_on: str,
     graph: str | None,
     allow_ontology: bool = False,
+    engine: str = "auto",
 ) -> None:
     """Check the store, or FILES in the context of the store, against the SHACL shapes.
 
@@ -132,11 +143,14 @@ def validate_command(
     they touch, exactly as `ckg add` would, and nothing is written. The text report
     groups results by shape and names each offending node by its label, the value, the
     source graph and passage, and what to do. Exit 0 conforms, 1 does not (the report is
-    still printed), 3 a file could not be parsed.
+    still printed), 3 a file could not be parsed. The whole store is checked with the
+    shapes run as SPARQL on the store (same results as pySHACL); progress, one line per
+    shape, goes to stderr.
 
     \b
     Example:
         ckg validate                              # the whole store
+        ckg validate --engine pyshacl             # the same, with the reference engine
         ckg validate new-report.trig              # a batch, in context, writes nothing
         ckg validate -f json --fail-on warning
         ckg validate corrections.ttl --graph https://w3id.org/conflict-kg/graph/doc/corrections
@@ -149,9 +163,11 @@ def validate_command(
             click.echo(f"warning: {message}", err=True)
     store = _open(ctx, create=False)
     try:
-        report = (
-            validate_batch(store, batch, inference) if batch else validate_store(store, inference)
-        )
+        if batch:
+            report = validate_batch(store, batch, inference)
+        else:
+            say = None if state.quiet else (lambda line: click.echo(line, err=True))
+            report = validate_store(store, inference, engine=engine, progress=say)
     finally:
         store.close()
     _emit(report, fmt, always=True)
