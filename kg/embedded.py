@@ -556,24 +556,30 @@ class EmbeddedStore:
         node = ox.NamedNode(_DERIVED)
         if not lines and not self.has_graph(DERIVED_GRAPH):
             return 0  # nothing to derive, nothing derived before: the store stays as it is
-        self._update(
-            f"{_meta_delete(_DERIVED)} ;\nINSERT DATA {{ {_DERIVED_STALE} }}"
+        # Only the difference is written: removing and loading triples one by one is what
+        # costs (a rebuild after a small change touches few of them).
+        new = set(lines)
+        old = set(
+            self.db.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=node)
+            .decode("utf-8")
+            .splitlines(keepends=True)
         )
-        self.db.remove_graph(node)
-        if lines:
-            data = "".join(lines).encode("utf-8")
-            try:
-                if len(lines) > 200_000:
-                    self.db.bulk_load(data, ox.RdfFormat.N_TRIPLES, to_graph=node)
-                else:
-                    self.db.load(data, ox.RdfFormat.N_TRIPLES, to_graph=node)
-            except SyntaxError as exc:
-                raise StoreError(f"internal error: derived facts did not parse: {exc}") from exc
-            except OSError as exc:
-                raise StoreError(f"writing {self.location} failed: {exc}") from exc
-        count = len(set(lines))
-        self._write_derived_meta(count)
-        return count
+        removed = old - new
+        added = new - old
+        if removed or added:
+            self._update(f"{_meta_delete(_DERIVED)} ;\nINSERT DATA {{ {_DERIVED_STALE} }}")
+        try:
+            if removed:
+                self._update(f"DELETE DATA {{ GRAPH <{_DERIVED}> {{ {''.join(removed)} }} }}")
+            if added:
+                data = "".join(added).encode("utf-8")
+                self.db.bulk_load(data, ox.RdfFormat.N_TRIPLES, to_graph=node)
+        except SyntaxError as exc:
+            raise StoreError(f"internal error: derived facts did not parse: {exc}") from exc
+        except OSError as exc:
+            raise StoreError(f"writing {self.location} failed: {exc}") from exc
+        self._write_derived_meta(len(new))
+        return len(new)
 
     def _write_derived_meta(self, count: int) -> None:
         desc = _meta_triples(

@@ -344,13 +344,12 @@ def sequence_lines(found: Iterable[Sequence]) -> Iterator[str]:
             yield f"{node} <{SCOPE}> {_iri(scope_iri(kind, group))} .\n"
         for i, gap in enumerate(seq.gaps):
             step = f"<{s}/{i + 1}>"
-            yield (
-                f"{step} <{IN_SEQUENCE}> {node} .\n"
-                f"{step} <{POSITION}> {_integer(i + 1)} .\n"
-                f"{step} <{FROM_ATTACK}> {_iri(seq.attacks[i])} .\n"
-                f"{step} <{TO_ATTACK}> {_iri(seq.attacks[i + 1])} .\n"
-                f"{step} <{GAP_DAYS}> {_integer(gap)} .\n"
-            )
+            # One line per triple: the store compares these lines with what it holds.
+            yield f"{step} <{IN_SEQUENCE}> {node} .\n"
+            yield f"{step} <{POSITION}> {_integer(i + 1)} .\n"
+            yield f"{step} <{FROM_ATTACK}> {_iri(seq.attacks[i])} .\n"
+            yield f"{step} <{TO_ATTACK}> {_iri(seq.attacks[i + 1])} .\n"
+            yield f"{step} <{GAP_DAYS}> {_integer(gap)} .\n"
 
 
 def derived_lines(facts: Facts) -> Iterator[str]:
