@@ -155,8 +155,9 @@ def query_show(ctx: click.Context, name: str | None, file: Path | None) -> None:
 @click.option(
     "--whole",
     is_flag=True,
-    help="Run the question's SPARQL as written: no part of it answered from the event "
-    "index or from fetched facts (slower; the reference answer).",
+    hidden=True,
+    help="Kept for old scripts: every question now runs as written (the derived graph "
+    "replaced the event index).",
 )
 @click.option(
     "--evidence",
@@ -182,7 +183,7 @@ def query_run(
     output: Path | None,
     file: Path | None,
     no_inferred: bool,
-    whole: bool,
+    whole: bool,  # noqa: ARG001 - accepted and ignored (see the option)
     evidence: bool,
     as_of: str | None,
     endpoint: str | None,
@@ -205,7 +206,6 @@ def query_run(
         ckg query run towns_attacked_twice
         ckg query run towns_attacked_twice -p window 30 -p perpetrator group/jnim
         ckg query run --file my-question.rq -f csv -o answer.csv
-        ckg query run towns_attacked_twice --whole     # the plain SPARQL, for checking
         ckg query run towns_attacked_twice --evidence -f csv -o towns-with-passages.csv
         ckg query run towns_attacked_twice --as-of 2025-06-30
     """
@@ -232,16 +232,7 @@ def query_run(
             note(ctx, line)
         bindings = checked.bindings
         with _as_of(ctx, full, day) as store:
-            # A backend without an accelerated path (kg.derive replaces it) always runs the
-            # SPARQL as written, so --whole asks nothing of it.
-            # (an as-of store is built for one answer: nothing to keep an index for)
-            plain = whole or day is not None
-            extra = (
-                {"accelerate": False} if plain and _accepts(store.query, "accelerate") else {}
-            )
-            result = store.query(
-                question.text, bindings, include_inferred=not no_inferred, **extra
-            )
+            result = store.query(question.text, bindings, include_inferred=not no_inferred)
             text = _evidence_text(store, result, fmt) if evidence else result_text(result, fmt)
     seconds = time.perf_counter() - started
     if result.kind == "select":
@@ -266,12 +257,6 @@ def _as_of(ctx: click.Context, store: Store, day: Any) -> Iterator[Store]:
         if selection is not None:
             note(ctx, selection.summary())
         yield known
-
-
-def _accepts(func: Any, keyword: str) -> bool:
-    import inspect
-
-    return keyword in inspect.signature(func).parameters
 
 
 def _evidence_text(store: Store, result: Any, fmt: str) -> str:
