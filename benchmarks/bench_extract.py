@@ -222,7 +222,8 @@ def acled_benchmark(data: Path) -> None:
     print("\n(b) ACLED notes, batch mode (reference date = the year column)")
     print(
         f"{'export':42} {'rows':>5} {'date':>6} {'location':>9} {'actor1':>7} {'type':>6} "
-        f"{'notes/s':>8}  (target: date 95%, location 90%, actor1 75%, type 80%, 200 notes/s)"
+        f"{'notes/s':>8}  (target: date 95%, location 90%, actor1 75%, type 80%, 200 notes/s)\n"
+        f"{'':42} (notes/s: reading and extracting, without writing RDF)"
     )
     for path in sorted(data.glob("acled-hdx-*.csv")):
         country = next(v for k, v in COUNTRIES.items() if k in path.name)
@@ -242,6 +243,18 @@ def acled_benchmark(data: Path) -> None:
                     write=False,
                 )
                 seconds = time.perf_counter() - t0
+                # The same run as `ckg extract --csv` does it: candidates written to staging.
+                t1 = time.perf_counter()
+                staged = extract_csv(
+                    store,
+                    path,
+                    text_column="notes",
+                    id_column="event_id_cnty",
+                    date_column="year",
+                    skip_rows=1,
+                    country=country,
+                )
+                staged_seconds = time.perf_counter() - t1
             finally:
                 store.close()
         got = {n.row_id: n for n in result.notes}
@@ -277,6 +290,11 @@ def acled_benchmark(data: Path) -> None:
             f"({score['date_stated'] / max(1, score['stated']):.0%}); notes stating no date: "
             f"{total - score['stated']} ({(total - score['stated']) / total:.0%}); "
             f"{result.rows / seconds / 200:.1f}x the 200 notes/s target"
+        )
+        print(
+            f"{'':42} with the staging graph written (ckg extract --csv): "
+            f"{staged.rows / staged_seconds:.0f} notes/s, "
+            f"{staged.rows / staged_seconds / 200:.1f}x the target"
         )
 
 

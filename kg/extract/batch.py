@@ -472,8 +472,13 @@ def extract_csv(
                 )
             )
         if write or output is not None:
-            graph += candidate_graph(
-                ex, f"{csv_slug}/{row_id}", finder=finder, with_status=output is None
+            candidate_graph(
+                ex,
+                f"{csv_slug}/{row_id}",
+                finder=finder,
+                with_status=output is None,
+                into=graph,
+                scope=csv_slug,
             )
     if output is not None:
         ds = Dataset()

@@ -252,6 +252,7 @@ class NameFinder:
     countries: list[str] = field(default_factory=list)
     default_country: str | None = None
     _cache: dict[str, Mention | None] = field(default_factory=dict)
+    _closest: dict[str, tuple[Candidate, ...]] = field(default_factory=dict)
 
     def find(self, text: str) -> list[Mention]:
         """The actors and places ``text`` names (resolved or not), in order of position."""
@@ -370,9 +371,13 @@ class NameFinder:
 
     def candidates_for(self, name: str, kind: str) -> tuple[Candidate, ...]:
         """The known actors or places closest to an unresolved ``name`` (at most three)."""
-        if kind == "actor":
-            return self.resolver.actor_candidates(name)
-        return self.resolver.place_candidates(name, within=self.countries[:1])
+        key = f"{kind}\x00{name}\x00{self.countries[:1]}"
+        if key not in self._closest:
+            if kind == "actor":
+                self._closest[key] = self.resolver.actor_candidates(name)
+            else:
+                self._closest[key] = self.resolver.place_candidates(name, within=self.countries[:1])
+        return self._closest[key]
 
     def lookup(self, phrase: str) -> Mention | None:
         """The actor or place ``phrase`` names, or None when the store knows no such name."""

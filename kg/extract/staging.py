@@ -64,8 +64,17 @@ def document_graph(doc_slug: str) -> URIRef:
 class _Minter:
     """Mints readable IRIs under ``…/id/<kind>/extract/<doc>/`` and writes the new nodes."""
 
-    def __init__(self, g: Graph, doc: str, finder: NameFinder | None, country: str | None):
+    def __init__(
+        self,
+        g: Graph,
+        doc: str,
+        finder: NameFinder | None,
+        country: str | None,
+        scope: str | None = None,
+    ):
         self.g, self.doc, self.finder, self.country = g, doc, finder, country
+        #: Where nodes for unresolved names are minted: the document, or a whole CSV file.
+        self.scope = scope or doc
         self.used: set[str] = set()
 
     def iri(self, kind: str, key: str) -> URIRef:
@@ -81,7 +90,7 @@ class _Minter:
         if m.iri:
             return URIRef(m.iri)
         cls = {"place": CKG.Place, "person": CKG.Person}.get(kind, CKG.Actor)
-        iri = ID[f"{kind}/extract/{self.doc}/{slug(m.name or m.text, max_length=60)}"]
+        iri = ID[f"{kind}/extract/{self.scope}/{slug(m.name or m.text, max_length=60)}"]
         if (iri, RDF.type, None) not in self.g:
             self.g.add((iri, RDF.type, cls))
             self.g.add((iri, RDFS.label, Literal(m.name or m.text, lang="en")))
@@ -99,10 +108,20 @@ class _Minter:
 
 
 def candidate_graph(
-    ex: Extraction, doc_slug: str, *, finder: NameFinder | None = None, with_status: bool = True
+    ex: Extraction,
+    doc_slug: str,
+    *,
+    finder: NameFinder | None = None,
+    with_status: bool = True,
+    into: Graph | None = None,
+    scope: str | None = None,
 ) -> Graph:
-    """The extraction as triples in the ontology's terms (see the module docstring)."""
-    g = Graph()
+    """The extraction as triples in the ontology's terms (see the module docstring).
+
+    ``into`` collects several documents in one graph (batch mode), and ``scope`` mints the
+    nodes of unresolved names once for all of them (one "Protesters (Niger)", not one per row).
+    """
+    g = into if into is not None else Graph()
     doc = ID["doc/" + doc_slug]
     g.add((doc, RDF.type, CKG.Document))
     g.add((doc, DCTERMS.title, Literal(ex.document.title, lang="en")))
@@ -111,7 +130,7 @@ def candidate_graph(
     if ex.reference is not None and ex.reference_source == "given" and ex.reference.day:
         g.add((doc, DCTERMS.issued, Literal(str(ex.reference), datatype=XSD.date)))
     country = finder.countries[0] if finder and finder.countries else None
-    mint = _Minter(g, doc_slug, finder, country)
+    mint = _Minter(g, doc_slug, finder, country, scope)
     passages: dict[int, URIRef] = {}
     nodes: dict[int, URIRef] = {}
     for i, f in enumerate(ex.found):
