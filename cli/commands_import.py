@@ -88,6 +88,39 @@ def _finish(ctx: click.Context, summaries: list[ImportSummary], report: bool) ->
         ctx.exit(1)
 
 
+def _has_rows(path: Path) -> bool:
+    """Whether a CSV file has a data row after its header (an HXL hashtag row aside)."""
+    import csv
+
+    with path.open(newline="", encoding="utf-8", errors="replace") as fh:
+        reader = csv.reader(fh)
+        next(reader, None)
+        for row in reader:
+            if not row or all(not cell.strip() for cell in row):
+                continue
+            if row[0].lstrip().startswith("#"):
+                continue
+            return True
+    return False
+
+
+def _refuse_empty(store: Store, files: tuple[Path, ...]) -> None:
+    """Refuse a header-only file that would replace a populated graph (issue 19.3)."""
+    from kg.errors import InputError
+    from kg.importers.acled import graph_for
+
+    counts = {str(i.iri): i.triples for i in store.graphs()}
+    for f in files:
+        graph = str(graph_for(f))
+        if counts.get(graph) and not _has_rows(f):
+            raise InputError(
+                f"has a header but no rows, and would replace graph <{graph}> "
+                f"({counts[graph]:,} triples) with nothing: refused, nothing was imported. "
+                "Check the file, give --allow-empty to empty the graph, or 'ckg drop' it",
+                path=str(f),
+            )
+
+
 def _each_file(
     ctx: click.Context,
     store: Store,
@@ -172,11 +205,20 @@ def import_group() -> None:
     is_flag=True,
     help="Write unresolved names with their closest candidates, and rejected rows, to stdout.",
 )
+@click.option(
+    "--allow-empty",
+    is_flag=True,
+    help="Let a file with a header and no rows empty the populated graph it would replace.",
+)
 @store_option
 @click.pass_context
 @handle_errors
 def import_acled_command(
-    ctx: click.Context, files: tuple[Path, ...], strict: bool, report: bool
+    ctx: click.Context,
+    files: tuple[Path, ...],
+    strict: bool,
+    report: bool,
+    allow_empty: bool = False,
 ) -> None:
     """Import ACLED export files (current, HDX or legacy layout), one graph per file.
 
@@ -196,6 +238,8 @@ def import_acled_command(
 
     store = _open(ctx)
     try:
+        if not allow_empty:
+            _refuse_empty(store, files)
         # One file at a time, so that a file failing after others were committed is
         # reported as a partial success (issue 19.3), not as "nothing was imported".
         summaries = _each_file(

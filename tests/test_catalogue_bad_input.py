@@ -553,3 +553,19 @@ def test_an_unexpected_bug_is_one_line_not_a_traceback(runner, unchanged, tmp_pa
     monkeypatch.setattr(kg.loading, "parse_source", bug)
     data = write(tmp_path, "d.ttl", "<urn:a> <urn:b> <urn:c> .\n")
     refused(ckg(runner, unchanged, "load", str(data)), 3, "internal error (AttributeError", "CKG_DEBUG=1")
+
+
+def test_a_header_only_acled_file_does_not_empty_its_graph(
+    runner, bundled_store_dir, tmp_path, fixtures_dir
+):
+    export = tmp_path / "export.csv"
+    full = (fixtures_dir / "import" / "acled-current.csv").read_text(encoding="utf-8")
+    export.write_text(full, encoding="utf-8")
+    assert ckg(runner, bundled_store_dir, "import", "acled", str(export)).exit_code in (0, 1)
+    before = fingerprint(bundled_store_dir)
+    graph_quads = [q for q in before if q.endswith(f"<{GRAPH}import/acled/export>")]
+    assert len(graph_quads) > 100
+    export.write_text(full.splitlines()[0] + "\n", encoding="utf-8")
+    result = ckg(runner, bundled_store_dir, "import", "acled", str(export))
+    refused(result, 3, "has a header but no rows", f"({len(graph_quads):,} triples)", "--allow-empty")
+    assert fingerprint(bundled_store_dir) == before
