@@ -213,7 +213,7 @@ def load_command(
             replace=frozenset(graph_iri(g) for g in replace),
             allow_empty=allow_empty,
             guard=OntologyGuard(allow=allow_ontology) if files else None,
-            check=_shape_check(store) if files and not no_validate else None,
+            check=_load_check(store, validate=not no_validate) if files else None,
         )
         before = {str(i.iri): i.loaded_at for i in store.graphs()}
         try:
@@ -282,12 +282,22 @@ def is_bundled_source(source: str) -> bool:
     return is_bundled(source)
 
 
-def _shape_check(store: Store) -> Any:
-    """The check ``ckg load`` runs on parsed files before writing: the shapes, as add does."""
+def _load_check(store: Store, *, validate: bool) -> Any:
+    """The check ``ckg load`` runs on parsed files before writing: future dates (a
+    warning), then the shapes as ``ckg add`` checks them (unless --no-validate)."""
 
     def check(content: Any, origins: Any) -> None:
+        from kg.axioms import future_dates
         from kg.errors import GateError
+        from kg.formats import shorten
         from kg.loading import validate_content
+
+        for g, triples in content.items():
+            found = future_dates((t.subject, t.predicate, t.object) for t in triples)
+            for message in found:
+                warn(f"{shorten(g)}: {message}")
+        if not validate:
+            return
 
         report = validate_content(store, content, origins)
         if report.failed("violation"):

@@ -569,3 +569,16 @@ def test_a_header_only_acled_file_does_not_empty_its_graph(
     result = ckg(runner, bundled_store_dir, "import", "acled", str(export))
     refused(result, 3, "has a header but no rows", f"({len(graph_quads):,} triples)", "--allow-empty")
     assert fingerprint(bundled_store_dir) == before
+
+
+def test_load_warns_about_a_date_in_the_future(runner, bundled_store_dir, tmp_path):
+    data = write(
+        tmp_path,
+        "future.ttl",
+        PREFIXES + f'<{ID}event/test/x> ckg:startDate "2099-01-01"^^xsd:date .\n',
+    )
+    done = ckg(runner, bundled_store_dir, "load", "--no-validate", str(data))
+    assert done.exit_code == 0, done.output
+    assert "warning: ckggraph:file/future: ckgid:event/test/x ckg:startDate 2099-01-01 is after today" in (
+        done.stderr
+    )
