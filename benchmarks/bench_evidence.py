@@ -24,6 +24,8 @@ Figures go to stdout; the script never fails on a slow figure.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
+from typing import Any
 import statistics
 import sys
 import tempfile
@@ -37,16 +39,18 @@ import synthetic  # noqa: E402
 
 from kg.asof import as_of_store  # noqa: E402
 from kg.catalogue import bind_params, get_question  # noqa: E402
-from kg.embedded import open_store  # noqa: E402
+from kg.embedded import EmbeddedStore, open_store  # noqa: E402
 from kg.evidence import evidence_for  # noqa: E402
 from kg.parameters import check_iri_params  # noqa: E402
 from kg.terms import GRAPH  # noqa: E402
 
 CKG = synthetic.CKG
 ID = synthetic.ID
+XSD = synthetic.XSD
+DCT = "http://purl.org/dc/terms/"
 
 
-def _build(folder: Path, events: int) -> object:
+def _build(folder: Path, events: int) -> EmbeddedStore:
     import pyoxigraph as ox
 
     store = open_store(folder / "store")
@@ -64,12 +68,12 @@ def _build(folder: Path, events: int) -> object:
                 f"{claim} <{CKG}passage> {passage} .\n"
                 f"{claim} <{CKG}modality> <{CKG}Reported> .\n"
                 f'{passage} <{CKG}text> "The attack at {o[1:-1].rsplit("/", 1)[-1]}." .\n'
-                f"{passage} <{CKG}paragraph> \"{len(lines[current])}\"^^<{synthetic.XSD}integer> .\n"
+                f'{passage} <{CKG}paragraph> "{len(lines[current])}"^^<{XSD}integer> .\n'
                 f"{passage} <{CKG}inDocument> <{ID}doc/bench/{current}> .\n"
             )
     for key, issued in ((0, "2020-01-01"), (1, "2025-01-01")):
         lines[key].append(
-            f'<{ID}doc/bench/{key}> <http://purl.org/dc/terms/issued> "{issued}"^^<{synthetic.XSD}date> .\n'
+            f'<{ID}doc/bench/{key}> <{DCT}issued> "{issued}"^^<{XSD}date> .\n'
         )
         data = "".join(lines[key]).encode("utf-8")
         store.db.bulk_load(data, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graphs[key]))
@@ -79,7 +83,7 @@ def _build(folder: Path, events: int) -> object:
     return store
 
 
-def _best(fn, repeat: int) -> tuple[float, object]:  # type: ignore[no-untyped-def]
+def _best(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
     times, out = [], None
     for _ in range(repeat):
         t = time.perf_counter()
@@ -100,12 +104,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"## {events:,} attacks (built in {time.perf_counter() - t:.1f} s)")
             for rows in (100, 1000):
                 text = (
-                    f"SELECT ?event ?town WHERE {{ ?event a <{CKG}Attack> ; <{CKG}place> ?town }} "
+                    f"SELECT ?event ?town WHERE {{ ?event a <{CKG}Attack> ; "
+                    f"<{CKG}place> ?town }} "
                     f"ORDER BY ?event LIMIT {rows}"
                 )
-                q_time, result = _best(lambda: store.query(text), args.repeat)  # type: ignore[attr-defined]
-                e_time, ev = _best(lambda: evidence_for(store, result), args.repeat)  # type: ignore[arg-type]
-                claims = sum(len(items) for items in ev)  # type: ignore[union-attr]
+                q_time, result = _best(lambda: store.query(text), args.repeat)
+                e_time, ev = _best(lambda: evidence_for(store, result), args.repeat)
+                claims = sum(len(items) for items in ev)
                 print(
                     f"evidence, {rows:>5} rows: answer {q_time:.3f} s, evidence {e_time:.3f} s "
                     f"({claims} claims), ratio {e_time / q_time:.1f}x"
@@ -116,7 +121,8 @@ def main(argv: list[str] | None = None) -> int:
 
                 def check() -> str:
                     try:
-                        check_iri_params(store, question, raw, bind_params(question, raw))  # type: ignore[arg-type]
+                        bindings = bind_params(question, raw)
+                        check_iri_params(store, question, raw, bindings)
                         return "ok"
                     except Exception as exc:  # noqa: BLE001 - the typo's error is the point
                         return type(exc).__name__
@@ -125,19 +131,19 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"IRI check {value:<11} {c_time:.3f} s ({outcome})")
             flagship = get_question("towns_attacked_twice")
             bindings = bind_params(flagship, {})
-            w_time, whole = _best(lambda: store.query(flagship.text, bindings), args.repeat)  # type: ignore[attr-defined]
+            w_time, whole = _best(lambda: store.query(flagship.text, bindings), args.repeat)
             t = time.perf_counter()
-            snapshot, selection = as_of_store(store, date(2021, 1, 1))  # type: ignore[arg-type]
+            snapshot, selection = as_of_store(store, date(2021, 1, 1))
             build = time.perf_counter() - t
             s_time, part = _best(lambda: snapshot.query(flagship.text, bindings), args.repeat)
             snapshot.close()
             print(
                 f"as-of 2021-01-01: built {build:.2f} s ({len(selection.chosen)} graphs kept), "
-                f"flagship {s_time:.3f} s ({len(part.rows)} rows) vs whole store "  # type: ignore[union-attr]
-                f"{w_time:.3f} s ({len(whole.rows)} rows); build/whole-query ratio "  # type: ignore[union-attr]
+                f"flagship {s_time:.3f} s ({len(part.rows)} rows) vs whole store "
+                f"{w_time:.3f} s ({len(whole.rows)} rows); build/whole-query ratio "
                 f"{build / w_time:.1f}x"
             )
-            store.close()  # type: ignore[attr-defined]
+            store.close()
     return 0
 
 

@@ -194,8 +194,7 @@ def select(store: Store, day: date) -> Selection:
         if graph in TIMELESS and current is not None:
             selection.chosen.append(current)
         elif dated:
-            # The latest issued by then; between versions of one date, the current one.
-            dated.sort(key=lambda v: (v.issued.day, v.file is None, v.loaded_at or ""))  # type: ignore[union-attr]
+            dated.sort(key=_by_issue)
             selection.chosen.append(dated[-1])
         elif undated:
             undated.sort(key=lambda v: (v.file is None, v.loaded_at or ""))
@@ -205,6 +204,12 @@ def select(store: Store, day: date) -> Selection:
         else:
             selection.left_out.append(max(vs, key=lambda v: v.loaded_at or ""))
     return selection
+
+
+def _by_issue(v: Version) -> tuple[date, bool, str]:
+    # The latest issued; between versions of one date, the current one, then the latest load.
+    assert v.issued is not None
+    return (v.issued.day, v.file is None, v.loaded_at or "")
 
 
 def as_of_store(store: Store, day: date) -> tuple[Any, Selection]:

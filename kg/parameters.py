@@ -55,7 +55,9 @@ SELECT DISTINCT ?resource ?label WHERE {
   # One triple per resource to scan (its type), not every triple of it.
   ?resource a ?type .
   FILTER(isIRI(?resource) && STRSTARTS(STR(?resource), ?prefix))
-  OPTIONAL { ?resource rdfs:label ?label FILTER(LANGMATCHES(LANG(?label), "en") || LANG(?label) = "") }
+  OPTIONAL {
+    ?resource rdfs:label ?label FILTER(LANGMATCHES(LANG(?label), "en") || LANG(?label) = "")
+  }
 }
 LIMIT %d
 """

@@ -88,7 +88,10 @@ def test_a_reloaded_source_is_still_asked_as_it_was(store) -> None:
     # The store keeps the version a reload replaces.
     store.replace_graph(graph, _version("2025-03-01", "second version"), source="bulletin v2")
     assert len(list((Path(store.location) / "ckg-history").glob("*.nq.gz"))) == 1
-    ask = "SELECT ?l WHERE { <https://w3id.org/conflict-kg/id/note/test/x> ?p ?l FILTER(isLiteral(?l)) }"
+    ask = (
+        "SELECT ?l WHERE { <https://w3id.org/conflict-kg/id/note/test/x> ?p ?l "
+        "FILTER(isLiteral(?l)) }"
+    )
 
     def labels(day: date) -> list[str]:
         snapshot, _ = as_of_store(store, day)

@@ -113,7 +113,9 @@ def test_a_bound_the_figures_respect_is_no_disagreement(bundled_store) -> None:
     # The report's bound competes only with GeoNames' lower figure, which is still there.
     assert ("at least", 100000, str(GRAPH["doc/mali-jnim-july-1-attacks"])) in rows
     bundled_store.drop_graph(URIRef(GRAPH["ref/geonames-ml"]))
-    rows = {(str(d["relation"]), str(d["source"])) for d in _rows(bundled_store, subject=str(KAYES))}
+    rows = {
+        (str(d["relation"]), str(d["source"])) for d in _rows(bundled_store, subject=str(KAYES))
+    }
     assert rows == set()
 
 

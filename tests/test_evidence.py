@@ -162,7 +162,8 @@ def test_a_row_without_iris_keeps_its_line_with_no_evidence(runner, fixture_stor
         "SELECT (COUNT(*) AS ?n) WHERE { ?e a ckg:Attack }\n",
         encoding="utf-8",
     )
-    lines = list(csv.DictReader(io.StringIO(_run(runner, store, "--file", str(count), "--evidence", "-f", "csv"))))
+    text = _run(runner, store, "--file", str(count), "--evidence", "-f", "csv")
+    lines = list(csv.DictReader(io.StringIO(text)))
     assert [(line["row"], line["n"], line["evidence_claim"]) for line in lines] == [("1", "2", "")]
 
 
@@ -190,7 +191,9 @@ def test_ask_with_evidence_is_a_usage_error(runner, fixture_store, tmp_path):
     store, _question = fixture_store
     q = tmp_path / "ask.rq"
     q.write_text("ASK { ?s ?p ?o }\n", encoding="utf-8")
-    result = runner.invoke(cli, ["--store", str(store), "query", "run", "--file", str(q), "--evidence"])
+    result = runner.invoke(
+        cli, ["--store", str(store), "query", "run", "--file", str(q), "--evidence"]
+    )
     assert result.exit_code == 2
     assert "ASK" in result.output
 
@@ -212,7 +215,9 @@ def test_flagship_evidence_quotes_the_report_on_the_lines_it_names(bundled_store
                 checked += 1
     assert checked >= 5
     nioro = next(
-        items for row, items in zip(result.dicts(), evidence) if str(row["townLabel"]) == "Nioro du Sahel"
+        items
+        for row, items in zip(result.dicts(), evidence)
+        if str(row["townLabel"]) == "Nioro du Sahel"
     )
     # The sentence of the report that names the first attack of the pair (line 10).
     sentence = "The January 6-7 attack at Nioro du Sahel, which I wrote about here."
@@ -238,7 +243,8 @@ def test_every_saved_question_gives_each_row_evidence_about_that_row(
     name = path.stem.split("--", 1)[0]
     result = runner.invoke(
         cli,
-        ["--store", str(bundled_store_dir), "query", "run", name, *args, "--evidence", "-f", "json"],
+        ["--store", str(bundled_store_dir), "query", "run", name, *args,
+         "--evidence", "-f", "json"],
     )
     assert result.exit_code in (0, 1), result.output
     if result.stdout.lstrip().startswith("@") or '"boolean"' in result.stdout:

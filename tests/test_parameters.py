@@ -20,6 +20,10 @@ def _run(runner, store: Path, *args: str):  # type: ignore[no-untyped-def]
     return runner.invoke(cli, ["--store", str(store), "query", "run", *args])
 
 
+def _timeline(runner, store: Path, actor: str):  # type: ignore[no-untyped-def]
+    return _run(runner, store, "events_timeline", "-p", "actor", actor, "-f", "csv")
+
+
 def test_a_typo_in_an_id_is_a_usage_error_that_suggests_the_group(runner, bundled_store_dir):
     result = _run(runner, bundled_store_dir, "events_timeline", "-p", "actor", "group/jnm")
     assert result.exit_code == 2
@@ -39,13 +43,13 @@ def test_an_unknown_region_id_is_refused(runner, bundled_store_dir):
 
 
 def test_a_known_id_still_answers(runner, bundled_store_dir):
-    result = _run(runner, bundled_store_dir, "events_timeline", "-p", "actor", "group/jnim", "-f", "csv")
+    result = _timeline(runner, bundled_store_dir, "group/jnim")
     assert result.exit_code == 0, result.output
     assert len(result.stdout.splitlines()) > 5
 
 
 def test_a_name_is_looked_up_and_gives_the_same_answer_as_the_id(runner, bundled_store_dir):
-    by_id = _run(runner, bundled_store_dir, "events_timeline", "-p", "actor", "group/jnim", "-f", "csv")
+    by_id = _timeline(runner, bundled_store_dir, "group/jnim")
     by_name = _run(runner, bundled_store_dir, "events_timeline", "-p", "actor", "jnim", "-f", "csv")
     assert by_name.exit_code == 0, by_name.output
     assert by_name.stdout == by_id.stdout
@@ -90,5 +94,5 @@ def test_a_value_that_would_break_out_of_the_query_is_refused(runner, bundled_st
     evil = 'group/x> } } ; DROP ALL ; #'
     result = _run(runner, bundled_store_dir, "events_timeline", "-p", "actor", evil)
     assert result.exit_code == 2
-    again = _run(runner, bundled_store_dir, "events_timeline", "-p", "actor", "group/jnim", "-f", "csv")
+    again = _timeline(runner, bundled_store_dir, "group/jnim")
     assert again.exit_code == 0 and len(again.stdout.splitlines()) > 5
