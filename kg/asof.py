@@ -181,7 +181,8 @@ def select(store: Store, day: date) -> Selection:
     """For each source graph, the latest version issued on or before ``day``.
 
     Undated versions and the ontology are kept (the latest loaded one, when the history
-    holds several); a graph none of whose versions was issued by ``day`` is left out.
+    holds several); a graph none of whose versions was issued by ``day`` is left out, and
+    so is a dropped graph's history (a source removed is not asked on any date).
     """
     selection = Selection(day)
     by_graph: dict[str, list[Version]] = {}
@@ -189,9 +190,11 @@ def select(store: Store, day: date) -> Selection:
         by_graph.setdefault(v.graph, []).append(v)
     for graph, vs in sorted(by_graph.items()):
         current = next((v for v in vs if v.file is None), None)
+        if current is None:
+            continue  # dropped: a source removed from the store is not asked on any date
         dated = [v for v in vs if v.issued is not None and v.issued.day <= day]
         undated = [v for v in vs if v.issued is None]
-        if graph in TIMELESS and current is not None:
+        if graph in TIMELESS:
             selection.chosen.append(current)
         elif dated:
             dated.sort(key=_by_issue)
@@ -199,10 +202,8 @@ def select(store: Store, day: date) -> Selection:
         elif undated:
             undated.sort(key=lambda v: (v.file is None, v.loaded_at or ""))
             selection.chosen.append(undated[-1])
-        elif current is not None:
-            selection.left_out.append(current)
         else:
-            selection.left_out.append(max(vs, key=lambda v: v.loaded_at or ""))
+            selection.left_out.append(current)
     return selection
 
 

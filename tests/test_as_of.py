@@ -106,6 +106,9 @@ def test_a_reloaded_source_is_still_asked_as_it_was(store) -> None:
     assert [str(r[0]) for r in store.query(ask).rows] == ["second version"]
     chosen = select(store, date(2025, 2, 1)).chosen
     assert [v.file is not None for v in chosen if v.graph == str(graph)] == [True]
+    # Dropping the source removes it on every date, history or not.
+    store.drop_graph(graph)
+    assert labels(date(2025, 2, 1)) == []
 
 
 def test_cli_as_of_with_evidence_quotes_only_sources_known_then(runner, bundled_store_dir):
