@@ -246,7 +246,9 @@ def import_acled_command(
             ctx,
             store,
             files,
-            lambda f: import_acled(store, [f], strict=strict, report=report, progress=_progress(ctx)),
+            lambda f: import_acled(
+                store, [f], strict=strict, report=report, progress=_progress(ctx)
+            ),
         )
         if any(s.written for s in summaries) and mark_inferred_stale(store):
             summaries[-1].notes.append(

@@ -187,8 +187,8 @@ def load_command(
         ckg load --bundled
         ckg load my-ontology.ttl --replace-graph ontology --allow-ontology-change
     """
-    from kg.bundled import bundled_sources
     from kg.axioms import OntologyGuard
+    from kg.bundled import bundled_sources
     from kg.loading import (
         LoadPolicy,
         check_distinct_graphs,
@@ -337,9 +337,8 @@ def graphs_command(ctx: click.Context, fmt: str, endpoint: str | None) -> None:
     from rdflib import Literal, URIRef
 
     from kg.formats import result_text
-    from kg.store import QueryResult
-
     from kg.loading import unvalidated_graphs
+    from kg.store import QueryResult
 
     with opened_store(ctx, endpoint, create=False) as store:
         infos = store.graphs()

@@ -257,7 +257,7 @@ def unsatisfiable_classes(tbox: Graph) -> list[str]:
         for a in sorted(ups, key=str):
             clash = rules.disjoint.get(a, set()) & ups
             if clash:
-                b = sorted(clash, key=str)[0]
+                b = min(clash, key=str)
                 found.append(
                     f"{shorten(str(c))} is below both {shorten(str(a))} and "
                     f"{shorten(str(b))}, declared disjoint: it can have no member"
@@ -339,7 +339,7 @@ def future_dates(
     if issued:
         bound = max(issued)
         what = f"the source's issue date {bound.isoformat()}"
-    out = []
+    out: list[str] = []
     count = 0
     for s, p, o in items:
         if _iri(p) in _ABOUT_SOURCE:
@@ -370,7 +370,7 @@ def guard_batch(batch: Any, allow: bool = False) -> OntologyGuard:
 
 def batch_future_dates(batch: Any, today: date | None = None) -> list[str]:
     """:func:`future_dates` for each graph of a batch, each warning naming its graph."""
-    out = []
+    out: list[str] = []
     for iri, graph in batch.graphs.items():
         out.extend(f"{shorten(str(iri))}: {w}" for w in future_dates(graph, today))
     return out

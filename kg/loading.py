@@ -394,9 +394,7 @@ def _transactional(
         if policy.guard is not None:
             for g, triples in graphs.items():
                 where = source.where() if g == source.graph else f"{source.where()} <{g}>"
-                policy.guard.see_all(
-                    ((t.subject, t.predicate, t.object) for t in triples), where
-                )
+                policy.guard.see_all(((t.subject, t.predicate, t.object) for t in triples), where)
     changes = _check_allowed_change(store, policy, parsed)
     content: dict[str, list[ox.Triple]] = {}
     names: dict[str, list[str]] = {}
@@ -564,7 +562,9 @@ def mark_unvalidated(store: Store, graphs: Iterable[str]) -> None:
     update = getattr(store, "_update", None)
     if update is None:
         return
-    flags = " ".join(f"<{g}> <{UNVALIDATED}> true ." for g in graphs if "<" not in g and ">" not in g)
+    flags = " ".join(
+        f"<{g}> <{UNVALIDATED}> true ." for g in graphs if "<" not in g and ">" not in g
+    )
     if flags:
         update(f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ {flags} }} }}")
 

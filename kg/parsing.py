@@ -133,8 +133,7 @@ def _check_entities(data: bytes, where: str) -> None:
     declared = len(_ENTITY.findall(subset))
     if subset.count(b"<!ENTITY") != declared:
         raise InputError(
-            "an entity declaration ckg cannot read safely; write entities as "
-            '<!ENTITY name "text">',
+            'an entity declaration ckg cannot read safely; write entities as <!ENTITY name "text">',
             path=where,
             line=_line(data, offset),
         )

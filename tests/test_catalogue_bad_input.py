@@ -15,7 +15,6 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
-
 from kg.cli.main import cli
 
 CKG = "https://w3id.org/conflict-kg/ontology#"
@@ -54,7 +53,7 @@ def write(tmp_path: Path, name: str, text: str | bytes) -> Path:
 def laughs(levels: int) -> bytes:
     """A 'billion laughs' RDF/XML file: each entity is ten of the one before."""
     ents = ['<!ENTITY l0 "lol">'] + [
-        f'<!ENTITY l{i} "{("&l%d;" % (i - 1)) * 10}">' for i in range(1, levels + 1)
+        f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, levels + 1)
     ]
     return (
         '<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [\n'
@@ -126,7 +125,9 @@ def test_an_allowed_change_that_makes_the_graph_inconsistent_is_refused(
     runner, unchanged, tmp_path
 ):
     bad = write(
-        tmp_path, "disjoint.trig", PREFIXES + f"<{GRAPH}doc/d> {{ ckg:Attack owl:disjointWith ckg:Event . }}"
+        tmp_path,
+        "disjoint.trig",
+        PREFIXES + f"<{GRAPH}doc/d> {{ ckg:Attack owl:disjointWith ckg:Event . }}",
     )
     for command in ("add", "load"):
         result = ckg(runner, unchanged, command, "--allow-ontology-change", str(bad))
@@ -140,7 +141,9 @@ def test_an_allowed_consistent_change_is_written(runner, bundled_store_dir, tmp_
         PREFIXES + "ckg:NightRaid rdfs:subClassOf ckg:Attack .\n",
     )
     refused(ckg(runner, bundled_store_dir, "load", str(ok)), 1, "would change the ontology")
-    done = ckg(runner, bundled_store_dir, "load", "--no-validate", "--allow-ontology-change", str(ok))
+    done = ckg(
+        runner, bundled_store_dir, "load", "--no-validate", "--allow-ontology-change", str(ok)
+    )
     assert done.exit_code == 0, done.output
     assert "ontology change allowed: ckg:NightRaid rdfs:subClassOf ckg:Attack" in done.stderr
     expected = f"<{CKG}NightRaid> <http://www.w3.org/2000/01/rdf-schema#subClassOf> <{CKG}Attack>"
@@ -203,7 +206,9 @@ def test_an_empty_file_does_not_empty_its_populated_graph(runner, bundled_store_
     assert ckg(runner, bundled_store_dir, "load", "--no-validate", str(data)).exit_code == 0
     before = fingerprint(bundled_store_dir)
     data.write_text("# nothing left\n", encoding="utf-8")
-    refused(ckg(runner, bundled_store_dir, "load", str(data)), 3, "holds no triples", "--allow-empty")
+    refused(
+        ckg(runner, bundled_store_dir, "load", str(data)), 3, "holds no triples", "--allow-empty"
+    )
     assert fingerprint(bundled_store_dir) == before
     done = ckg(runner, bundled_store_dir, "load", "--no-validate", "--allow-empty", str(data))
     assert done.exit_code == 0, done.output
@@ -232,7 +237,9 @@ def test_wide_entity_expansion_is_refused_too(runner, unchanged, tmp_path):
         f'xmlns:ex="http://example.org/"><rdf:Description rdf:about="{ID}x">'
         f"<ex:p>{body}</ex:p></rdf:Description></rdf:RDF>\n"
     )
-    refused(ckg(runner, unchanged, "load", str(write(tmp_path, "w.rdf", text))), 3, "expand to more")
+    refused(
+        ckg(runner, unchanged, "load", str(write(tmp_path, "w.rdf", text))), 3, "expand to more"
+    )
 
 
 def test_small_namespace_entities_still_load(runner, bundled_store_dir, tmp_path):
@@ -241,9 +248,11 @@ def test_small_namespace_entities_still_load(runner, bundled_store_dir, tmp_path
         '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="&ex;">'
         '<rdf:Description rdf:about="&ex;a"><ex:p>one</ex:p></rdf:Description></rdf:RDF>\n'
     )
-    done = ckg(runner, bundled_store_dir, "load", "--no-validate", str(write(tmp_path, "ns.rdf", text)))
+    done = ckg(
+        runner, bundled_store_dir, "load", "--no-validate", str(write(tmp_path, "ns.rdf", text))
+    )
     assert done.exit_code == 0, done.output
-    assert '<http://example.org/a> <http://example.org/p> "one" <' + GRAPH + 'file/ns>' in (
+    assert '<http://example.org/a> <http://example.org/p> "one" <' + GRAPH + "file/ns>" in (
         fingerprint(bundled_store_dir)
     )
 
@@ -254,7 +263,7 @@ def http_server() -> Iterator[tuple[str, list[str]]]:
     seen: list[str] = []
 
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+        def do_GET(self) -> None:
             seen.append(self.path)
             body = b'{"@context": {"p": "http://example.org/p"}}'
             self.send_response(200)
@@ -295,7 +304,9 @@ def test_jsonld_file_context_is_never_read(runner, unchanged, tmp_path):
 def test_deep_nesting_is_refused_with_its_line(runner, unchanged, tmp_path):
     deep = "<urn:a> <urn:p> " + "[ <urn:p> " * 1000 + "1" + " ]" * 1000 + " .\n"
     bad = write(tmp_path, "deep.ttl", "# deep\n" + deep)
-    refused(ckg(runner, unchanged, "add", str(bad), "--graph", "doc/x"), 3, "deep.ttl:2:", "nest deeper")
+    refused(
+        ckg(runner, unchanged, "add", str(bad), "--graph", "doc/x"), 3, "deep.ttl:2:", "nest deeper"
+    )
 
 
 def test_a_huge_literal_is_refused(runner, unchanged, tmp_path):
@@ -501,7 +512,9 @@ def test_no_validate_loads_and_marks_the_graph_unvalidated(runner, bundled_store
         JNIM_2012.name,
         JNIM_2012.read_text(encoding="utf-8").replace("2012-06-01", "2025-06-01"),
     )
-    again = ckg(runner, bundled_store_dir, "load", "--replace-graph", "doc/curator-batch", str(fixed))
+    again = ckg(
+        runner, bundled_store_dir, "load", "--replace-graph", "doc/curator-batch", str(fixed)
+    )
     assert again.exit_code == 0, again.output
     rows = ckg(runner, bundled_store_dir, "graphs", "-f", "csv").stdout.splitlines()
     assert not any(r.endswith("unvalidated") for r in rows)
@@ -552,7 +565,12 @@ def test_an_unexpected_bug_is_one_line_not_a_traceback(runner, unchanged, tmp_pa
 
     monkeypatch.setattr(kg.loading, "parse_source", bug)
     data = write(tmp_path, "d.ttl", "<urn:a> <urn:b> <urn:c> .\n")
-    refused(ckg(runner, unchanged, "load", str(data)), 3, "internal error (AttributeError", "CKG_DEBUG=1")
+    refused(
+        ckg(runner, unchanged, "load", str(data)),
+        3,
+        "internal error (AttributeError",
+        "CKG_DEBUG=1",
+    )
 
 
 def test_a_header_only_acled_file_does_not_empty_its_graph(
@@ -567,7 +585,9 @@ def test_a_header_only_acled_file_does_not_empty_its_graph(
     assert len(graph_quads) > 100
     export.write_text(full.splitlines()[0] + "\n", encoding="utf-8")
     result = ckg(runner, bundled_store_dir, "import", "acled", str(export))
-    refused(result, 3, "has a header but no rows", f"({len(graph_quads):,} triples)", "--allow-empty")
+    refused(
+        result, 3, "has a header but no rows", f"({len(graph_quads):,} triples)", "--allow-empty"
+    )
     assert fingerprint(bundled_store_dir) == before
 
 
@@ -579,6 +599,7 @@ def test_load_warns_about_a_date_in_the_future(runner, bundled_store_dir, tmp_pa
     )
     done = ckg(runner, bundled_store_dir, "load", "--no-validate", str(data))
     assert done.exit_code == 0, done.output
-    assert "warning: ckggraph:file/future: ckgid:event/test/x ckg:startDate 2099-01-01 is after today" in (
-        done.stderr
+    assert (
+        "warning: ckggraph:file/future: ckgid:event/test/x ckg:startDate 2099-01-01 is after today"
+        in (done.stderr)
     )

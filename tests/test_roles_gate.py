@@ -14,7 +14,6 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
-
 from kg.cli.main import cli
 
 
@@ -26,6 +25,7 @@ def fingerprint(store_dir: Path) -> frozenset[str]:
     finally:
         del db
         gc.collect()
+
 
 HEAD = """@base <https://w3id.org/conflict-kg/id/> .
 @prefix ckg: <https://w3id.org/conflict-kg/ontology#> .
@@ -64,8 +64,10 @@ CASES = {
         "Attack",
         "attack",
         "ckg:perpetrator <group/ansar-dine>",
-        "<claim/x> a ckg:Claim ; ckg:about <event/{date}-x> ; ckg:claimant <group/jnim> ; "
-        'ckg:modality ckg:ClaimedByParty ; ckg:statement "JNIM claims it."@en .',
+        (
+            "<claim/x> a ckg:Claim ; ckg:about <event/{date}-x> ; ckg:claimant <group/jnim> ; "
+            'ckg:modality ckg:ClaimedByParty ; ckg:statement "JNIM claims it."@en .'
+        ),
     ),
 }
 
