@@ -128,6 +128,7 @@ class CKG(DefinedNamespace):
     areaOfOperation: URIRef  # area of operation
     assertedProperty: URIRef  # asserted property
     associatedActor: URIRef  # associated actor
+    attackKind: URIRef  # attack kind
     borders: URIRef  # borders
     candidateStatus: URIRef  # candidate status
     capitalOf: URIRef  # capital of
@@ -148,6 +149,7 @@ class CKG(DefinedNamespace):
     distanceMeasure: URIRef  # distance measure
     distanceTo: URIRef  # distance to
     endDate: URIRef  # end date
+    endDay: URIRef  # end day
     eventType: URIRef  # event type
     eventTypeConcept: URIRef  # event type concept
     extractionRule: URIRef  # extraction rule
@@ -156,6 +158,8 @@ class CKG(DefinedNamespace):
     featureCode: URIRef  # feature code
     followed: URIRef  # followed
     foundingDate: URIRef  # founding date
+    fromAttack: URIRef  # from attack
+    gapDays: URIRef  # gap in days
     geoPrecision: URIRef  # geographic precision
     geonamesId: URIRef  # GeoNames ID
     governs: URIRef  # governs
@@ -164,7 +168,12 @@ class CKG(DefinedNamespace):
     holdsMembership: URIRef  # holds membership
     hostageCount: URIRef  # hostage count
     inDocument: URIRef  # in document
+    inRegion: URIRef  # in region
+    inSequence: URIRef  # in sequence
+    inTown: URIRef  # in town
     interCode: URIRef  # ACLED inter code
+    intervalEnd: URIRef  # interval end
+    intervalStart: URIRef  # interval start
     issuedNotBefore: URIRef  # issued not before
     kilometres: URIRef  # kilometres
     latitude: URIRef  # latitude
@@ -184,24 +193,32 @@ class CKG(DefinedNamespace):
     placeRole: URIRef  # place role
     population: URIRef  # population
     populationAtLeast: URIRef  # population at least
+    position: URIRef  # position
     possibleActor: URIRef  # possible actor
     predecessorOf: URIRef  # predecessor of
     resolutionCandidate: URIRef  # resolution candidate
     reviewNote: URIRef  # review note
     role: URIRef  # role
     sanctionsReference: URIRef  # sanctions reference
+    scope: URIRef  # scope
+    scopeGroup: URIRef  # scope group
+    scopeKind: URIRef  # scope kind
+    sequenceTown: URIRef  # sequence town
     sourceName: URIRef  # source name
     startDate: URIRef  # start date
+    startDay: URIRef  # start day
     statement: URIRef  # statement
     successorOf: URIRef  # successor of
     tag: URIRef  # tag
     target: URIRef  # target
     targetActor: URIRef  # target actor
     text: URIRef  # text
+    toAttack: URIRef  # to attack
     unattributed: URIRef  # unattributed
     unresolvedName: URIRef  # unresolved name
     wikidataId: URIRef  # Wikidata ID
     withdrawalFrom: URIRef  # withdrawal from
+    withinEvent: URIRef  # within event
 
 
 def ontology_terms() -> list[str]:
