@@ -58,7 +58,7 @@ from rdflib.term import Node
 from kg.errors import CkgError, StoreError
 from kg.namespace import CKG
 from kg.store import Store
-from kg.terms import GRAPH, INFERRED_GRAPH, META_GRAPH
+from kg.terms import GRAPH, INFERRED_GRAPH, META_GRAPH, STAGING_PREFIX
 
 Progress = Callable[[str], None]
 
@@ -878,7 +878,12 @@ def validate_store_fast(store: Store, *, progress: Progress | None = None) -> An
     shapes = shapes_graph()
     all_infos = store.graphs()
     skip = {str(META_GRAPH), str(INFERRED_GRAPH)}
-    infos = [info for info in all_infos if str(info.iri) not in skip]
+    # Staging graphs (ckg extract) hold unreviewed candidates: they are checked on accept.
+    infos = [
+        info
+        for info in all_infos
+        if str(info.iri) not in skip and not str(info.iri).startswith(STAGING_PREFIX)
+    ]
     names = [str(info.iri) for info in infos]
     triples = sum(info.triples for info in infos)
     findings: list[Finding] = []

@@ -394,3 +394,22 @@ def test_extracting_again_keeps_a_review_unless_replace(bundled_store_dir, runne
     assert again.exit_code == 2 and "--replace" in again.output
     assert _quads(bundled_store_dir) == before
     assert runner.invoke(cli, ["--store", store, "extract", report, "--replace"]).exit_code == 0
+
+
+def test_whole_store_validation_leaves_staging_out(bundled_store_dir, runner):
+    """A candidate that breaks a shape is judged when accepted, not by `ckg validate`."""
+    store = str(bundled_store_dir)
+    runner.invoke(cli, ["--store", store, "extract", str(FIXTURES / "report.txt")])
+    import json
+
+    cands = json.loads(runner.invoke(cli, ["--store", store, "review", "-f", "json"]).stdout)
+    nioro = next(c for c in cands if "Nioro" in c["statement"] and "attack" in c["statement"])
+    runner.invoke(
+        cli, ["--store", store, "review", nioro["id"], "--set", "startDate", "2010-01-06"]
+    )
+    runner.invoke(cli, ["--store", store, "review", nioro["id"], "--set", "endDate", "2010-01-07"])
+    for engine in ("sparql", "pyshacl"):
+        result = runner.invoke(cli, ["--store", store, "validate", "--engine", engine])
+        assert result.exit_code == 0, (engine, result.output)
+    refused = runner.invoke(cli, ["--store", store, "review", nioro["id"], "--accept"])
+    assert refused.exit_code == 1
