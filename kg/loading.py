@@ -16,6 +16,7 @@ marked stale instead of untouched (``ckg graphs`` shows it; load again to repair
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -537,8 +538,9 @@ def validate_content(
     """Validate parsed load content against the shapes in the context of the store.
 
     The content is checked as :func:`kg.validation.validate_batch` checks a ``ckg add``
-    batch. Returns the :class:`kg.validation.Report`. A graph being *replaced* is still in
-    the store while this runs, so its old triples are part of the context.
+    batch, against the store as it will be: the graphs the content replaces are hidden
+    from the context, so a corrected reload is not judged together with its old version.
+    Returns the :class:`kg.validation.Report`.
     """
     from kg.validation import Batch, validate_batch
 
@@ -550,7 +552,23 @@ def validate_content(
         batch.graphs[URIRef(g)] = graph
         batch.origin[URIRef(g)] = list(origins.get(g, []))
     batch.files = sorted({f for fs in origins.values() for f in fs})
-    return validate_batch(store, batch, inference)
+    with _hiding(store, set(content)):
+        return validate_batch(store, batch, inference)
+
+
+@contextlib.contextmanager
+def _hiding(store: Store, graphs: set[str]) -> Iterator[None]:
+    # The embedded store's queries read the graph list from _graph_names(); for the
+    # length of the check, the graphs about to be replaced are left out of it.
+    names = getattr(store, "_graph_names", None)
+    if names is None or not graphs:
+        yield
+        return
+    store._graph_names = lambda: [g for g in names() if g not in graphs]  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        del store._graph_names  # type: ignore[attr-defined]
 
 
 def mark_unvalidated(store: Store, graphs: Iterable[str]) -> None:

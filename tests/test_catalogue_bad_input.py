@@ -603,3 +603,38 @@ def test_load_warns_about_a_date_in_the_future(runner, bundled_store_dir, tmp_pa
         "warning: ckggraph:file/future: ckgid:event/test/x ckg:startDate 2099-01-01 is after today"
         in (done.stderr)
     )
+
+
+def test_a_corrected_reload_is_not_judged_with_its_old_version(runner, bundled_store_dir, tmp_path):
+    report = write(
+        tmp_path,
+        "my-report.ttl",
+        PREFIXES
+        + "@prefix ckgt: <https://w3id.org/conflict-kg/id/event-type/> .\n"
+        + f"""<{ID}event/2025-08-10-boulkessi-attack> a ckg:Attack ;
+    rdfs:label "Attack at Boulkessi on 10 August 2025"@en ;
+    ckg:eventType ckgt:attack ;
+    ckg:place <{ID}place/site/boulkessi-military-base> ;
+    ckg:perpetrator <{ID}group/jnim> ;
+    ckg:startDate "2025-08-10"^^xsd:date ; ckg:endDate "2025-08-10"^^xsd:date .
+""",
+    )
+    first = ckg(runner, bundled_store_dir, "load", str(report))
+    assert first.exit_code == 0, first.output
+    # The corrected date replaces the old one: one start date after the write, so the
+    # "one start date" rule must not count the old graph's date too.
+    report.write_text(
+        report.read_text().replace('"2025-08-10"^^', '"2025-08-11"^^'), encoding="utf-8"
+    )
+    again = ckg(runner, bundled_store_dir, "load", str(report))
+    assert again.exit_code == 0, again.output
+    dates = [
+        q
+        for q in fingerprint(bundled_store_dir)
+        if "/ontology#startDate>" in q and "file/my-report" in q
+    ]
+    expected = (
+        f"<{ID}event/2025-08-10-boulkessi-attack> <{CKG}startDate> "
+        f'"2025-08-11"^^<http://www.w3.org/2001/XMLSchema#date> <{GRAPH}file/my-report>'
+    )
+    assert dates == [expected]
