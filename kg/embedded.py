@@ -281,8 +281,12 @@ class EmbeddedStore:
         *,
         meta: Mapping[str, Mapping[str, str | None]] | None = None,
         drop: Sequence[str] = (),
+        stale: Sequence[str] = (),
     ) -> dict[str, int]:
         """Replace graphs with pyoxigraph triples, and drop ``drop``, in ONE transaction.
+
+        ``stale`` names graphs (the inferred graph, after a load) marked stale in that same
+        transaction, so no interruption leaves new data beside a graph that looks fresh.
 
         ``meta`` gives each graph's ``source`` and ``title``; the graph's description in the
         meta graph is rewritten (so a ``stale`` flag is cleared). Only the difference to
@@ -340,6 +344,7 @@ class EmbeddedStore:
                 quads.extend(ox.Quad(t.subject, t.predicate, t.object, _META) for t in desc)
             if touched:
                 quads.append(_stale_quad())
+            quads.extend(_stale_marks(stale))
             try:
                 self.db.extend(quads)
             except OSError as exc:
@@ -372,6 +377,8 @@ class EmbeddedStore:
             )
         if touched:
             inserts.append(_DERIVED_STALE)
+        if stale:
+            inserts.append(f"GRAPH <{_META.value}> {{ {_nt(_stale_marks(stale, triples=True))} }}")
         # Meta deletions first, then content changes, then every insertion in ONE
         # INSERT DATA, so blank nodes shared between graphs (TriG) stay one node.
         request = [*deletes, *parts]
@@ -837,3 +844,14 @@ class _ReadOnlyStore(EmbeddedStore):
         """Release the store; a read-only instance has nothing to flush."""
         self._db = None
         gc.collect()
+
+
+def _stale_marks(names: Sequence[str], *, triples: bool = False) -> list[Any]:
+    """The meta-graph quads (or triples) that mark ``names`` stale."""
+    for name in names:
+        _check_graph_name(name)
+    pred = ox.NamedNode(META_PREDICATES["stale"])
+    marks = [ox.Triple(ox.NamedNode(n), pred, ox.Literal(True)) for n in names]
+    if triples:
+        return marks
+    return [ox.Quad(t.subject, t.predicate, t.object, _META) for t in marks]

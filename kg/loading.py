@@ -270,6 +270,14 @@ def _check_empty(existing: Mapping[str, Any], source: Source, policy: LoadPolicy
     )
 
 
+def _stale_targets(existing: Mapping[str, Any], graphs: Iterable[str]) -> list[str]:
+    # The inferred graph, when it exists, is not being written, and is not stale yet.
+    inferred = existing.get(str(INFERRED_GRAPH))
+    if inferred is None or str(INFERRED_GRAPH) in graphs or getattr(inferred, "stale", False):
+        return []
+    return [str(INFERRED_GRAPH)]
+
+
 def _pre_mark_stale(store: Store, existing: Mapping[str, Any], graphs: Iterable[str]) -> bool:
     # Before the data, not after: a crash in between leaves a stale mark on unchanged data
     # (harmless: reason again), never new data beside an inferred graph that looks fresh.
@@ -423,10 +431,13 @@ def _transactional(
     if policy.check is not None:
         shown = {s.name: s.where() for s in sources}
         policy.check(content, {g: [shown.get(n, n) for n in ns] for g, ns in names.items()})
-    _pre_mark_stale(store, existing, content)
     if isinstance(store, EmbeddedStore):
-        counts = store.replace_native(content, meta=meta, drop=drops)
+        # The inferred graph's stale mark goes in the same transaction as the data.
+        counts = store.replace_native(
+            content, meta=meta, drop=drops, stale=_stale_targets(existing, content)
+        )
     else:
+        _pre_mark_stale(store, existing, content)
         counts = {}
         for g, triples in content.items():
             counts[g] = store.replace_graph(

@@ -523,22 +523,16 @@ def test_no_validate_loads_and_marks_the_graph_unvalidated(runner, bundled_store
 def test_ctrl_c_after_the_commit_says_the_data_was_committed(
     runner, bundled_store_dir, tmp_path, monkeypatch
 ):
-    import kg.loading
+    from kg.embedded import EmbeddedStore
 
-    real = kg.loading._pre_mark_stale
+    original = EmbeddedStore.replace_native
 
     # Ctrl-C arrives while the native write runs; Python sees it right after the commit.
-    def interrupt_after_write(store, existing, graphs):  # type: ignore[no-untyped-def]
-        real(store, existing, graphs)
-        original = store.replace_native
+    def write_then_interrupt(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        original(self, *args, **kwargs)
+        raise KeyboardInterrupt
 
-        def write_then_interrupt(*args, **kwargs):  # type: ignore[no-untyped-def]
-            original(*args, **kwargs)
-            raise KeyboardInterrupt
-
-        monkeypatch.setattr(store, "replace_native", write_then_interrupt)
-
-    monkeypatch.setattr(kg.loading, "_pre_mark_stale", interrupt_after_write)
+    monkeypatch.setattr(EmbeddedStore, "replace_native", write_then_interrupt)
     data = write(tmp_path, "d.ttl", "<urn:a> <urn:b> <urn:c> .\n")
     result = ckg(runner, bundled_store_dir, "load", "--no-validate", str(data))
     refused(result, 3, "interrupted, but after the write: 1 graph(s) were committed", "file/d")
@@ -638,3 +632,22 @@ def test_a_corrected_reload_is_not_judged_with_its_old_version(runner, bundled_s
         f'"2025-08-11"^^<http://www.w3.org/2001/XMLSchema#date> <{GRAPH}file/my-report>'
     )
     assert dates == [expected]
+
+
+def test_load_marks_the_inferred_graph_stale_in_the_data_transaction(
+    runner, bundled_store_dir, tmp_path, monkeypatch
+):
+    from kg.embedded import EmbeddedStore
+
+    assert ckg(runner, bundled_store_dir, "reason").exit_code == 0
+
+    # No separate write may carry the mark: one that tried would fail the load.
+    def no_separate_write(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("stale mark written outside the data transaction")
+
+    monkeypatch.setattr(EmbeddedStore, "set_meta", no_separate_write)
+    data = write(tmp_path, "d.ttl", "<urn:a> <urn:b> <urn:c> .\n")
+    done = ckg(runner, bundled_store_dir, "load", "--no-validate", str(data))
+    assert done.exit_code == 0, done.output
+    stale = f'<{GRAPH}inferred> <{CKG}stale> "true"^^<http://www.w3.org/2001/XMLSchema#boolean> <{GRAPH}meta>'
+    assert stale in fingerprint(bundled_store_dir)
