@@ -38,7 +38,7 @@ from kg.derive import upkeep as derive
 from kg.errors import QueryError, StoreError, UsageError
 from kg.sparql import bind_values
 from kg.store import GraphInfo, QueryResult, default_graphs
-from kg.terms import CKG_NS, INFERRED_GRAPH, META_GRAPH
+from kg.terms import CKG_NS, INFERRED_GRAPH, META_GRAPH, STAGING_PREFIX
 
 # The meta graph's vocabulary, the same as kg.remote's: one description per graph whose
 # subject is the graph's IRI.
@@ -59,7 +59,16 @@ _LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 _META = ox.NamedNode(str(META_GRAPH))
 _DERIVED = str(DERIVED_GRAPH)
 # Graphs the derivation does not read: the meta graph and its own output.
+class _NotDerivedFrom(frozenset[str]):
+    """Graphs derived facts are not computed from: meta, derived, and the staging graphs of
+    ``ckg extract`` (unreviewed candidates), which a prefix names."""
+
+    def __contains__(self, name: object) -> bool:
+        return super().__contains__(name) or str(name).startswith(STAGING_PREFIX)
+
+
 _NOT_DERIVED_FROM = frozenset({str(META_GRAPH), _DERIVED})
+_DERIVE_SKIP = _NotDerivedFrom(_NOT_DERIVED_FROM)
 #: The derived graph is marked stale in the same transaction as any data write that can
 #: change it, and the mark is cleared with its new content: a crash in between leaves it
 #: marked, and the next query rebuilds it.
@@ -548,13 +557,13 @@ class EmbeddedStore:
         if only_if_stale and self.derived_is_fresh():
             return -1
         if only_if_stale and not any(
-            g.value not in _NOT_DERIVED_FROM
+            g.value not in _DERIVE_SKIP
             for g in self.db.named_graphs()
             if isinstance(g, ox.NamedNode)
         ):
             return 0
         try:
-            lines = derive.full_lines(self.db, _NOT_DERIVED_FROM)
+            lines = derive.full_lines(self.db, _DERIVE_SKIP)
         except (ValueError, RecursionError) as exc:
             raise StoreError(
                 f"the derived facts of {self.location} could not be computed ({exc}); "
@@ -606,7 +615,7 @@ class EmbeddedStore:
         if not was_fresh:
             self.refresh_derived()
             return
-        change = derive.incremental(self.db, added, _NOT_DERIVED_FROM, _DERIVED)
+        change = derive.incremental(self.db, added, _DERIVE_SKIP, _DERIVED)
         if change is None:
             self.refresh_derived()
             return

@@ -44,7 +44,7 @@ from rdflib.term import Node
 
 from kg.errors import CkgError, UsageError
 from kg.store import Store
-from kg.terms import CKG_NS, INFERRED_GRAPH, META_GRAPH, ONTOLOGY_GRAPH
+from kg.terms import CKG_NS, INFERRED_GRAPH, META_GRAPH, ONTOLOGY_GRAPH, STAGING_PREFIX
 
 #: Reasoning profiles: ``rdfs`` (subclass, subproperty, domain, range) or ``owlrl``.
 PROFILES: tuple[str, ...] = ("owlrl", "rdfs")
@@ -1181,7 +1181,12 @@ def _feed_native(rules: RuleSet, db: object, write: set[Node] | None) -> tuple[_
         write=None if write is None else {to_ox(t) for t in write},
     )
     skip = {str(INFERRED_GRAPH), str(META_GRAPH)}
-    graphs = [g for g in db.named_graphs() if g.value not in skip]  # type: ignore[attr-defined]
+    # Staging graphs (ckg extract) hold unreviewed candidates, not data to reason from.
+    graphs = [
+        g
+        for g in db.named_graphs()  # type: ignore[attr-defined]
+        if g.value not in skip and not g.value.startswith(STAGING_PREFIX)
+    ]
     quads = db.quads_for_pattern  # type: ignore[attr-defined]
     classes = {to_ox(c) for c in rules.classes()}
     full = [to_ox(p) for p in sorted(rules.full_properties(), key=str)]
@@ -1241,8 +1246,8 @@ def asserted_graph(store: Store) -> Graph:
     graph = Graph()
     skip = {str(INFERRED_GRAPH), str(META_GRAPH)}
     for info in store.graphs():
-        if str(info.iri) in skip:
-            continue
+        if str(info.iri) in skip or str(info.iri).startswith(STAGING_PREFIX):
+            continue  # staging graphs (ckg extract) hold unreviewed candidates, not data
         for s, p, o, _g in store.quads(info.iri):
             graph.add((s, p, o))
     return graph

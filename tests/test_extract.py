@@ -413,3 +413,30 @@ def test_whole_store_validation_leaves_staging_out(bundled_store_dir, runner):
         assert result.exit_code == 0, (engine, result.output)
     refused = runner.invoke(cli, ["--store", store, "review", nioro["id"], "--accept"])
     assert refused.exit_code == 1
+
+
+def test_staging_feeds_neither_derived_nor_inferred_facts(bundled_store_dir, runner):
+    """Unreviewed candidates must not reach answers through the derived or inferred graph."""
+    store = str(bundled_store_dir)
+    runner.invoke(cli, ["--store", store, "extract", str(FIXTURES / "report.txt")])
+    assert runner.invoke(cli, ["--store", store, "reason"]).exit_code == 0
+
+    def extracted_subjects(graph: str) -> set[str]:
+        s = open_store(bundled_store_dir)
+        try:
+            s.query("ASK { ?s ?p ?o }")  # brings the derived graph up to date
+            return {
+                str(q[0]) for q in s.quads(URIRef(str(GRAPH) + graph)) if "/extract/" in str(q[0])
+            }
+        finally:
+            s.close()
+
+    assert extracted_subjects("inferred") == set()
+    assert extracted_subjects("derived") == set()
+    import json
+
+    cands = json.loads(runner.invoke(cli, ["--store", store, "review", "-f", "json"]).stdout)
+    kayes = next(c for c in cands if c["sentence"] == ATTACK_SENTENCE)
+    assert runner.invoke(cli, ["--store", store, "review", kayes["id"], "--accept"]).exit_code == 0
+    # Once accepted, the attack is data: the derived graph speaks of it.
+    assert any("2024-03-03-attack-kayes" in s for s in extracted_subjects("derived"))
