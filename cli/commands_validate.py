@@ -14,6 +14,7 @@ import click
 from kg.cli.main import State, cli, handle_errors, store_option
 
 from kg.axioms import batch_future_dates, check_change, guard_batch
+from kg.dedup import drop_present
 from kg.store import Store
 from kg.terms import INFERRED_GRAPH
 from kg.validation import (
@@ -237,6 +238,12 @@ def add_command(
         click.echo(f"warning: {message}", err=True)
     store = _open(ctx, create=True)
     try:
+        # Blank-node statements the graph already holds are not added a second time.
+        if drop_present(store, batch.graphs) and not state.quiet:
+            click.echo("add: left out blank-node statements the store already holds", err=True)
+        if len(batch) == 0:
+            click.echo("add: nothing new, every statement is already in the store", err=True)
+            return
         for message in check_change(store, guard, batch.union()):
             if not state.quiet:
                 click.echo(f"add: {message}", err=True)

@@ -651,3 +651,27 @@ def test_load_marks_the_inferred_graph_stale_in_the_data_transaction(
     assert done.exit_code == 0, done.output
     stale = f'<{GRAPH}inferred> <{CKG}stale> "true"^^<http://www.w3.org/2001/XMLSchema#boolean> <{GRAPH}meta>'
     assert stale in fingerprint(bundled_store_dir)
+
+
+def test_a_blank_node_batch_added_twice_is_stored_once(runner, bundled_store_dir, tmp_path):
+    batch = write(
+        tmp_path,
+        "claim.trig",
+        PREFIXES
+        + f"""<{GRAPH}doc/notes> {{
+  [] a ckg:Claim ; ckg:about <{ID}group/jnim> ; ckg:modality ckg:AuthorAssessment ;
+     ckg:statement "JNIM is the strongest group in the Sahel."@en ;
+     ckg:passage [ a ckg:Passage ; ckg:text "JNIM is the strongest group."@en ;
+                   ckg:inDocument <{ID}doc/mali-jnim-july-1-attacks> ] .
+}}
+""",
+    )
+    added = ckg(runner, bundled_store_dir, "add", str(batch))
+    assert added.exit_code == 0, added.output
+    once = fingerprint(bundled_store_dir)
+    again = ckg(runner, bundled_store_dir, "add", str(batch))
+    assert again.exit_code == 0, again.output
+    assert "nothing new" in again.stderr
+    assert fingerprint(bundled_store_dir) == once
+    claims = [q for q in once if "strongest group in the Sahel" in q]
+    assert len(claims) == 1
