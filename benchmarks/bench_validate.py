@@ -7,13 +7,18 @@ seed graph, in an embedded store on disk) this prints:
   the store's towns and posts (and the size of the neighbourhood pulled from the store);
 * the time of :func:`kg.validation.validate_batch` for one bad batch (an attack before
   its perpetrator was founded), which also runs the baseline check;
-* optionally, the time of a full :func:`kg.validation.validate_store` (pyshacl over the
-  whole store), run in a subprocess and stopped after ``--full-timeout`` seconds.
+* optionally, the time of a full :func:`kg.validation.validate_store` of the whole store
+  with each engine — ``sparql`` (the shapes as SPARQL on Oxigraph, kg.validation_store)
+  and ``pyshacl`` (the reference) — each in a subprocess stopped after
+  ``--full-timeout`` seconds, with the same-run ratio and whether both found the same
+  results (severity, shape, focus, path, value, message).
 
 Usage::
 
     python benchmarks/bench_validate.py --events 100000 1000000 --full-at 100000
     python benchmarks/bench_validate.py --events 10000 --full-at 10000 --workdir /tmp/bv
+    python benchmarks/bench_validate.py --events 1000000 --full-at 1000000 --full-only \
+        --engines sparql --full-timeout 1200
 
 Stores are built under ``--workdir`` (default: a new temporary folder) and reused when
 ``--workdir`` already holds them. Figures go to stdout; progress to stderr.
@@ -23,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing as mp
+import queue as queue_module
 import statistics
 import sys
 import tempfile
@@ -122,33 +128,55 @@ def time_batch(
     )
 
 
-def _full(folder: str, queue: mp.Queue) -> None:  # type: ignore[type-arg]
+def _full(folder: str, engine: str, queue: mp.Queue) -> None:  # type: ignore[type-arg]
     from kg.embedded import open_store
     from kg.validation import validate_store
 
     store = open_store(folder, create=False)
     try:
         t0 = time.perf_counter()
-        report = validate_store(store)
-        queue.put((time.perf_counter() - t0, report.triples, len(report.results)))
+        report = validate_store(store, engine=engine, progress=log)
+        keys = sorted(
+            (r.severity, r.shape, str(r.focus), r.path or "", str(r.value), r.message)
+            for r in report.results
+        )
+        queue.put((time.perf_counter() - t0, report.triples, keys, report.timings))
     finally:
         store.close()
 
 
-def time_full(folder: Path, timeout: float) -> str:
+def time_full(folder: Path, engine: str, timeout: float) -> dict[str, object]:
+    """One full validation in a subprocess: seconds, triples, result keys (or why not)."""
     queue: mp.Queue = mp.Queue()  # type: ignore[type-arg]
-    proc = mp.Process(target=_full, args=(str(folder), queue))
+    proc = mp.Process(target=_full, args=(str(folder), engine, queue))
     t0 = time.perf_counter()
     proc.start()
-    proc.join(timeout)
+    got = None
+    while proc.is_alive() and time.perf_counter() - t0 < timeout:
+        try:
+            got = queue.get(timeout=1.0)
+            break
+        except queue_module.Empty:
+            pass
+    if got is None and not queue.empty():
+        got = queue.get()
+    proc.join(5)
     if proc.is_alive():
         proc.kill()
         proc.join()
-        return f"did not finish in {timeout:.0f} s (stopped)"
-    if queue.empty():
-        return f"failed (exit {proc.exitcode}) after {time.perf_counter() - t0:.0f} s"
-    seconds, triples, results = queue.get()
-    return f"{seconds:.1f} s for {triples:,} triples ({results:,} results)"
+    if got is None:
+        elapsed = time.perf_counter() - t0
+        if elapsed >= timeout:
+            return {"text": f"did not finish in {timeout:.0f} s (stopped)"}
+        return {"text": f"failed (exit {proc.exitcode}) after {elapsed:.0f} s"}
+    seconds, triples, keys, timings = got
+    steps = ", ".join(f"{k} {v:.1f}" for k, v in timings.items())
+    return {
+        "seconds": seconds,
+        "keys": keys,
+        "text": f"{seconds:.1f} s for {triples:,} triples, {len(keys):,} results"
+        + (f" ({steps})" if steps else ""),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -165,6 +193,14 @@ def main(argv: list[str] | None = None) -> int:
         help="store sizes at which to time a full validate_store too",
     )
     parser.add_argument("--full-timeout", type=float, default=900.0)
+    parser.add_argument(
+        "--engines",
+        nargs="+",
+        choices=("sparql", "pyshacl"),
+        default=["sparql", "pyshacl"],
+        help="engines of the full validation (both: same-run ratio and result check)",
+    )
+    parser.add_argument("--full-only", action="store_true", help="skip the batch timings")
     parser.add_argument("--workdir", type=Path, default=None)
     args = parser.parse_args(argv)
     work = args.workdir or Path(tempfile.mkdtemp(prefix="bench-validate-"))
@@ -175,15 +211,19 @@ def main(argv: list[str] | None = None) -> int:
         built = build_store(folder, events)
         if built:
             log(f"built the {events:,}-event store in {built:.0f} s")
+        full: dict[str, dict[str, object]] = {}
+        if events in (args.full_at or []):
+            for engine in args.engines:
+                log(f"full validate_store --engine {engine} at {events:,} events")
+                full[engine] = time_full(folder, engine, args.full_timeout)
+        if args.full_only:
+            rows.append({"events": events, "full": full})
+            continue
         good = write_batch(work / f"batch-{args.batch}.trig", events, args.batch)
         bad = write_batch(work / f"batch-{args.batch}-bad.trig", events, args.batch, bad=True)
         log(f"timing the batch at {events:,} events")
         median, times, context, results, conforms, steps = time_batch(folder, good, args.runs)
         bad_median, _t, _c, bad_results, bad_conforms, _s = time_batch(folder, bad, 1)
-        full = "-"
-        if events in (args.full_at or []):
-            log(f"full validate_store at {events:,} events (at most {args.full_timeout:.0f} s)")
-            full = time_full(folder, args.full_timeout)
         rows.append(
             {
                 "events": events,
@@ -199,13 +239,29 @@ def main(argv: list[str] | None = None) -> int:
                 "full": full,
             }
         )
+    print(f"stores in {work}")
+    print("full validate_store (whole store), per engine:")
+    for r in rows:
+        full = r["full"]
+        for engine, got in full.items():
+            print(f"{r['events']:>10,}  {engine:<8} {got['text']}")
+        if "seconds" in full.get("sparql", {}) and "seconds" in full.get("pyshacl", {}):
+            same = full["sparql"]["keys"] == full["pyshacl"]["keys"]
+            ratio = full["pyshacl"]["seconds"] / full["sparql"]["seconds"]
+            print(
+                f"{r['events']:>10,}  same run: sparql is {ratio:.1f}x faster than pyshacl; "
+                f"same results: {same}"
+            )
+    rows = [r for r in rows if "median" in r]
+    if not rows:
+        return 0
     print(
         f"validate_batch: {args.batch} new attacks, median of {args.runs} runs after a "
         f"warm-up; stores in {work}"
     )
     print(
         f"{'events':>10}  {'batch':>7}  {'runs (s)':<20}  {'store':>6}  {'pyshacl':>7}  "
-        f"{'context':>7}  {'bad batch':>9}  full validate_store"
+        f"{'context':>7}  {'bad batch':>9}"
     )
     for r in rows:
         runs = ", ".join(f"{t:.2f}" for t in r["times"])
@@ -213,7 +269,7 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"{r['events']:>10,}  {r['median']:>5.2f} s  {runs:<20}  "
             f"{steps.get('context', 0):>4.2f} s  {steps.get('shapes', 0):>5.2f} s  "
-            f"{r['context']:>7,}  {r['bad']:>7.2f} s  {r['full']}"
+            f"{r['context']:>7,}  {r['bad']:>7.2f} s"
         )
         print(
             f"{'':>10}  good batch conforms={r['conforms']} ({r['results']} results); "

@@ -98,7 +98,7 @@ _NOT_CONSTRAINTS = frozenset(
     }
 )
 
-_COMPONENT = {
+_COMPONENT: dict[Node, URIRef] = {
     SH.minCount: SH.MinCountConstraintComponent,
     SH.maxCount: SH.MaxCountConstraintComponent,
     SH.datatype: SH.DatatypeConstraintComponent,
@@ -138,12 +138,12 @@ class Finding:
 
     shape: Node
     component: URIRef
-    focus: Node
-    value: Node | None
+    focus: Any
+    value: Any
     path: Node | None
     source_constraint: Node | None = None
-    bound: dict[str, Node] | None = None
-    messages: list[Literal] = field(default_factory=list)
+    bound: dict[str, Any] | None = None
+    messages: list[Any] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------------------
@@ -195,7 +195,9 @@ class Translator:
     def __init__(self, db: ox.Store, default_graph: Sequence[str] | None, shapes: Graph):
         """``default_graph`` None: the union of every named graph of ``db``."""
         self.db = db
-        self.default = None if default_graph is None else [ox.NamedNode(g) for g in default_graph]
+        self.default: list[Any] | None = (
+            None if default_graph is None else [ox.NamedNode(g) for g in default_graph]
+        )
         self.shapes = shapes
         self.prefix_cache: dict[Node, str] = {}
         self.class_cache: dict[Node, list[str]] = {}
@@ -335,7 +337,7 @@ class Translator:
         # the targets and every path are sub-selects, joined or subtracted (MINUS) whole.
         node_shape = path is None
         step = (
-            "BIND (?this AS ?v)" if node_shape else f"?this {path_sparql(self.shapes, path)} ?v ."
+            "BIND (?this AS ?v)" if path is None else f"?this {path_sparql(self.shapes, path)} ?v ."
         )
         values = f"{{ SELECT DISTINCT ?this ?v WHERE {{ {step} }} }}"
 
@@ -384,7 +386,7 @@ class Translator:
 
         negated_class = self.single_class(value) if param == SH["not"] else None
         if param == SH["class"] or negated_class is not None:
-            cls = value if param == SH["class"] else negated_class
+            cls: Node = value if negated_class is None else negated_class
             var = "?this" if node_shape else "?v"
             typed = f"{{ SELECT DISTINCT {var} WHERE {{ VALUES ?cls_ {{ {' '.join(self.classes(cls))} }} {var} <{RDF.type}> ?cls_ }} }}"
             left = targets if node_shape else f"{targets} {values}"
@@ -429,12 +431,13 @@ class Translator:
         if param == SH.datatype:
             return _datatype_candidates(value), lambda v: _datatype_ok(v, value)
         if param in (SH.minInclusive, SH.maxInclusive, SH.minExclusive, SH.maxExclusive):
-            op = {
+            ops: dict[Node, str] = {
                 SH.minInclusive: ">=",
                 SH.maxInclusive: "<=",
                 SH.minExclusive: ">",
                 SH.maxExclusive: "<",
-            }[param]
+            }
+            op = ops[param]
             cond = f"!(isLiteral(?v) && isNumeric(?v) && isNumeric({_n3(value)}) && COALESCE(?v {op} {_n3(value)}, false))"
             return cond, lambda v: _range_ok(v, value, param)
         cond = self.conforms(param, value, "?v")
@@ -772,14 +775,14 @@ def label_graph(db: ox.Store, graphs: Sequence[str], nodes: set[Node], ontology:
         for p in props:
             for o in ontology.objects(n, p):
                 out.add((n, p, o))
-    ox_props = [ox.NamedNode(str(p)) for p in props]
+    ox_props = [ox.NamedNode(str(prop)) for prop in props]
     for name in graphs:
-        g = ox.NamedNode(name)
+        graph_node = ox.NamedNode(name)
         for n in wanted:
             subject = to_ox(n)
-            for p in ox_props:
-                for q in db.quads_for_pattern(subject, p, None, g):
-                    out.add((n, _rdflib(q.predicate), _rdflib(q.object)))
+            for ox_prop in ox_props:
+                for q in db.quads_for_pattern(subject, ox_prop, None, graph_node):
+                    out.add((n, _rdflib(q.predicate), _rdflib(q.object)))  # type: ignore[arg-type]
     return out
 
 
@@ -825,13 +828,16 @@ def support_triples(copy: ox.Store, graphs: Sequence[str]) -> Graph:
     support += ontology_graph()
     countries = Graph()
     countries += ontology_graph()
-    rows = copy.query(
-        f"SELECT DISTINCT ?c ?p ?o WHERE {{ ?c <{RDF.type}> <{CKG.Country}> . "
-        f"VALUES ?p {{ <{RDF.type}> <{CKG.geonamesId}> <{CKG.countryCode}> }} ?c ?p ?o }}",
-        default_graph=[ox.NamedNode(g) for g in graphs],
-    )
-    for row in rows:
-        countries.add((_rdflib(row["c"]), _rdflib(row["p"]), _rdflib(row["o"])))  # type: ignore[arg-type]
+    # Index lookups from the few countries (a query joined the other way scanned every
+    # rdf:type triple of the store).
+    keep = {ox.NamedNode(g) for g in graphs}
+    props = [ox.NamedNode(str(p)) for p in (RDF.type, CKG.geonamesId, CKG.countryCode)]
+    typed = copy.quads_for_pattern(None, props[0], ox.NamedNode(str(CKG.Country)), None)
+    for country in {q.subject for q in typed if q.graph_name in keep}:
+        for prop in props:
+            for q in copy.quads_for_pattern(country, prop, None, None):
+                if q.graph_name in keep:
+                    countries.add((_rdflib(country), _rdflib(prop), _rdflib(q.object)))  # type: ignore[arg-type]
     before = set(countries)
     add_country_bounds(countries)
     for t in set(countries) - before:
@@ -891,7 +897,7 @@ def validate_store_fast(store: Store, *, progress: Progress | None = None) -> An
     with checkpoint(db, store.location) as copy:
         support = support_triples(copy, names)
         g = ox.NamedNode(str(SUPPORT_GRAPH))
-        copy.extend([ox.Quad(*(_to_ox(t) for t in triple), g) for triple in support])
+        copy.extend([ox.Quad(_to_ox(s), _to_ox(p), _to_ox(o), g) for s, p, o in support])
         sizes = {str(info.iri): info.triples for info in all_infos}
         tr = Translator(copy, _default_graph(copy, sizes, names), shapes)
         shape_nodes = tr.shape_nodes()
