@@ -9,12 +9,9 @@ For each size (default 100k events; ``--events 100000 1000000`` for both) it, in
 3. pushes every graph with ``kg.remote.push`` through the Graph Store Protocol and prints
    triples/s; then pushes a 20,000-triple sample through SPARQL Update, for contrast;
 4. asks the flagship question (``towns_attacked_twice``, window 365) on the embedded store
-   (where the event index answers its pairing part, ``kg/accelerate.py``), on the server
-   as ``ckg`` asks it (the pairing computed here from facts fetched with plain SELECTs,
-   the rest of the question run by the server), and then the whole SPARQL text on the
-   server (``--whole-limit`` seconds at most), twice each (the second is the warm
-   figure), and compares the answers (GROUP_CONCAT lists as sets: each engine orders
-   them its own way);
+   and on the server, its text as written on both (it reads the derived graph, which the
+   push sent with the data), twice each (the second is the warm figure), and compares the
+   answers (GROUP_CONCAT lists as sets: each engine orders them its own way);
 5. does the same for a small portable "calendar window" question (the linear form of
    PITFALLS.md), a plain-SPARQL figure on both sides.
 
@@ -49,7 +46,7 @@ import synthetic  # noqa: E402
 from virtuoso_server import start_virtuoso, unavailable_reason  # noqa: E402
 
 from kg.bundled import load_bundled  # noqa: E402
-from kg.catalogue import bind_params, get_question, run_question  # noqa: E402
+from kg.catalogue import get_question, run_question  # noqa: E402
 from kg.embedded import open_store  # noqa: E402
 from kg.errors import CkgError  # noqa: E402
 from kg.loading import load_files  # noqa: E402
@@ -138,9 +135,8 @@ def embedded_timing(folder: Path, kind: str, text: str, limit: float) -> tuple[l
 def remote_timing(store: RemoteStore, kind: str, text: str) -> tuple[list[float], object]:
     """Cold and warm seconds and the sorted rows on the server, or the error text.
 
-    ``kind`` "question" is a saved question as ``ckg query run`` asks it, "whole" the
-    same question with its text sent to the server whole (no client-side core), "query"
-    a plain query.
+    ``kind`` "question" is a saved question as ``ckg query run`` asks it, "query" a plain
+    query.
     """
     times = []
     rows: object = None
@@ -149,10 +145,6 @@ def remote_timing(store: RemoteStore, kind: str, text: str) -> tuple[list[float]
         try:
             if kind == "question":
                 result = run_question(store, get_question(text), {"window": "365"})
-            elif kind == "whole":
-                question = get_question(text)
-                bindings = bind_params(question, {"window": "365"})
-                result = store.query(question.text, bindings, accelerate=False)
             else:
                 result = store.query(text)
         except CkgError as exc:
@@ -173,7 +165,7 @@ def describe(label: str, seconds: list[float], rows: object) -> str:
     )
 
 
-def bench(events: int, buffers: int, work: Path, limit: float, whole_limit: float) -> None:
+def bench(events: int, buffers: int, work: Path, limit: float) -> None:
     print(f"\n== {events:,} synthetic events", flush=True)
     data = work / f"events-{events}.nt"
     t0 = time.perf_counter()
@@ -223,12 +215,6 @@ def bench(events: int, buffers: int, work: Path, limit: float, whole_limit: floa
             print(describe(f"{label} - virtuoso", there_t, there), flush=True)
             if not isinstance(here, str) and not isinstance(there, str):
                 print(f"  {label}: same answer on both: {here == there}", flush=True)
-            if kind == "question" and whole_limit > 0:
-                whole = server.connect(timeout=whole_limit)
-                whole_t, whole_rows = remote_timing(whole, "whole", text)
-                print(describe(f"{label} - virtuoso, whole SPARQL", whole_t, whole_rows), flush=True)
-                if not isinstance(here, str) and not isinstance(whole_rows, str):
-                    print(f"  whole SPARQL on the server = embedded: {here == whole_rows}", flush=True)
     finally:
         server.stop()
         local.close()
@@ -253,12 +239,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--limit", type=float, default=600, help="seconds a question may take (default 600)"
     )
-    parser.add_argument(
-        "--whole-limit",
-        type=float,
-        default=300,
-        help="seconds the whole flagship SPARQL may take on the server (0: skip; default 300)",
-    )
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
     args = parser.parse_args(argv)
     reason = unavailable_reason()
@@ -270,7 +250,7 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="ckg-bench-remote-"))
     try:
         for n in args.events:
-            bench(n, args.buffers, work, args.limit, args.whole_limit)
+            bench(n, args.buffers, work, args.limit)
     finally:
         if args.keep:
             print(f"work folder kept: {work}")
