@@ -188,8 +188,13 @@ class EmbeddedStore:
         text = bind_values(sparql, bindings)
         names = self._graph_names()
         data = [ox.NamedNode(g) for g in default_graphs(names, include_inferred)]
-        # The derived graph is part of the default graph, not a source of its own.
-        named = [ox.NamedNode(g) for g in names if g not in _NOT_DERIVED_FROM]
+        # The derived graph is part of the default graph, not a source of its own; staging
+        # graphs (ckg extract) are no source either until their candidates are accepted.
+        named = [
+            ox.NamedNode(g)
+            for g in names
+            if g not in _NOT_DERIVED_FROM and not g.startswith(STAGING_PREFIX)
+        ]
         try:
             answer = self.db.query(text, default_graph=data, named_graphs=named)
             return _to_result(answer)

@@ -82,7 +82,7 @@ from kg.derive import DERIVED_GRAPH
 from kg.errors import RemoteError, StoreError, TruncatedAnswer, UsageError
 from kg.sparql import bind_values
 from kg.store import GraphInfo, Quad, QueryResult, Store, default_graphs
-from kg.terms import GRAPH, META_GRAPH
+from kg.terms import GRAPH, META_GRAPH, STAGING_PREFIX
 
 #: Environment variables that supply :func:`connect`'s arguments when they are not given.
 ENV_ENDPOINT = "CKG_ENDPOINT"
@@ -924,7 +924,10 @@ class RemoteStore:
         text = portable_comparisons(bind_values(sparql, bindings))
         described = self._described_graphs()
         data = default_graphs(described, include_inferred)
-        named = [g for g in described if g != str(DERIVED_GRAPH)]
+        # Staging graphs (ckg extract) hold unreviewed candidates: no source of answers.
+        named = [
+            g for g in described if g != str(DERIVED_GRAPH) and not g.startswith(STAGING_PREFIX)
+        ]
         return self._query(text, default=data, named=named)
 
     def _send(

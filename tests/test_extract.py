@@ -118,6 +118,9 @@ def test_staging_is_not_part_of_questions(bundled_store_dir, runner):
     try:
         q = f"SELECT (COUNT(*) AS ?n) WHERE {{ ?c <{CKG.candidateStatus}> ?s }}"
         assert int(s.query(q).rows[0][0]) == 0
+        # Nor through GRAPH ?g, as questions that name sources ask (claims_of_source).
+        q = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?c <{CKG.candidateStatus}> ?s }} }}"
+        assert int(s.query(q).rows[0][0]) == 0
         g = s.export_graph(URIRef(str(GRAPH) + "staging/report"))
         assert len(list(g.subject_objects(CKG.candidateStatus))) > 0
     finally:
