@@ -37,7 +37,8 @@ _ASSESS = re.compile(
     r"\b(I think|I believe|I (?:still )?(?:do not|don[’']t) believe|in my view|I wonder|I don[’']t know|it seems|"
     r"seems?|appears?|suggests?|points? to|perhaps|probably|certainly|undoubtedly|"
     r"significant(?:ly)?|important|underscores?|reinforces?|clear|complex|should|"
-    r"worth|represents?|likely|question)\b",
+    r"worth|represents?|represented|likely|question|highlights?|shattered|mosaic|in flux|grim|"
+    r"blow|embattled|symbolic|hard to|plenty of|sophistication|opportunities)\b",
     re.IGNORECASE,
 )
 
