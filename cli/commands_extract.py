@@ -9,7 +9,6 @@ gate refused some accepted candidates, 2 usage, 3 bad input (nothing written).
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import click
@@ -318,9 +317,7 @@ def review_command(
                 click.echo(f"refused {cid}: {reason}")
             if out.refused:
                 _note(ctx, f"review: the gate refused {len(out.refused)}; they stay in staging")
-                # SystemExit, not ctx.exit: handle_errors turns RuntimeError (click's Exit)
-                # into an internal error.
-                sys.exit(1)
+                ctx.exit(1)
             return
         if do_reject:
             if not ids:
