@@ -722,3 +722,17 @@ def test_issue21_big_store_briefing_fetches_only_the_findings_passages(store, mo
     assert "January 6-7 attack at Nioro" in findings
     payload = map_payload(brief.data)
     assert payload["noPassages"] is True
+
+
+def test_issue21_big_store_briefing_answers_the_flagship_and_lists_the_rest(store, monkeypatch):
+    from kg.viz import report
+
+    monkeypatch.setattr(report, "FLAGSHIP_ONLY_FROM", 1)
+    brief = report.build_briefing(store, validate=False)
+    runnable = [q.name for q in questions.available() if q.runnable_without_input()]
+    assert brief.questions == ["towns_attacked_twice"]
+    assert sorted(brief.skipped) == sorted(n for n in runnable if n != "towns_attacked_twice")
+    assert "ckg query run attacks_by_region" in brief.html
+    # Questions the caller names always run.
+    named = report.build_briefing(store, ["attacks_by_region"], validate=False)
+    assert named.questions == ["attacks_by_region"] and not named.skipped

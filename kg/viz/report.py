@@ -46,11 +46,10 @@ MAX_CLAIMS_PER_DOCUMENT = 60
 #: whole-store check reads everything into memory (34 s for 2,000 ACLED rows, minutes at
 #: 100k events); ``ckg validate`` does it on demand.
 VALIDATE_UP_TO_TRIPLES = 50_000
-#: Seconds of saved questions a briefing of a big store runs before it lists the rest as
-#: not run (a store of fewer than BUDGET_FROM_ATTACKS attacks always runs them all, so
-#: its briefing does not depend on how busy the machine is).
-QUESTION_BUDGET_S = 20.0
-BUDGET_FROM_ATTACKS = 10_000
+#: From this many attacks on, a briefing with no questions named runs only the flagship
+#: and lists the others with the command that answers each: one saved question can take
+#: minutes on 100k events, and a running query cannot be stopped half-way.
+FLAGSHIP_ONLY_FROM = 10_000
 #: A long text cell shows this many characters, the rest behind "more".
 CELL_CHARS = 160
 
@@ -422,17 +421,20 @@ def build_briefing(
     title: str = "Conflict briefing",
     all_events: bool = False,
     validate: bool = True,
-    budget: float | None = QUESTION_BUDGET_S,
 ) -> Briefing:
     """Build the briefing for ``store`` with the answers of ``question_names``.
 
     With no names, every saved question that runs without input (all its required
     parameters have defaults) is included. A question that fails is reported in the
-    briefing and in :attr:`Briefing.failed`, and does not stop the others.
+    briefing and in :attr:`Briefing.failed`, and does not stop the others. On a store of
+    :data:`FLAGSHIP_ONLY_FROM` attacks or more, with no names given, only the flagship
+    runs; the others are listed with the command that answers them, so a 100k-event
+    store gets its briefing in bounded time.
     """
     t0 = time.perf_counter()
     brief = Briefing(html="")
     catalogue = {q.name: q for q in questions.available()}
+    named = question_names is not None
     if question_names is None:
         question_names = [q.name for q in catalogue.values() if q.runnable_without_input()]
     else:
@@ -448,12 +450,10 @@ def build_briefing(
     data = collect(store, title="Attacks" if not all_events else "Events", all_events=all_events)
     brief.data = data
     t = lap("look-up", t)
-    if len(data.events) < BUDGET_FROM_ATTACKS:
-        budget = None
 
     answers: dict[str, QueryResult] = {}
     skipped: list[str] = []
-    # The flagship runs first: whatever the budget, the first screen has its answer.
+    # The flagship runs first: the first screen is its answer.
     flagship = next(
         (n for n in question_names if FLAGSHIP_TAG in catalogue.get(n, questions.Question(n)).tags),
         RECURRENCE_QUESTION if RECURRENCE_QUESTION in catalogue else None,
@@ -461,7 +461,7 @@ def build_briefing(
     brief.flagship = flagship
     order = sorted(question_names, key=lambda n: n != flagship)
     for name in order:
-        if budget is not None and answers and time.perf_counter() - t > budget:
+        if not named and name != flagship and len(data.events) >= FLAGSHIP_ONLY_FROM:
             skipped.append(name)
             continue
         try:
@@ -598,7 +598,7 @@ def build_briefing(
         if name in brief.failed:
             n_text = '<span class="bad">failed</span>'
         elif name in skipped:
-            n_text = '<span class="muted">not run (time budget)</span>'
+            n_text = '<span class="muted">not run at this size</span>'
         else:
             res = answers[name]
             n_text = (
@@ -670,8 +670,10 @@ def build_briefing(
             body = f'<p class="status bad">This question failed: {escape(brief.failed[name])}</p>'
         elif name in skipped:
             body = (
-                f'<p class="muted">Not run: the briefing had spent its {budget:.0f} s budget for '
-                f"questions. Run <code>ckg query run {escape(name)}</code>.</p>"
+                f'<p class="muted">Not run: on a store of {len(data.events):,} attacks the '
+                f"briefing answers the flagship question only. Run "
+                f"<code>ckg query run {escape(name)}</code>, or name it with "
+                f"<code>ckg report --questions {escape(name)}</code>.</p>"
             )
         else:
             res = answers[name]
