@@ -153,13 +153,6 @@ def query_show(ctx: click.Context, name: str | None, file: Path | None) -> None:
     "--no-inferred", is_flag=True, help="Leave the inferred graph out of the query's default graph."
 )
 @click.option(
-    "--whole",
-    is_flag=True,
-    hidden=True,
-    help="Kept for old scripts: every question now runs as written (the derived graph "
-    "replaced the event index).",
-)
-@click.option(
     "--evidence",
     is_flag=True,
     help="Give every row the passages behind it: the claims about the resources it names "
@@ -170,6 +163,14 @@ def query_show(ctx: click.Context, name: str | None, file: Path | None) -> None:
     "as_of",
     metavar="DATE",
     help="Answer from the sources issued on or before DATE (YYYY-MM-DD) only.",
+)
+@click.option(
+    "--allow-service",
+    "allow_service",
+    multiple=True,
+    metavar="URL",
+    help="Let a --file question's SERVICE call this endpoint (repeatable); any other "
+    "SERVICE is refused, so no question sends requests to a server you did not name.",
 )
 @endpoint_option
 @store_option
@@ -183,9 +184,9 @@ def query_run(
     output: Path | None,
     file: Path | None,
     no_inferred: bool,
-    whole: bool,  # noqa: ARG001 - accepted and ignored (see the option)
     evidence: bool,
     as_of: str | None,
+    allow_service: tuple[str, ...],
     endpoint: str | None,
 ) -> None:
     """Answer a saved question (or a .rq file) with parameters bound, never pasted.
@@ -209,12 +210,14 @@ def query_run(
         ckg query run towns_attacked_twice --evidence -f csv -o towns-with-passages.csv
         ckg query run towns_attacked_twice --as-of 2025-06-30
     """
+    from kg.asof import parse_day
     from kg.catalogue import bind_params
     from kg.formats import result_text
-    from kg.asof import parse_day
     from kg.parameters import check_iri_params
+    from kg.parsing import check_services
 
     question = _question(name, file)
+    check_services(question.text, allow_service)
     raw: dict[str, str] = {}
     for key, value in params:
         if key in raw:

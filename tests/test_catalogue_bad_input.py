@@ -336,6 +336,28 @@ def test_service_is_refused_unless_the_endpoint_is_named() -> None:
         check_services("SELECT * WHERE { SERVICE ?where { ?s ?p ?o } }")
 
 
+def test_query_run_sends_nothing_to_a_service_it_was_not_allowed(
+    runner, unchanged, tmp_path, http_server
+):
+    url, seen = http_server
+    endpoint = url.rsplit("/", 1)[0] + "/sparql"
+    question = write(
+        tmp_path,
+        "federated.rq",
+        f"SELECT ?s WHERE {{ SERVICE <{endpoint}> {{ ?s ?p ?o }} }}",
+    )
+    refused(
+        ckg(runner, unchanged, "query", "run", "--file", str(question)),
+        2,
+        f"SERVICE <{endpoint}>",
+        f"--allow-service {endpoint}",
+    )
+    assert seen == []
+    # naming another endpoint does not let this one through
+    other = ckg(runner, unchanged, "query", "run", "--file", str(question), "--allow-service", url)
+    assert other.exit_code == 2 and seen == []
+
+
 # --------------------------------------------------------------------------------------
 # 19.5 faults become messages
 # --------------------------------------------------------------------------------------
