@@ -127,7 +127,7 @@ class ImportSummary:
         )
         head = f"{self.path}: "
         if self.refused:
-            head += f"REFUSED (--strict: {len(self.rejected)} rejected row(s)); store untouched"
+            head += f"REFUSED (--strict: {len(self.rejected)} rejected row(s)); its graph untouched"
         elif self.written:
             head += f"graph <{self.graph}> replaced"
         else:

@@ -506,7 +506,7 @@ class AcledImporter:
                 # The CSV itself is broken (an unclosed quote, a huge field): no row after
                 # this point can be trusted, so the file is refused as a whole.
                 raise InputError(
-                    f"not readable as CSV from here on ({exc}); nothing was imported",
+                    f"not readable as CSV from here on ({exc}); nothing of this file was imported",
                     path=str(path),
                     line=line_before + 1,
                 ) from exc
