@@ -722,13 +722,16 @@ def report_graph(findings: Sequence[Finding], shapes: Graph) -> Graph:
     g.add((report, RDF.type, SH.ValidationReport))
     g.add((report, SH.conforms, Literal(not findings)))
     copied: set[Node] = set()
+    severity: dict[Node, Node] = {}
     for f in findings:
+        if f.shape not in severity:
+            severity[f.shape] = shapes.value(f.shape, SH.severity) or SH.Violation
         r = BNode()
         g.add((report, SH.result, r))
         g.add((r, RDF.type, SH.ValidationResult))
         g.add((r, SH.sourceConstraintComponent, f.component))
         g.add((r, SH.sourceShape, f.shape))
-        g.add((r, SH.resultSeverity, shapes.value(f.shape, SH.severity) or SH.Violation))
+        g.add((r, SH.resultSeverity, severity[f.shape]))
         g.add((r, SH.focusNode, f.focus))
         if f.value is not None:
             g.add((r, SH.value, f.value))
@@ -776,13 +779,18 @@ def label_graph(db: ox.Store, graphs: Sequence[str], nodes: set[Node], ontology:
             for o in ontology.objects(n, p):
                 out.add((n, p, o))
     ox_props = [ox.NamedNode(str(prop)) for prop in props]
-    for name in graphs:
-        graph_node = ox.NamedNode(name)
-        for n in wanted:
-            subject = to_ox(n)
-            for ox_prop in ox_props:
-                for q in db.quads_for_pattern(subject, ox_prop, None, graph_node):
-                    out.add((n, _rdflib(q.predicate), _rdflib(q.object)))  # type: ignore[arg-type]
+    rank = {name: i for i, name in enumerate(graphs)}
+    for n in wanted:
+        subject = to_ox(n)
+        for ox_prop in ox_props:
+            found = [
+                (rank[q.graph_name.value], i, q.object)
+                for i, q in enumerate(db.quads_for_pattern(subject, ox_prop, None, None))
+                if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value in rank
+            ]
+            # Graph by graph, each in store order: one lookup per node instead of one per graph.
+            for _rank, _i, obj in sorted(found, key=lambda t: (t[0], t[1])):
+                out.add((n, _rdflib(ox_prop), _rdflib(obj)))  # type: ignore[arg-type]
     return out
 
 
