@@ -95,7 +95,7 @@ def bench_events(n: int, tmp: Path, browser: Chromium | None) -> None:
     parts = ", ".join(f"{k} {v:.1f} s" for k, v in brief.timings.items())
     print(
         f"{n:>7} events | briefing {brief_s:.1f} s ({parts}) | {out.stat().st_size / 1e6:.2f} MB | "
-        f"{len(brief.questions)} questions run, {len(brief.skipped)} over the budget, "
+        f"{len(brief.questions)} questions run, {len(brief.skipped)} listed as not run at this size, "
         f"validation: {brief.validation.status if brief.validation else '-'}"
     )
     if browser:

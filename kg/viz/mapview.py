@@ -269,7 +269,7 @@ def _json_for_html(obj: object) -> str:
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
 
 
-def map_payload(data: MapData) -> dict:
+def map_payload(data: MapData, *, details: int = DETAIL_BUDGET) -> dict:
     """The map's data as the page's script reads it (projected units: 100 per degree)."""
     groups, markers = markers_of(data)
     pts = [(m.lon, m.lat) for m in markers]
@@ -285,8 +285,8 @@ def map_payload(data: MapData) -> dict:
 
     # Details (labels, dates, passages) for at most DETAIL_BUDGET events: the page stays
     # small at 100k events, while counts stay exact and the export has everything.
-    per_marker = max(1, min(40, DETAIL_BUDGET // max(len(markers), 1)))
-    budget = DETAIL_BUDGET
+    per_marker = max(1, min(40, details // max(len(markers), 1)))
+    budget = details
     ev_index: dict[str, int] = {}
     events_out: list[dict] = []
 
@@ -435,9 +435,9 @@ def base_svg() -> tuple[str, str]:
     return "".join(parts), "".join(labels)
 
 
-def map_fragment(data: MapData, dom_id: str = "map") -> str:
+def map_fragment(data: MapData, dom_id: str = "map", *, details: int = DETAIL_BUDGET) -> str:
     """The interactive map as an HTML fragment (SVG, info panel, legend, script data)."""
-    payload = map_payload(data)
+    payload = map_payload(data, details=details)
     countries, labels = base_svg()
     legend = "".join(
         f'<li><span class="swatch" style="background:{g["c"]}"></span>{escape(g["l"])} '

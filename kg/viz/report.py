@@ -38,6 +38,9 @@ from kg.viz.timeline import TIMELINE_CSS, Pair, pairs_from_answer, timeline_frag
 MAX_ROWS = 40
 #: Rows beyond which an answer's CSV is not embedded (the command to write it is given).
 CSV_EMBED_ROWS = 500
+#: Attacks whose details (date, actor, passages) the briefing's map embeds: the map of a
+#: standalone page embeds 20,000; a briefing to mail stays near 2 MB at 100k attacks.
+MAP_DETAILS = 5000
 #: Findings of the flagship question shown on the first screen.
 MAX_FINDINGS = 8
 #: Claims listed per document (the rest are counted).
@@ -621,7 +624,7 @@ def build_briefing(
 
     # -- pictures
     parts.append(
-        f'<section id="map-section"><h2 id="map-heading">Map of attacks</h2>{map_fragment(data, "map")}</section>'
+        f'<section id="map-section"><h2 id="map-heading">Map of attacks</h2>{map_fragment(data, "map", details=MAP_DETAILS)}</section>'
     )
     pair_text = ""
     if pairs:
