@@ -31,7 +31,7 @@ system-deps:
 	@bash scripts/system-deps.sh
 
 bench: setup-test
-	$(BIN)/python benchmarks/run_all.py
+	for script in benchmarks/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) $(STORE) *.egg-info
