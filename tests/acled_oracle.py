@@ -15,7 +15,7 @@ The definitions are the README's, applied to the raw file:
   id) order, whose gap (next start minus end, in days) is within the window.
 
 Used by tests/test_acled_truth.py, tests/test_import_acled.py and
-benchmarks/bench_truth.py.
+benchmarks/bench_truth.py; :func:`flagship_rows` reads ckg's answer in the same row shape.
 """
 
 from __future__ import annotations
@@ -146,4 +146,33 @@ def pandas_flagship(
             int(r.gap),
         )
         for r in first.itertuples()
+    )
+
+
+def flagship_rows(
+    store, window: int, perpetrator: str | None, until: date | None = None
+) -> list[tuple]:
+    """What ckg answers, in the oracle's row shape (the side compared with the oracle)."""
+    from importlib.resources import files
+
+    from rdflib import Literal, URIRef
+
+    question = files("kg.queries").joinpath("towns_attacked_twice.rq").read_text("utf-8")
+    bindings: dict = {"_window_integer": Literal(window)}
+    if perpetrator:
+        bindings["__perpetrator_iri"] = URIRef(perpetrator)
+    if until:
+        bindings["__until_xsd_date"] = Literal(until)
+    prefix = "https://w3id.org/conflict-kg/id/event/acled/"
+    return sorted(
+        (
+            str(r["first"])[len(prefix) :],
+            r["firstStart"].toPython(),
+            r["firstEnd"].toPython(),
+            str(r["second"])[len(prefix) :],
+            r["secondStart"].toPython(),
+            r["secondEnd"].toPython(),
+            int(r["gapDays"]),
+        )
+        for r in store.query(question, bindings).dicts()
     )

@@ -17,7 +17,7 @@ from importlib.resources import files
 from pathlib import Path
 
 import pytest
-from acled_oracle import ATTACK_TYPES, km, pandas_flagship, read_acled
+from acled_oracle import ATTACK_TYPES, flagship_rows, km, pandas_flagship, read_acled
 from click.testing import CliRunner
 from kg.cli.main import cli
 from rdflib import Literal, URIRef
@@ -37,7 +37,6 @@ LAYOUTS = {
     ),
     "places": (FIXTURES / "acled-places.csv", "JNIM: Group for Support of Islam and Muslims"),
 }
-QUESTION = files("kg.queries").joinpath("towns_attacked_twice.rq").read_text("utf-8")
 PREFIX = """PREFIX ckg: <https://w3id.org/conflict-kg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
@@ -71,25 +70,6 @@ def actor_node(store, name: str) -> URIRef:
     return URIRef(str(rows[0][0]))
 
 
-def ckg_flagship(store, window: int, perpetrator: URIRef | None) -> list[tuple]:
-    bindings = {"_window_integer": Literal(window)}
-    if perpetrator is not None:
-        bindings["__perpetrator_iri"] = perpetrator
-    prefix = str(ID["event/acled/"])
-    return sorted(
-        (
-            str(r["first"])[len(prefix) :],
-            r["firstStart"].toPython(),
-            r["firstEnd"].toPython(),
-            str(r["second"])[len(prefix) :],
-            r["secondStart"].toPython(),
-            r["secondEnd"].toPython(),
-            int(r["gapDays"]),
-        )
-        for r in store.query(QUESTION, bindings).dicts()
-    )
-
-
 @pytest.mark.parametrize("window", [0, 30, 365])
 @pytest.mark.parametrize("one_group", [False, True], ids=["any", "group"])
 @pytest.mark.parametrize("layout", list(LAYOUTS))
@@ -101,7 +81,7 @@ def test_flagship_equals_pandas_on_every_layout(stores, layout, one_group, windo
     expected = pandas_flagship(path, window, group if one_group else None)
     if window == 365:
         assert expected, "the fixture must have qualifying pairs"
-    assert ckg_flagship(store, window, perpetrator) == expected
+    assert flagship_rows(store, window, perpetrator) == expected
 
 
 def test_every_attack_row_is_an_attack_and_no_other_row_is(stores) -> None:

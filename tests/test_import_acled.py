@@ -16,7 +16,7 @@ from importlib.resources import files
 from pathlib import Path
 
 import pytest
-from acled_oracle import pandas_flagship
+from acled_oracle import flagship_rows, pandas_flagship
 from click.testing import CliRunner
 from kg.cli.main import cli
 from rdflib import Literal, URIRef
@@ -405,36 +405,13 @@ def test_progress_reports_rows_and_reaches_the_end(tmp_path: Path) -> None:
 # ---- the flagship question over imported data, against pandas ------------------------------
 
 
-def sparql_answer(
-    store, window: int, perpetrator: str | None, until: date | None = None
-) -> list[tuple]:
-    bindings = {"_window_integer": Literal(window)}
-    if perpetrator:
-        bindings["__perpetrator_iri"] = URIRef(perpetrator)
-    if until:
-        bindings["__until_xsd_date"] = Literal(until)
-    prefix = str(ID["event/acled/"])
-    return sorted(
-        (
-            str(r["first"])[len(prefix) :],
-            r["firstStart"].toPython(),
-            r["firstEnd"].toPython(),
-            str(r["second"])[len(prefix) :],
-            r["secondStart"].toPython(),
-            r["secondEnd"].toPython(),
-            int(r["gapDays"]),
-        )
-        for r in store.query(QUESTION, bindings).dicts()
-    )
-
-
 def test_towns_attacked_twice_equals_pandas_next_to_the_seed_graph(seeded) -> None:
     # With the seed loaded, ACLED rows at Kayes, Nioro du Sahel, Diboli or Sandare land on
     # the seed's towns; attacks up to 2023 (the seed's start in September 2024) match pandas
     # over the three files read as one table (one place per real place, across files too).
     store, _ = seeded
     until = date(2023, 12, 31)
-    got = sparql_answer(store, 365, JNIM, until)
+    got = flagship_rows(store, 365, JNIM, until)
     expected = pandas_flagship([CURRENT, HDX, LEGACY], 365, JNIM_ACLED_NAME, until)
     assert got == expected
 
