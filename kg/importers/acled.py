@@ -1017,6 +1017,5 @@ def import_acled(
                 summary.seconds_writing = time.perf_counter() - started
                 summary.written = True
             nt.path.unlink(missing_ok=True)
-            nt.index_path.unlink(missing_ok=True)
             summaries.append(summary)
     return summaries

@@ -84,9 +84,6 @@ class NTriplesFile:
 
     def __init__(self, path: Path, *, buffer_lines: int = 20_000) -> None:
         self.path = path
-        # Never written any more (the event index is gone); kept while the ACLED importer
-        # still removes it.
-        self.index_path = path.with_name(path.name + ".index")
         self._out: TextIO = path.open("w", encoding="utf-8", newline="\n")
         self._buffer: list[str] = []
         self._limit = buffer_lines
