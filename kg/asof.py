@@ -41,11 +41,10 @@ from rdflib.term import Literal
 
 from kg.errors import StoreError, UsageError
 from kg.store import Store
-from kg.terms import GRAPH, INFERRED_GRAPH, META_GRAPH, ONTOLOGY_GRAPH
+from kg.terms import DERIVED_GRAPH, GRAPH, INFERRED_GRAPH, META_GRAPH, ONTOLOGY_GRAPH
 
 #: Graphs computed from every source: never part of an as-of answer as stored.
-DERIVED_GRAPH = str(GRAPH["derived"])
-COMPUTED = frozenset({str(INFERRED_GRAPH), DERIVED_GRAPH, str(META_GRAPH)})
+COMPUTED = frozenset({str(INFERRED_GRAPH), str(DERIVED_GRAPH), str(META_GRAPH)})
 #: Always kept: the ontology's terms, not knowledge of the conflict.
 TIMELESS = frozenset({str(ONTOLOGY_GRAPH)})
 

@@ -44,7 +44,14 @@ from rdflib.term import Node
 
 from kg.errors import CkgError, UsageError
 from kg.store import Store
-from kg.terms import CKG_NS, INFERRED_GRAPH, META_GRAPH, ONTOLOGY_GRAPH, STAGING_PREFIX
+from kg.terms import (
+    CKG_NS,
+    DERIVED_GRAPH,
+    INFERRED_GRAPH,
+    META_GRAPH,
+    ONTOLOGY_GRAPH,
+    STAGING_PREFIX,
+)
 
 #: Reasoning profiles: ``rdfs`` (subclass, subproperty, domain, range) or ``owlrl``.
 PROFILES: tuple[str, ...] = ("owlrl", "rdfs")
@@ -1180,7 +1187,8 @@ def _feed_native(rules: RuleSet, db: object, write: set[Node] | None) -> tuple[_
         rdf_type=to_ox(RDF.type),
         write=None if write is None else {to_ox(t) for t in write},
     )
-    skip = {str(INFERRED_GRAPH), str(META_GRAPH)}
+    # The derived graph is ckg's own computation from the sources, not an assertion.
+    skip = {str(INFERRED_GRAPH), str(META_GRAPH), str(DERIVED_GRAPH)}
     # Staging graphs (ckg extract) hold unreviewed candidates, not data to reason from.
     graphs = [
         g
@@ -1244,7 +1252,8 @@ def _store_labels(store: Store, nodes: Iterable[Node], limit: int = 50) -> dict[
 def asserted_graph(store: Store) -> Graph:
     """Every asserted triple of the store (all graphs but the inferred and meta graphs)."""
     graph = Graph()
-    skip = {str(INFERRED_GRAPH), str(META_GRAPH)}
+    # The derived graph is ckg's own computation from the sources, not an assertion.
+    skip = {str(INFERRED_GRAPH), str(META_GRAPH), str(DERIVED_GRAPH)}
     for info in store.graphs():
         if str(info.iri) in skip or str(info.iri).startswith(STAGING_PREFIX):
             continue  # staging graphs (ckg extract) hold unreviewed candidates, not data

@@ -24,6 +24,9 @@ META_GRAPH = GRAPH["meta"]
 #: Holds the consequences computed by ``ckg reason`` and nothing else.
 INFERRED_GRAPH = GRAPH["inferred"]
 
+#: Holds the derived facts (kg.derive) and nothing else; part of every query's default graph.
+DERIVED_GRAPH = GRAPH["derived"]
+
 #: The ontology itself, loaded with the bundled data so queries can see class axioms.
 ONTOLOGY_GRAPH = GRAPH["ontology"]
 

@@ -24,10 +24,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.derive import rules
-from kg.terms import GRAPH
-
-#: Holds the derived facts and nothing else; part of every query's default graph.
-DERIVED_GRAPH = GRAPH["derived"]
+from kg.terms import DERIVED_GRAPH
 
 __all__ = ["DERIVED_GRAPH", "derived_graph", "facts_of", "rules"]
 
