@@ -1180,6 +1180,18 @@ def _chunks(items: Sequence[Node], size: int = _VALUES_CHUNK) -> Iterator[Sequen
         yield items[i : i + size]
 
 
+def passages_query(nodes: Sequence[Node]) -> str:
+    """SPARQL for each node's claim passages: ?n ?text ?title ?doc, first passage first."""
+    return (
+        _P
+        + "PREFIX dcterms: <http://purl.org/dc/terms/>\n"
+        + f"SELECT ?n ?text ?title ?doc WHERE {{ {_values('n', nodes)} "
+        "?c ckg:about ?n ; ckg:passage ?p . ?p ckg:text ?text . "
+        "OPTIONAL { ?p ckg:inDocument ?doc OPTIONAL { ?doc dcterms:title ?title } } } "
+        "ORDER BY ?n ?title ?text"
+    )
+
+
 def _values(var: str, nodes: Iterable[Node]) -> str:
     """A one-column ``VALUES`` block of IRIs, each checked by kg.sparql's escaping rules."""
     terms = []
@@ -1346,14 +1358,7 @@ def _attach_sources(results: list[ValidationResult], store: Store, batch: Batch 
         for n, g in rows:
             if g is not None and str(g) not in skip and _short(g) not in graphs[n]:
                 graphs[n].append(_short(g))
-        passage_query = (
-            _P
-            + "PREFIX dcterms: <http://purl.org/dc/terms/>\n"
-            + f"SELECT ?n ?text ?title ?doc WHERE {{ {_values('n', chunk)} "
-            "?c ckg:about ?n ; ckg:passage ?p . ?p ckg:text ?text . "
-            "OPTIONAL { ?p ckg:inDocument ?doc OPTIONAL { ?doc dcterms:title ?title } } } "
-            "ORDER BY ?n ?title ?text"
-        )
+        passage_query = passages_query(chunk)
         for n, text, title, doc in store.query(passage_query, include_inferred=False).rows:
             passages.setdefault(
                 n, (str(text), str(title) if title else (str(doc) if doc else None))

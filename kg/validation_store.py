@@ -959,7 +959,7 @@ def attach_sources(results: Sequence[Any], store: Any) -> None:
     """
     from kg.derive import DERIVED_GRAPH
     from kg.embedded import to_ox
-    from kg.validation import _P, _chunks, _short, _values
+    from kg.validation import _chunks, _short, passages_query
 
     db = store.db
     skip = {str(META_GRAPH), str(INFERRED_GRAPH), str(DERIVED_GRAPH)}
@@ -978,14 +978,7 @@ def attach_sources(results: Sequence[Any], store: Any) -> None:
     asked = [n for n in focus if n in claimed]
     passages: dict[Node, tuple[str, str | None]] = {}
     for chunk in _chunks(asked):
-        passage_query = (
-            _P
-            + "PREFIX dcterms: <http://purl.org/dc/terms/>\n"
-            + f"SELECT ?n ?text ?title ?doc WHERE {{ {_values('n', chunk)} "
-            "?c ckg:about ?n ; ckg:passage ?p . ?p ckg:text ?text . "
-            "OPTIONAL { ?p ckg:inDocument ?doc OPTIONAL { ?doc dcterms:title ?title } } } "
-            "ORDER BY ?n ?title ?text"
-        )
+        passage_query = passages_query(chunk)
         for n, text, title, doc in store.query(passage_query, include_inferred=False).rows:
             passages.setdefault(
                 n, (str(text), str(title) if title else (str(doc) if doc else None))
