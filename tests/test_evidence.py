@@ -22,7 +22,8 @@ from kg.catalogue import run_question
 from kg.evidence import evidence_for
 from kg.terms import GRAPH, ID
 
-SEED_TEXT = Path("/work/shared/seeds/mali-jnim-july-1-attacks.txt")
+# The report as shipped beside its graph (the same text as ../shared/seeds).
+SEED_TEXT = Path(__file__).resolve().parents[1] / "ontology" / "data" / "mali-jnim-july-1-attacks.txt"
 GOLDEN = Path(__file__).parent / "golden"
 REPORT = ID["doc/mali-jnim-july-1-attacks"]
 
