@@ -243,6 +243,12 @@ def timeline_command(
     "--all-events", is_flag=True, help="Map and timeline of every event, not only attacks."
 )
 @click.option("--no-validate", is_flag=True, help="Do not validate the store for the briefing.")
+@click.option(
+    "--as-of",
+    "as_of",
+    metavar="DATE",
+    help="Brief from the sources issued on or before DATE (YYYY-MM-DD) only.",
+)
 @store_option
 @click.pass_context
 @handle_errors
@@ -253,6 +259,7 @@ def report_command(
     title: str,
     all_events: bool,
     no_validate: bool,
+    as_of: str | None,
 ) -> None:
     """Write a self-contained HTML briefing: findings first, then map, timeline, details.
 
@@ -263,11 +270,16 @@ def report_command(
     document. One file with everything inside (no request leaves it), readable printed
     and on a phone; its size stays bounded (first rows, counts and CSV links).
 
+    --as-of DATE briefs from what was known on DATE: the sources issued by then, as
+    'ckg query run --as-of' reads them.
+
     \b
     Example:
         ckg report -o briefing.html
         ckg report -o briefing.html --questions towns_attacked_twice
+        ckg report -o june.html --as-of 2025-06-30
     """
+    from kg.asof import answering_as_of, parse_day
     from kg.viz.report import build_briefing
 
     _check_suffix(output, (".html", ".htm"), "briefing")
@@ -276,15 +288,19 @@ def report_command(
         chosen = [n.strip() for n in names.split(",") if n.strip()]
         if not chosen:
             raise UsageError("--questions needs at least one NAME")
+    day = parse_day(as_of) if as_of is not None else None
     store = open_store(ctx)
     try:
-        brief = build_briefing(
-            store,
-            chosen,
-            title=title,
-            all_events=all_events,
-            validate=not no_validate,
-        )
+        with answering_as_of(store, day) as (known, selection):
+            if selection is not None:
+                _note(ctx, selection.summary())
+            brief = build_briefing(
+                known,
+                chosen,
+                title=title if day is None else f"{title}, as of {day.isoformat()}",
+                all_events=all_events,
+                validate=not no_validate,
+            )
     finally:
         store.close()
     output.write_text(brief.html, encoding="utf-8")

@@ -801,7 +801,16 @@ def label_graph(db: ox.Store, graphs: Sequence[str], nodes: set[Node], ontology:
 
 @contextlib.contextmanager
 def checkpoint(db: ox.Store, location: str) -> Iterator[ox.Store]:
-    """A writable copy of ``db`` (hard links where the file system allows), removed after."""
+    """A writable copy of ``db`` (hard links where the file system allows), removed after.
+
+    An in-memory store (a ``--as-of`` snapshot) cannot be backed up: its quads are copied
+    into a new in-memory store instead.
+    """
+    if not Path(location).is_dir():
+        memory = ox.Store()
+        memory.extend(db.quads_for_pattern(None, None, None, None))
+        yield memory
+        return
     parent = Path(location).resolve().parent
     try:
         folder = Path(tempfile.mkdtemp(prefix=".ckg-validate-", dir=parent))

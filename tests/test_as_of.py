@@ -21,14 +21,22 @@ from kg.asof import archive, as_of_store, issue_dates, select
 from kg.catalogue import run_question
 from kg.terms import GRAPH
 
-UN_XML = Path("/work/shared/data/un-isil-al-qaida-sanctions-list-2024-06-07.xml")
+# The real list lies beside the repository (../shared/data), never in it.
+UN_XML = (
+    Path(__file__).resolve().parents[2]
+    / "shared"
+    / "data"
+    / "un-isil-al-qaida-sanctions-list-2024-06-07.xml"
+)
 REPORT_GRAPH = str(GRAPH["doc/mali-jnim-july-1-attacks"])
 UN_GRAPH = str(GRAPH["ref/un-sanctions"])
 
 
 def _rows(store, name: str, **params: str):  # type: ignore[no-untyped-def]
-    return sorted(tuple(t.n3() if t is not None else None for t in row)
-                  for row in run_question(store, name, params).rows)
+    return sorted(
+        tuple(t.n3() if t is not None else None for t in row)
+        for row in run_question(store, name, params).rows
+    )
 
 
 def test_the_report_counts_from_its_bound_and_the_flagship_follows(bundled_store) -> None:
@@ -51,6 +59,8 @@ def test_the_report_counts_from_its_bound_and_the_flagship_follows(bundled_store
 
 
 def test_the_un_list_is_known_from_the_day_its_xml_was_generated(bundled_store) -> None:
+    if not UN_XML.exists():
+        pytest.skip(f"the real UN list is not beside the repository ({UN_XML})")
     generated = re.search(r'dateGenerated="(\d{4}-\d{2}-\d{2})', UN_XML.read_text("utf-8")[:500])
     assert generated is not None
     day = date.fromisoformat(generated.group(1))
@@ -114,13 +124,37 @@ def test_a_reloaded_source_is_still_asked_as_it_was(store) -> None:
 def test_cli_as_of_with_evidence_quotes_only_sources_known_then(runner, bundled_store_dir):
     late = runner.invoke(
         cli,
-        ["--store", str(bundled_store_dir), "query", "run", "lookup_name", "-p", "name", "Kayes",
-         "--evidence", "-f", "csv"],
+        [
+            "--store",
+            str(bundled_store_dir),
+            "query",
+            "run",
+            "lookup_name",
+            "-p",
+            "name",
+            "Kayes",
+            "--evidence",
+            "-f",
+            "csv",
+        ],
     )
     early = runner.invoke(
         cli,
-        ["--store", str(bundled_store_dir), "query", "run", "lookup_name", "-p", "name", "Kayes",
-         "--evidence", "-f", "csv", "--as-of", "2025-06-30"],
+        [
+            "--store",
+            str(bundled_store_dir),
+            "query",
+            "run",
+            "lookup_name",
+            "-p",
+            "name",
+            "Kayes",
+            "--evidence",
+            "-f",
+            "csv",
+            "--as-of",
+            "2025-06-30",
+        ],
     )
     assert late.exit_code == 0 and early.exit_code == 0, early.output
     assert "graph/doc/mali-jnim-july-1-attacks" in late.stdout
@@ -168,8 +202,18 @@ def test_reloading_a_file_with_ckg_load_keeps_its_earlier_edition(runner, tmp_pa
     for day in ("2025-02-01", "2025-03-01"):
         result = runner.invoke(
             cli,
-            ["--store", str(folder), "query", "run", "--file", str(question), "-f", "csv",
-             "--as-of", day],
+            [
+                "--store",
+                str(folder),
+                "query",
+                "run",
+                "--file",
+                str(question),
+                "-f",
+                "csv",
+                "--as-of",
+                day,
+            ],
         )
         assert result.exit_code == 0, result.output
         answers[day] = result.stdout.splitlines()[1:]
@@ -187,3 +231,23 @@ def test_an_unchanged_reload_or_an_undated_graph_keeps_no_copy(store) -> None:
     store.replace_graph(URIRef(GRAPH["test/undated"]), undated, source="b")
     assert not list((Path(store.location) / "ckg-history").glob("*.nq.gz"))
     assert archive(store, [URIRef(GRAPH["test/undated"])]) == []
+
+
+def test_the_briefing_as_of_a_date_briefs_from_the_sources_known_then(
+    runner, bundled_store_dir, tmp_path
+):
+    """`ckg report --as-of`: before the report's bound, neither of its towns attacked twice
+    (Nioro du Sahel, Boulkessi: report paragraphs 3 and 9) is a finding; after it, both are."""
+    now, then = tmp_path / "now.html", tmp_path / "then.html"
+    late = runner.invoke(cli, ["--store", str(bundled_store_dir), "report", "-o", str(now)])
+    early = runner.invoke(
+        cli,
+        ["--store", str(bundled_store_dir), "report", "-o", str(then), "--as-of", "2025-06-30"],
+    )
+    assert late.exit_code == 0 and early.exit_code == 0, early.output
+    assert "left out 1: doc/mali-jnim-july-1-attacks" in early.stderr
+    late_html, early_html = now.read_text("utf-8"), then.read_text("utf-8")
+    assert "as of 2025-06-30" in early_html
+    for town in ("Nioro du Sahel", "Boulkessi"):
+        assert town in late_html
+        assert f"{town}</" not in early_html.split("as of 2025-06-30", 1)[1][:20000]
