@@ -1,0 +1,346 @@
+"""Every marked console example in the manual is run, and its output compared (issue 20.1).
+
+The convention, for a page's author: put ``<!-- console: bundled -->`` (a fresh folder
+whose store ``./.ckg`` holds the bundled seed, already loaded), ``<!-- console: empty -->``
+(a fresh folder, no store yet) or ``<!-- console: continues -->`` (the folder and store the
+page's previous block left) on the line before a ```` ```console ```` block. Each ``$ ``
+line is then run, and the lines up to the next ``$ `` must be what it printed, stdout and
+stderr as a terminal shows them. A block that cannot run here (it
+needs Java, a server, minutes) says why instead: ``<!-- console: not run: REASON -->``.
+On a page listed in :data:`CONVERTED`, every console block carries one of these markers.
+
+What may differ from run to run is normalised on both sides before comparing: durations
+(``in 0.36 s`` -> ``in N s``), timestamps, and the folders of absolute paths (only the
+file name is kept). A line holding only ``…`` stands for any number of lines.
+
+Commands are ``ckg …`` (run in-process through click's runner), with ``2>&1``, a pipe into
+``head -N``, ``tail -N``, ``cut -cA-B``, ``cut -fA,B``, or ``grep [-A N] REGEX``, ``> FILE``,
+and a trailing ``; echo "exit=$?"``; besides them ``grep REGEX FILE``, ``echo $?``, ``mkdir``, ``touch`` and
+``cat FILE`` (a file the folder does not have yet is written from the lines shown, as a
+reader copying the page would). ``tests/`` is reachable from the folder, so a page may
+load ``tests/fixtures/…``. Anything else is refused by name, so a page cannot silently
+skip a line.
+
+``python tests/test_docs_console.py docs/PAGE.md`` rewrites the page's shown output with
+what the commands print today (read the diff before committing it).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import shutil
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+
+#: Pages whose console blocks are all marked: run, or not run with a reason.
+CONVERTED = ("saved-questions.md", "store.md", "reasoning.md")
+
+MARKER = re.compile(
+    r"^<!-- console: (bundled|empty|continues|not run: [^>]+) -->\n```console\n", re.MULTILINE
+)
+ANY_BLOCK = re.compile(r"^```console\n", re.MULTILINE)
+
+
+@dataclass
+class Step:
+    """One ``$`` line and the output the page shows under it."""
+
+    command: str
+    expected: list[str]
+    line: int
+
+
+@dataclass
+class Block:
+    """A marked console block of a page."""
+
+    page: str
+    line: int
+    store: str
+    steps: list[Step] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return f"{self.page}:{self.line}"
+
+
+def blocks(page: str) -> list[Block]:
+    """The console blocks of a page that are marked to run, with their steps."""
+    text = (DOCS / page).read_text(encoding="utf-8")
+    found = []
+    for match in MARKER.finditer(text):
+        if match.group(1).startswith("not run"):
+            continue
+        start = match.end()
+        body = text[start : text.index("\n```", start - 1) + 1]
+        first_line = text.count("\n", 0, start) + 1
+        block = Block(page, first_line, match.group(1))
+        for offset, line in enumerate(body.splitlines()):
+            if line.startswith("$ "):
+                block.steps.append(Step(line[2:], [], first_line + offset))
+            elif block.steps:
+                block.steps[-1].expected.append(line)
+            else:
+                raise AssertionError(f"{page}:{first_line + offset}: output before any '$ ' line")
+        found.append(block)
+    return found
+
+
+# ---------------------------------------------------------------- the small shell
+
+_DURATION = re.compile(r"\b\d+(?:\.\d+)? ?(s|ms)\b")
+_STAMP = re.compile(r"\b\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z\b")
+_FOLDERS = re.compile(r"(?<![\w:/.~-])/(?:[\w.+~-]+/)+")
+
+
+def normalise(lines: list[str]) -> list[str]:
+    """What may change between runs, made equal on both sides."""
+    out = []
+    for line in lines:
+        line = _DURATION.sub(r"N \1", line)
+        line = _STAMP.sub("YYYY-MM-DDTHH:MM:SSZ", line)
+        line = _FOLDERS.sub("…/", line)
+        out.append(line.rstrip())
+    return out
+
+
+def matches(expected: list[str], actual: list[str]) -> bool:
+    """Whether ``actual`` is ``expected``, a line ``…`` standing for any lines."""
+    pattern = "".join(
+        r"(?:[^\n]*\n)*?" if line.strip() == "…" else re.escape(line) + r"\n" for line in expected
+    )
+    return re.fullmatch(pattern, "".join(line + "\n" for line in actual)) is not None
+
+
+class Shell:
+    """Runs a page's commands in one folder, the way the page says a reader runs them."""
+
+    def __init__(self, folder: Path):
+        from kg.cli.main import cli
+
+        self.cli = cli
+        self.folder = folder
+        self.runner = CliRunner()
+        self.status = 0
+
+    def run(self, command: str) -> list[str]:
+        echo_status = False
+        suffix = '; echo "exit=$?"'
+        if command.endswith(suffix):
+            command, echo_status = command[: -len(suffix)], True
+        out: list[str] = []
+        for part in command.split(" && "):
+            out += self._one(part.strip())
+            if self.status != 0:
+                break
+        if echo_status:
+            out.append(f"exit={self.status}")
+        return out
+
+    def _one(self, command: str) -> list[str]:
+        stages = [shlex.split(stage) for stage in command.split(" | ")]
+        first, filters = stages[0], stages[1:]
+        if first == ["echo", "$?"]:
+            return [str(self.status)]
+        if first[0] == "grep" and len(first) == 3:
+            path = self.folder / first[2]
+            self.status = 0
+            return self._filter(path.read_text(encoding="utf-8").splitlines(), [first[:2]])
+        if first[0] in ("mkdir", "touch"):
+            for name in first[1:]:
+                path = self.folder / name
+                path.mkdir() if first[0] == "mkdir" else path.touch()
+            self.status = 0
+            return []
+        if first[0] != "ckg":
+            raise AssertionError(f"the docs' console runner does not run {first[0]!r}: {command}")
+        merged = "2>&1" in first
+        args = [a for a in first[1:] if a != "2>&1"]
+        into = None
+        if ">" in args:
+            at = args.index(">")
+            args, into = args[:at], args[at + 1]
+        result = self.runner.invoke(self.cli, args, prog_name="ckg")
+        if result.exception and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        self.status = result.exit_code
+        if into is not None:
+            (self.folder / into).write_text(result.stdout, encoding="utf-8")
+            return result.stderr.splitlines()
+        if not filters:
+            return result.output.splitlines()
+        if merged:
+            return self._filter(result.output.splitlines(), filters)
+        # A pipe takes stdout only; stderr reaches the terminal at once, before it.
+        return result.stderr.splitlines() + self._filter(result.stdout.splitlines(), filters)
+
+    @staticmethod
+    def _filter(lines: list[str], filters: list[list[str]]) -> list[str]:
+        for argv in filters:
+            name, args = argv[0], argv[1:]
+            if name == "head":
+                lines = lines[: int(args[0].lstrip("-n"))]
+            elif name == "tail":
+                lines = lines[-int(args[0].lstrip("-n")) :]
+            elif name == "cut" and args[0].startswith("-c"):
+                low, high = args[0][2:].split("-")
+                lines = [line[int(low) - 1 : int(high)] for line in lines]
+            elif name == "cut" and args[0].startswith("-f"):
+                keep = [int(n) - 1 for n in args[0][2:].split(",")]
+                lines = ["\t".join(line.split("\t")[k] for k in keep) for line in lines]
+            elif name == "grep":
+                after = 0
+                if args[0] == "-A":
+                    after, args = int(args[1]), args[2:]
+                elif args[0].startswith("-A"):
+                    after, args = int(args[0][2:]), args[1:]
+                regex = re.compile(args[-1])
+                kept: list[str] = []
+                left = 0
+                for line in lines:
+                    if regex.search(line):
+                        kept.append(line)
+                        left = after
+                    elif left:
+                        kept.append(line)
+                        left -= 1
+                lines = kept
+            else:
+                raise AssertionError(f"the docs' console runner has no filter {name!r}")
+        return lines
+
+    def cat(self, name: str, shown: list[str]) -> list[str]:
+        """A file the reader has (its lines), or, when the page introduces it, written now."""
+        path = self.folder / name
+        if not path.exists():
+            path.write_text("\n".join(shown) + "\n", encoding="utf-8")
+        return path.read_text(encoding="utf-8").splitlines()
+
+
+def prepare(folder: Path, kind: str, bundled_template: Path) -> Shell:
+    """A folder as the page's reader has it: ``./.ckg`` fresh or bundled, ``tests/`` beside."""
+    if kind == "bundled":
+        shutil.copytree(bundled_template, folder / ".ckg")
+        (folder / ".ckg" / "LOCK").unlink(missing_ok=True)
+    (folder / "tests").symlink_to(ROOT / "tests")
+    return Shell(folder)
+
+
+def run_block(block: Block, shell: Shell) -> list[tuple[Step, list[str]]]:
+    """Each step with the output it printed (raw)."""
+    done = []
+    for step in block.steps:
+        argv = shlex.split(step.command)
+        if argv[0] == "cat" and len(argv) == 2:
+            done.append((step, shell.cat(argv[1], step.expected)))
+        else:
+            done.append((step, shell.run(step.command)))
+    return done
+
+
+# ---------------------------------------------------------------- the tests
+
+
+def run_page(page: str, root: Path, bundled_template: Path) -> Iterator[tuple[Step, list[str]]]:
+    """Each run step of a page with what it printed, blocks in order, in folders under root."""
+    shell: Shell | None = None
+    for number, block in enumerate(blocks(page)):
+        if block.store != "continues" or shell is None:
+            folder = root / f"block-{number}"
+            folder.mkdir()
+            os.chdir(folder)
+            shell = prepare(folder, block.store, bundled_template)
+        yield from run_block(block, shell)
+
+
+@pytest.mark.parametrize("page", CONVERTED)
+def test_console_examples_print_what_the_page_shows(page, _bundled_template, tmp_path, monkeypatch):
+    monkeypatch.delenv("CKG_STORE", raising=False)
+    monkeypatch.delenv("CKG_ENDPOINT", raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert blocks(page), f"docs/{page} has no console block marked to run"
+    drifted = []
+    for step, printed in run_page(page, tmp_path, _bundled_template):
+        if not matches(normalise(step.expected), normalise(printed)):
+            drifted.append(
+                f"docs/{page}:{step.line}: `$ {step.command}` printed\n"
+                + "\n".join(printed)
+                + "\n--- but the page shows ---\n"
+                + "\n".join(step.expected)
+            )
+    assert not drifted, "\n\n".join(drifted)
+
+
+@pytest.mark.parametrize("page", CONVERTED)
+def test_every_console_block_of_a_converted_page_is_run_or_says_why_not(page):
+    text = (DOCS / page).read_text(encoding="utf-8")
+    marked = {m.end() for m in MARKER.finditer(text)}
+    for block in ANY_BLOCK.finditer(text):
+        line = text.count("\n", 0, block.start()) + 1
+        assert block.end() in marked, (
+            f"docs/{page}:{line}: a console block with no '<!-- console: … -->' marker"
+        )
+
+
+def test_the_runner_catches_a_drifted_example(_bundled_template, tmp_path, monkeypatch):
+    # The comparison itself can fail: a wrong count is caught, a changed time is not.
+    monkeypatch.delenv("CKG_STORE", raising=False)
+    monkeypatch.chdir(tmp_path)
+    shell = prepare(tmp_path, "bundled", _bundled_template)
+    printed = shell.run("ckg query run towns_attacked_twice -p window 30 -f csv -o t.csv")
+    assert shell.status == 0
+    assert matches(
+        normalise(["wrote 1 row(s) to t.csv", "towns_attacked_twice: 1 row(s) in 9.999 s"]),
+        normalise(printed),
+    )
+    assert not matches(normalise(["wrote 2 row(s) to t.csv", "…"]), normalise(printed))
+    assert matches(["a", "…", "d"], ["a", "b", "c", "d"]) and matches(["…"], [])
+    assert not matches(["a", "…", "d"], ["a", "b", "c"])
+
+
+def _rewrite(page: str) -> None:
+    """Rewrite the shown output of ``page``'s run steps with what they print today.
+
+    Steps whose output holds a ``…`` line are left for a person and listed when they no
+    longer match. Read the diff before committing: this records, it does not check.
+    """
+    import tempfile
+
+    from kg.bundled import load_bundled
+    from kg.embedded import open_store
+
+    path = DOCS / Path(page).name
+    lines = path.read_text(encoding="utf-8").split("\n")
+    with tempfile.TemporaryDirectory() as tmp:
+        template = Path(tmp) / "template"
+        store = open_store(template)
+        load_bundled(store)
+        store.close()
+        os.environ.pop("CKG_STORE", None)
+        edits = []
+        for step, printed in run_page(path.name, Path(tmp), template):
+            if any(line.strip() == "…" for line in step.expected):
+                if not matches(normalise(step.expected), normalise(printed)):
+                    print(f"{path.name}:{step.line}: left for a person: $ {step.command}")
+                    print("\n".join(printed))
+                continue
+            folder = str(Path.cwd())
+            shown = [line.replace(folder, "/home/analyst/work").rstrip() for line in printed]
+            edits.append((step.line, len(step.expected), shown))
+    for line, count, shown in reversed(edits):
+        lines[line : line + count] = shown
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    _rewrite(sys.argv[1])
