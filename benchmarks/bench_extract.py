@@ -30,6 +30,7 @@ from kg.embedded import open_store
 from kg.extract.batch import extract_csv
 from kg.extract.dates import Reference, find_dates
 from kg.extract.review import extract_files
+from kg.extract.staging import open_staging
 from kg.loading import load_sources
 from kg.namespace import CKG
 from kg.resolve import actor_keys, normalise
@@ -142,7 +143,8 @@ def seed_benchmark() -> None:
             t0 = time.perf_counter()
             [r] = extract_files(store, [report])
             seconds = time.perf_counter() - t0
-            found = store.export_graph(r.graph)
+            with open_staging(store) as staging:
+                found = staging.export(r.doc)
         finally:
             store.close()
     ex = r.extraction

@@ -1,8 +1,9 @@
 """``ckg extract`` and ``ckg review``: a report's text to candidate claims, and their review.
 
-Thin over :mod:`kg.extract`. Candidates go to a staging graph of the store (or a TriG file
-with ``-o``); ``ckg review`` lists them (stdout), and accepts them through the gate of
-``ckg add``, rejects or edits them. Progress and verdicts on stderr. Exit codes: 0 ok, 1 the
+Thin over :mod:`kg.extract`. Candidates go to a staging graph of the staging store kept
+beside the store (:mod:`kg.extract.staging`; or a TriG file with ``-o``); ``ckg review``
+lists them (stdout), and accepts them through the gate of ``ckg add``, rejects or edits
+them. Progress and verdicts on stderr. Exit codes: 0 ok, 1 the
 gate refused some accepted candidates, 2 usage, 3 bad input (nothing written).
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from kg.cli.main import State, cli, handle_errors, store_option
@@ -17,11 +19,34 @@ from kg.cli.main import State, cli, handle_errors, store_option
 from kg.errors import UsageError
 from kg.store import Store
 
+if TYPE_CHECKING:
+    from kg.extract.staging import StagingStore
+
 
 def _open(ctx: click.Context, *, create: bool) -> Store:
     from kg.embedded import open_store
 
     return open_store(ctx.ensure_object(State).store_dir, create=create)
+
+
+def _staging(ctx: click.Context, store: Store) -> StagingStore:
+    """The staging store beside ``store``, after moving staging graphs an earlier version
+    kept in the store itself."""
+    from kg.extract.staging import migrate, open_staging
+
+    staging = open_staging(store, migrate_old=False)
+    try:
+        moved = migrate(store, staging)
+    except BaseException:
+        staging.close()
+        raise
+    if moved:
+        _note(
+            ctx,
+            f"moved the candidates of {len(moved)} staged documents ({', '.join(moved)}) "
+            f"out of the store into its staging store {staging.location}",
+        )
+    return staging
 
 
 def _note(ctx: click.Context, text: str) -> None:
@@ -108,7 +133,8 @@ def extract_command(
     are found by rules, names are resolved against the store (unknown names become new
     nodes marked ckg:unresolvedName, with their closest known nodes), and each candidate
     claim keeps its sentence, paragraph, modality, confidence and rule. They go to the
-    staging graph graph/staging/<file-stem>, which no question reads; review them with
+    staging graph graph/staging/<file-stem> of the staging store kept beside the store
+    (STORE/ckg-staging), which no question reads; review them with
     `ckg review`. A bad file (binary, empty, a PDF without text, an unknown encoding)
     stops the command before anything is written.
 
@@ -134,7 +160,9 @@ def extract_command(
         if files:
             raise UsageError("give FILES or --csv, not both")
         store = _open(ctx, create=True)
+        staging = None
         try:
+            staging = _staging(ctx, store) if output is None else None
             result = extract_csv(
                 store,
                 csv_file,
@@ -145,8 +173,11 @@ def extract_command(
                 country=country,
                 reference=reference,
                 output=output,
+                staging=staging,
             )
         finally:
+            if staging is not None:
+                staging.close()
             store.close()
         _note(
             ctx,
@@ -159,6 +190,7 @@ def extract_command(
     from kg.extract.review import extract_files
 
     store = _open(ctx, create=True)
+    staging = None
     try:
         if output is not None:
             from rdflib import Dataset
@@ -174,10 +206,10 @@ def extract_command(
             ds = Dataset()
             for r in reports:
                 g = ds.graph(r.graph)
-                for t in r.data:
-                    g.add(t)
+                g += r.data.to_rdflib()
             ds.serialize(destination=str(output), format="trig")
         else:
+            staging = _staging(ctx, store)
             reports = extract_files(
                 store,
                 list(files),
@@ -185,8 +217,11 @@ def extract_command(
                 encoding=encoding,
                 country=country,
                 replace=replace,
+                staging=staging,
             )
     finally:
+        if staging is not None:
+            staging.close()
         store.close()
     for r in reports:
         ex = r.extraction
@@ -280,14 +315,16 @@ def review_command(
         ckg review 24 --set place ckgid:place/geonames/2455518
     """
     from kg.extract import review as rv
-    from kg.extract.staging import read_candidates, select, staged_documents
+    from kg.extract.staging import read_candidates, select
 
     actions = sum([do_accept, do_reject, bool(sets), show])
     if actions > 1:
         raise UsageError("choose one of --show, --accept, --reject, --set")
     store = _open(ctx, create=False)
+    staging = None
     try:
-        docs = staged_documents(store)
+        staging = _staging(ctx, store)
+        docs = staging.documents()
         if doc is None:
             if not docs:
                 raise UsageError("nothing is staged; run `ckg extract FILE` first")
@@ -302,13 +339,13 @@ def review_command(
                 doc = docs[0]
         elif doc not in docs:
             raise UsageError(f"no staged document {doc!r}; staged: {', '.join(docs) or 'none'}")
-        _g, cands = read_candidates(store, doc)
+        _g, cands = read_candidates(staging, doc)
         if do_accept:
             if not ids and not all_ and min_confidence is None:
                 raise UsageError("--accept needs IDS, --all or --min-confidence")
             chosen = select(cands, ids, all_=all_, min_confidence=min_confidence, doc_slug=doc)
             _note(ctx, f"review: validating {len(chosen)} candidates with the store…")
-            out = rv.accept(store, doc, chosen)
+            out = rv.accept(store, staging, doc, chosen)
             _note(
                 ctx,
                 f"review: accepted {len(out.accepted)} ({out.triples} triples into the document's graph)",
@@ -322,7 +359,7 @@ def review_command(
         if do_reject:
             if not ids:
                 raise UsageError("--reject needs IDS")
-            out = rv.reject(store, doc, select(cands, ids, doc_slug=doc))
+            out = rv.reject(staging, doc, select(cands, ids, doc_slug=doc))
             _note(ctx, f"review: rejected {len(out.rejected)}")
             return
         if sets:
@@ -330,7 +367,7 @@ def review_command(
                 raise UsageError("--set edits one candidate: give exactly one ID")
             cand = select(cands, ids, doc_slug=doc)[0]
             for prop, value in sets:
-                obj = rv.edit(store, doc, cand, prop, value)
+                obj = rv.edit(staging, doc, cand, prop, value)
                 _note(ctx, f"review: {cand.id}: {prop} = {obj.n3()}")
             return
         chosen = select(cands, ids, doc_slug=doc) if ids else cands
@@ -360,6 +397,8 @@ def review_command(
         else:
             click.echo(_table(chosen))
     finally:
+        if staging is not None:
+            staging.close()
         store.close()
 
 

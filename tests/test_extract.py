@@ -15,9 +15,10 @@ from rdflib import RDF, Graph, URIRef
 from kg.embedded import open_store
 from kg.extract.dates import Reference, document_reference, find_dates
 from kg.extract.patterns import modality
+from kg.extract.staging import open_staging
 from kg.extract.text import read_document, split_sentences
 from kg.namespace import CKG
-from kg.terms import GRAPH, ID
+from kg.terms import GRAPH, ID, STAGING_PREFIX
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extract"
 KAYES = str(ID["place/geonames/2455518"])
@@ -36,7 +37,17 @@ def _quads(store_dir: Path) -> set:
 def _staging(store_dir: Path, slug: str) -> Graph:
     s = open_store(store_dir)
     try:
-        return s.export_graph(URIRef(str(GRAPH) + "staging/" + slug))
+        with open_staging(s) as staging:
+            return staging.export(slug)
+    finally:
+        s.close()
+
+
+def _staged_quads(store_dir: Path) -> set:
+    s = open_store(store_dir)
+    try:
+        with open_staging(s) as staging:
+            return set(staging.db.quads_for_pattern(None, None, None, None))
     finally:
         s.close()
 
@@ -121,10 +132,13 @@ def test_staging_is_not_part_of_questions(bundled_store_dir, runner):
         # Nor through GRAPH ?g, as questions that name sources ask (claims_of_source).
         q = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?c <{CKG.candidateStatus}> ?s }} }}"
         assert int(s.query(q).rows[0][0]) == 0
-        g = s.export_graph(URIRef(str(GRAPH) + "staging/report"))
-        assert len(list(g.subject_objects(CKG.candidateStatus))) > 0
+        # The candidates are in the staging store beside the store, not in the store.
+        assert not [i for i in s.graphs() if str(i.iri).startswith(STAGING_PREFIX)]
+        assert (bundled_store_dir / "ckg-staging").is_dir()
     finally:
         s.close()
+    g = _staging(bundled_store_dir, "report")
+    assert len(list(g.subject_objects(CKG.candidateStatus))) > 0
 
 
 def test_review_accepts_through_the_gate_and_refuses_with_the_reason(bundled_store_dir, runner):
@@ -142,7 +156,7 @@ def test_review_accepts_through_the_gate_and_refuses_with_the_reason(bundled_sto
     )
     assert edit.exit_code == 0, edit.output
     runner.invoke(cli, ["--store", store, "review", nioro["id"], "--set", "endDate", "2010-01-07"])
-    before = _quads(bundled_store_dir)
+    before, staged_before = _quads(bundled_store_dir), _staged_quads(bundled_store_dir)
     refused = runner.invoke(cli, ["--store", store, "review", nioro["id"], "--accept"])
     assert refused.exit_code == 1
     assert "refused" in refused.stdout
@@ -153,7 +167,8 @@ def test_review_accepts_through_the_gate_and_refuses_with_the_reason(bundled_sto
         runner.invoke(cli, ["--store", store, "review", nioro["id"], "-f", "json"]).stdout
     )
     assert again[0]["status"] == "refused" and again[0]["note"]
-    assert before - after or after - before  # only the staging statuses changed
+    assert after == before  # the store is untouched: only the staging statuses changed
+    assert _staged_quads(bundled_store_dir) != staged_before
     ok = runner.invoke(cli, ["--store", store, "review", kayes["id"], "--accept"])
     assert ok.exit_code == 0, ok.output
     s = open_store(bundled_store_dir)
@@ -182,7 +197,8 @@ def test_output_trig_goes_to_ckg_add(runner, bundled_store_dir, tmp_path):
         ],
     )
     assert r.exit_code == 0, r.output
-    assert _quads(bundled_store_dir) == before  # -o writes no staging graph
+    assert _quads(bundled_store_dir) == before
+    assert not (bundled_store_dir / "ckg-staging").exists()  # -o stages nothing
     added = runner.invoke(cli, ["--store", str(bundled_store_dir), "add", str(out), "--dry-run"])
     assert "Zorgho" in out.read_text("utf-8")
     assert added.exit_code in (0, 1)  # the gate judged it (unresolved nodes may be refused)
@@ -237,7 +253,7 @@ def test_bad_input_is_a_clear_error_and_the_store_is_unchanged(
 ):
     path = tmp_path / name
     path.write_bytes(_pdf(None) if data is None else data)
-    before = _quads(bundled_store_dir)
+    before, staged = _quads(bundled_store_dir), _staged_quads(bundled_store_dir)
     r = runner.invoke(
         cli, ["--store", str(bundled_store_dir), "extract", str(FIXTURES / "report.txt"), str(path)]
     )
@@ -245,6 +261,7 @@ def test_bad_input_is_a_clear_error_and_the_store_is_unchanged(
     assert words in r.output and name in r.output
     assert len(r.output.strip().splitlines()) == 1
     assert _quads(bundled_store_dir) == before
+    assert _staged_quads(bundled_store_dir) == staged
 
 
 def test_encoding_option_reads_cp1252(tmp_path):
@@ -392,10 +409,10 @@ def test_extracting_again_keeps_a_review_unless_replace(bundled_store_dir, runne
     runner.invoke(cli, ["--store", store, "extract", report])
     assert runner.invoke(cli, ["--store", store, "extract", report]).exit_code == 0  # all pending
     runner.invoke(cli, ["--store", store, "review", "1", "--reject"])
-    before = _quads(bundled_store_dir)
+    before = _staged_quads(bundled_store_dir)
     again = runner.invoke(cli, ["--store", store, "extract", report])
     assert again.exit_code == 2 and "--replace" in again.output
-    assert _quads(bundled_store_dir) == before
+    assert _staged_quads(bundled_store_dir) == before
     assert runner.invoke(cli, ["--store", store, "extract", report, "--replace"]).exit_code == 0
 
 

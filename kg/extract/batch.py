@@ -17,15 +17,15 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Dataset, Graph
+from rdflib import Dataset
 
 from kg.errors import InputError, UsageError
+from kg.extract.candidates import Triples, candidate_graph
 from kg.extract.dates import Reference, find_dates
 from kg.extract.extractor import Candidate, Extraction, Passage
 from kg.extract.names import Mention, NameFinder
 from kg.extract.patterns import Found, finest, modality
-from kg.extract.review import store_triples
-from kg.extract.staging import candidate_graph, document_graph, staging_graph
+from kg.extract.staging import StagingStore, document_graph, open_staging, staging_graph
 from kg.extract.text import Document, Paragraph, decode
 from kg.resolve import slug
 from kg.store import Store
@@ -399,8 +399,13 @@ def extract_csv(
     reference: Reference | None = None,
     output: Path | None = None,
     write: bool = True,
+    staging: StagingStore | None = None,
 ) -> BatchResult:
-    """Extract every row of ``path`` into the staging graph ``graph/staging/<stem>``."""
+    """Extract every row of ``path`` into the staging graph ``graph/staging/<stem>``.
+
+    Names resolve against ``store``; the candidates go to ``staging`` (default: the staging
+    store of ``store``), or with ``output`` to a TriG file, or nowhere (``write=False``).
+    """
     from kg.extract.review import make_finder
 
     t0 = time.perf_counter()
@@ -419,7 +424,7 @@ def extract_csv(
             )
     finder = make_finder(store, country)
     csv_slug = slug(path.stem)
-    graph = Graph()
+    graph = Triples()
     result = BatchResult(0, 0, 0, 0.0, "", resolver=finder.resolver)
     for i, row in enumerate(reader):
         if i < skip_rows:
@@ -482,19 +487,23 @@ def extract_csv(
             )
     if output is not None:
         ds = Dataset()
-        g = ds.graph(document_graph(csv_slug))
-        for t in graph:
-            g.add(t)
+        target_graph = ds.graph(document_graph(csv_slug))
+        target_graph += graph.to_rdflib()
         ds.serialize(destination=str(output), format="trig")
         result.target = str(output)
     elif write:
-        target = staging_graph(csv_slug)
-        store.replace_graph(
-            target,
-            store_triples(graph),
-            source=f"ckg extract --csv {path}",
-            title=f"candidates from {path.name}",
-        )
-        result.target = f"<{target}>"
+        own = staging is None
+        staging = staging or open_staging(store)
+        try:
+            staging.write(
+                csv_slug,
+                graph,
+                source=f"ckg extract --csv {path}",
+                title=f"candidates from {path.name}",
+            )
+        finally:
+            if own:
+                staging.close()
+        result.target = f"<{staging_graph(csv_slug)}>"
     result.seconds = time.perf_counter() - t0
     return result

@@ -10,27 +10,29 @@ gate's message, and the rest are tried again; nothing that does not conform is w
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import cast
 
+import pyoxigraph as ox
 from rdflib import XSD, Graph, Literal, URIRef
-from rdflib.term import Identifier, Node
+from rdflib.term import Node
 
 from kg.errors import UsageError
+from kg.extract.candidates import Triples, candidate_graph
 from kg.extract.dates import Reference
 from kg.extract.extractor import Extraction, extract_document
 from kg.extract.names import NameFinder
 from kg.extract.staging import (
     StagedCandidate,
-    candidate_graph,
+    StagingStore,
     document_graph,
+    open_staging,
     payload,
     read_candidates,
     staging_graph,
 )
-from kg.extract.text import read_document
+from kg.extract.text import Document, read_document
 from kg.namespace import CKG
 from kg.resolve import Resolver, resolver_from_store, slug
 from kg.store import Store
@@ -46,7 +48,7 @@ class ExtractReport:
     graph: URIRef
     extraction: Extraction
     triples: int
-    data: Graph = field(default_factory=Graph)
+    data: Triples = field(default_factory=Triples)
 
 
 def make_finder(store: Store, country: str | None = None) -> NameFinder:
@@ -72,31 +74,61 @@ def extract_files(
     country: str | None = None,
     write: bool = True,
     replace: bool = False,
+    staging: StagingStore | None = None,
 ) -> list[ExtractReport]:
     """Extract each file into its staging graph (``write=False``: into each report's data,
     for the document's graph, without review statuses).
 
-    A document whose staging graph already holds reviewed candidates (accepted, rejected
-    or refused) is extracted again only with ``replace``: the review would be lost.
+    Names resolve against ``store``; candidates go to ``staging`` (default: the staging
+    store of ``store``, opened and closed here). A document whose staging graph already
+    holds reviewed candidates (accepted, rejected or refused) is extracted again only with
+    ``replace``: the review would be lost.
 
     Every file is read and extracted before anything is written, so a bad file leaves the
-    store unchanged.
+    stores unchanged.
     """
     docs = [read_document(p, encoding=encoding) for p in paths]
-    if write and not replace:
-        staged = {str(info.iri) for info in store.graphs()}
-        for doc in docs:
-            doc_slug = slug(Path(doc.path).stem)
-            if str(staging_graph(doc_slug)) in staged:
-                reviewed = [c for c in read_candidates(store, doc_slug)[1] if c.status != "pending"]
-                if reviewed:
-                    raise UsageError(
-                        f"{doc.path}: {doc_slug} is staged with {len(reviewed)} reviewed "
-                        "candidates; extracting it again replaces them: add --replace"
-                    )
+    if not write:
+        return _extract(store, docs, reference, country, write=False)
+    own = staging is None
+    staging = staging or open_staging(store)
+    try:
+        if not replace:
+            for doc in docs:
+                doc_slug = slug(Path(doc.path).stem)
+                if staging.has(doc_slug):
+                    reviewed = [
+                        c for c in read_candidates(staging, doc_slug)[1] if c.status != "pending"
+                    ]
+                    if reviewed:
+                        raise UsageError(
+                            f"{doc.path}: {doc_slug} is staged with {len(reviewed)} reviewed "
+                            "candidates; extracting it again replaces them: add --replace"
+                        )
+        reports = _extract(store, docs, reference, country, write=True)
+        for report in reports:
+            staging.write(
+                report.doc,
+                report.data,
+                source=f"ckg extract {report.path}",
+                title=f"candidates from {report.extraction.document.title}",
+            )
+    finally:
+        if own:
+            staging.close()
+    return reports
+
+
+def _extract(
+    store: Store,
+    docs: Sequence[Document],
+    reference: Reference | None,
+    country: str | None,
+    *,
+    write: bool,
+) -> list[ExtractReport]:
     finder = make_finder(store, country)
     reports = []
-    graphs: dict[URIRef, Graph] = {}
     for doc in docs:
         doc_slug = slug(Path(doc.path).stem)
         if not country:
@@ -106,17 +138,7 @@ def extract_files(
         ex = extract_document(doc, finder, reference)
         g = candidate_graph(ex, doc_slug, finder=finder, with_status=write)
         target = staging_graph(doc_slug) if write else document_graph(doc_slug)
-        graphs[target] = g
         reports.append(ExtractReport(doc.path, doc_slug, target, ex, len(g), g))
-    if not write:
-        return reports
-    for report in reports:
-        store.replace_graph(
-            report.graph,
-            store_triples(graphs[report.graph]),
-            source=f"ckg extract {report.path}",
-            title=f"candidates from {report.extraction.document.title}",
-        )
     return reports
 
 
@@ -136,11 +158,6 @@ def _guess_country(finder: NameFinder, text: str) -> None:
         finder.clear_cache()
 
 
-def store_triples(g: Graph) -> Iterable[tuple[Identifier, Identifier, Identifier]]:
-    """A graph's triples as the store interface types them (rdflib yields them as Nodes)."""
-    return cast("Iterable[tuple[Identifier, Identifier, Identifier]]", g)
-
-
 @dataclass
 class ReviewOutcome:
     """What a review action did: accepted and refused candidates (with the gate's reasons)."""
@@ -151,15 +168,28 @@ class ReviewOutcome:
     triples: int = 0
 
 
-def accept(store: Store, doc_slug: str, chosen: Sequence[StagedCandidate]) -> ReviewOutcome:
-    """Commit the chosen candidates through the gate; mark refused ones with the reason."""
+def accept(
+    store: Store, staging: StagingStore, doc_slug: str, chosen: Sequence[StagedCandidate]
+) -> ReviewOutcome:
+    """Commit the chosen candidates through the gate; mark refused ones with the reason.
+
+    Crash-safe: statuses change in the staging store only after the main store committed.
+    A candidate whose payload the document's graph already holds (a run stopped between
+    the two writes) is marked accepted without writing again, so accepting twice is the
+    same as accepting once.
+    """
     from kg.validation import Batch, commit_batch, validate_batch
 
-    g, _ = read_candidates(store, doc_slug)
+    g, _ = read_candidates(staging, doc_slug)
     outcome = ReviewOutcome()
     remaining = [c for c in chosen if c.status in ("pending", "refused")]
     payloads = {c.id: payload(g, c.claim) for c in remaining}
     target = document_graph(doc_slug)
+    if remaining and any(info.iri == target for info in store.graphs()):
+        held = store.export_graph(target)
+        done = [c for c in remaining if all(t in held for t in payloads[c.id])]
+        outcome.accepted.extend(c.id for c in done)
+        remaining = [c for c in remaining if c not in done]
     for _round in range(5):
         if not remaining:
             break
@@ -185,14 +215,9 @@ def accept(store: Store, doc_slug: str, chosen: Sequence[StagedCandidate]) -> Re
             refused_now = {c.id: text for c in remaining}
         outcome.refused.update(refused_now)
         remaining = [c for c in remaining if c.id not in refused_now]
-    _set_status(
-        store,
-        doc_slug,
-        g,
-        {i: CKG.Accepted for i in outcome.accepted},
-        {i: CKG.Refused for i in outcome.refused},
-        outcome.refused,
-    )
+    statuses = {i: CKG.Accepted for i in outcome.accepted}
+    statuses.update({i: CKG.Refused for i in outcome.refused})
+    _set_status(staging, doc_slug, statuses, outcome.refused)
     return outcome
 
 
@@ -203,60 +228,53 @@ def _reason(r: object) -> str:
     return f"{text} ({fix})" if fix else text
 
 
-def reject(store: Store, doc_slug: str, chosen: Sequence[StagedCandidate]) -> ReviewOutcome:
+def reject(
+    staging: StagingStore, doc_slug: str, chosen: Sequence[StagedCandidate]
+) -> ReviewOutcome:
     """Mark the chosen candidates rejected (they stay in staging)."""
-    g, _ = read_candidates(store, doc_slug)
     outcome = ReviewOutcome(rejected=[c.id for c in chosen if c.status != "accepted"])
-    _set_status(store, doc_slug, g, {i: CKG.Rejected for i in outcome.rejected}, {}, {})
+    _set_status(staging, doc_slug, {i: CKG.Rejected for i in outcome.rejected}, {})
     return outcome
 
 
 def _set_status(
-    store: Store,
-    doc_slug: str,
-    g: Graph,
-    *changes: dict,
+    staging: StagingStore, doc_slug: str, statuses: dict[str, URIRef], notes: dict[str, str]
 ) -> None:
-    statuses: dict[str, Node] = {}
-    statuses.update(changes[0])
-    statuses.update(changes[1])
-    notes: dict[str, str] = changes[2]
+    """Set the status (and review note) of candidates, all in one transaction."""
+    remove: list[ox.Triple] = []
+    add: list[ox.Triple] = []
     for claim_id, status in statuses.items():
-        claim = _claim_iri(g, claim_id)
-        g.set((claim, CKG.candidateStatus, status))
-        g.remove((claim, CKG.reviewNote, None))
+        claim = ox.NamedNode(str(_claim_iri(claim_id)))
+        for prop in (CKG.candidateStatus, CKG.reviewNote):
+            remove.extend(staging.values(doc_slug, claim, ox.NamedNode(str(prop))))
+        add.append(ox.Triple(claim, ox.NamedNode(str(CKG.candidateStatus)), ox.NamedNode(status)))
         if claim_id in notes:
-            g.add((claim, CKG.reviewNote, Literal(notes[claim_id])))
-    info = next((i for i in store.graphs() if i.iri == staging_graph(doc_slug)), None)
-    store.replace_graph(
-        staging_graph(doc_slug),
-        store_triples(g),
-        source=info.source if info else None,
-        title=info.title if info else None,
-    )
+            add.append(
+                ox.Triple(claim, ox.NamedNode(str(CKG.reviewNote)), ox.Literal(notes[claim_id]))
+            )
+    staging.change(doc_slug, remove, add)
 
 
-def _claim_iri(g: Graph, claim_id: str) -> URIRef:
+def _claim_iri(claim_id: str) -> URIRef:
     doc_slug, _, local = claim_id.partition("/")
-    claim = ID[f"claim/extract/{doc_slug}/{local}"]
-    if (claim, CKG.candidateStatus, None) in g:
-        return claim
-    raise UsageError(f"no candidate {claim_id}")
+    return ID[f"claim/extract/{doc_slug}/{local}"]
 
 
 _DATE_PROPS = {"startDate", "endDate", "announcedDate"}
 _MODALITIES = ("Reported", "ClaimedByParty", "Confirmed", "AuthorAssessment", "AuthorForecast")
 
 
-def edit(store: Store, doc_slug: str, cand: StagedCandidate, prop: str, value: str) -> Node:
+def edit(
+    staging: StagingStore, doc_slug: str, cand: StagedCandidate, prop: str, value: str
+) -> Node:
     """Set ``prop`` (a ckg term: modality on the claim, anything else on what it asserts)."""
+    from kg.embedded import to_ox
     from kg.formats import PREFIXES
 
     if cand.status == "accepted":
         raise UsageError(
             f"candidate {cand.id} is already in the store; correct the data there (ckg add)"
         )
-    g, _ = read_candidates(store, doc_slug)
     try:
         term = URIRef(getattr(CKG, prop))
     except AttributeError:
@@ -292,12 +310,6 @@ def edit(store: Store, doc_slug: str, cand: StagedCandidate, prop: str, value: s
                 f"candidate {cand.id} asserts no node of its own to edit; edit modality"
             )
         subject = minted[0]
-    g.set((subject, term, obj))
-    info = next((i for i in store.graphs() if i.iri == staging_graph(doc_slug)), None)
-    store.replace_graph(
-        staging_graph(doc_slug),
-        store_triples(g),
-        source=info.source if info else None,
-        title=info.title if info else None,
-    )
+    s, p = to_ox(subject), to_ox(term)
+    staging.change(doc_slug, staging.values(doc_slug, s, p), [ox.Triple(s, p, to_ox(obj))])
     return obj
