@@ -41,31 +41,84 @@ class CkgCommandError(click.ClickException):
         self.exit_code = exit_code
 
 
+#: Commands that write the store: after each, the record of its sources is rewritten
+#: (:mod:`kg.sources_record`), so that a damaged store can say what it held.
+WRITING_COMMANDS = frozenset(
+    {
+        "load",
+        "add",
+        "drop",
+        "demo",
+        "reason",
+        "extract",
+        "review",
+        "import acled",
+        "import geonames",
+        "import un-sanctions",
+    }
+)
+
+
+def _store_dir() -> Path | None:
+    ctx = click.get_current_context(silent=True)
+    state = ctx.find_object(State) if ctx is not None else None
+    return state.store_dir if state is not None else None
+
+
+def _record_sources_after_write() -> None:
+    """Rewrite the store's sources record if the running command is one that writes."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is None:
+        return
+    path = " ".join(ctx.command_path.split()[1:])
+    store_dir = _store_dir()
+    if path in WRITING_COMMANDS and store_dir is not None:
+        from kg.sources_record import refresh_record
+
+        refresh_record(store_dir)
+
+
 def handle_errors(func: F) -> F:
-    """Turn :class:`kg.errors.CkgError` into a one-line error and its exit code."""
+    """Turn :class:`kg.errors.CkgError` into a one-line error and its exit code.
+
+    Any other fault (disk full, a damaged store, memory) becomes one line with what to do;
+    a damaged store's line lists what it held and how to rebuild it. After a command that
+    writes has succeeded, or partly succeeded (exit 1 or 4, Ctrl-C), the store's sources
+    record is rewritten.
+    """
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from kg.errors import PARTIAL_EXIT, fault_message, is_corruption
+
         try:
-            return func(*args, **kwargs)
+            result = func(*args, **kwargs)
         except CkgError as exc:
-            raise CkgCommandError(str(exc), exc.exit_code) from exc
-        except (click.exceptions.Exit, click.Abort):
-            raise  # ctx.exit(n) and Ctrl-C: click's own, and RuntimeErrors too
+            if exc.exit_code == PARTIAL_EXIT:
+                _record_sources_after_write()
+            text = str(exc)
+            if is_corruption(text) and _store_dir() is not None:
+                text = fault_message(exc, _store_dir())
+            raise CkgCommandError(text, exc.exit_code) from exc
+        except click.exceptions.Exit as exc:
+            if exc.exit_code in (0, 1, PARTIAL_EXIT):
+                _record_sources_after_write()
+            raise
+        except click.Abort:
+            _record_sources_after_write()  # Ctrl-C may come after a commit
+            raise
         except (OSError, MemoryError, RuntimeError) as exc:
             # No traceback reaches a user: disk full, a damaged store, memory (issue 19).
-            from kg.errors import fault_message
-
-            raise CkgCommandError(fault_message(exc), 3) from exc
+            raise CkgCommandError(fault_message(exc, _store_dir()), 3) from exc
         except Exception as exc:
             # Any other failure is a bug: one line to report; CKG_DEBUG=1 shows the traceback.
             if os.environ.get("CKG_DEBUG"):
                 raise
-            from kg.errors import fault_message
-
             raise CkgCommandError(
-                fault_message(exc) + " (CKG_DEBUG=1 shows the traceback)", 3
+                fault_message(exc, _store_dir()) + " (CKG_DEBUG=1 shows the traceback)", 3
             ) from exc
+        _record_sources_after_write()
+        return result
 
     return wrapper  # type: ignore[return-value]
 

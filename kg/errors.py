@@ -6,6 +6,8 @@ the node, or the parameter at fault wherever one is known.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 
 class CkgError(Exception):
     """Base of every error the library raises on purpose (CLI exit code 3)."""
@@ -58,11 +60,18 @@ class GateError(CkgError):
 PARTIAL_EXIT = 4
 
 
-def fault_message(exc: BaseException) -> str:
+def is_corruption(text: str) -> bool:
+    """Whether an error's text is RocksDB saying the store's files are damaged."""
+    return "Corruption" in text or "corrupt" in text.lower()
+
+
+def fault_message(exc: BaseException, store_dir: str | Path | None = None) -> str:
     """One line, with what to do, for a fault no ckg code raised on purpose.
 
     Disk full, a file that cannot be read or written, a damaged RocksDB store, a store
-    opened read-only, memory exhausted: the CLI shows this instead of a traceback.
+    opened read-only, memory exhausted: the CLI shows this instead of a traceback. For a
+    damaged store in ``store_dir`` the message lists the graphs it held and the commands
+    that rebuild it, from the record :mod:`kg.sources_record` keeps beside it.
     """
     import errno
 
@@ -72,6 +81,16 @@ def fault_message(exc: BaseException) -> str:
             "out of memory: the input is too large to handle at once; split it into smaller "
             "files, or load big files with --bulk. The store is unchanged unless a note said "
             "otherwise"
+        )
+    if is_corruption(text):  # before OSError: RocksDB reports some damage as I/O errors
+        if store_dir is not None:
+            from kg.sources_record import damage_advice
+
+            return damage_advice(store_dir, text)
+        return (
+            f"the store is damaged ({text}). Move its folder aside and rebuild it from the "
+            "source files: 'ckg load --bundled' plus your files ('ckg graphs' on a backup, or "
+            "the source column of an earlier 'ckg graphs -f csv', lists them)"
         )
     if isinstance(exc, OSError):
         name = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
@@ -83,15 +102,60 @@ def fault_message(exc: BaseException) -> str:
         if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
             return f"{name}permission denied ({exc.strerror or text}): check who may write there"
         return f"{name}{exc.strerror or text}: check the path and the device, then run again"
-    if "Corruption" in text or "corrupt" in text.lower():
-        return (
-            f"the store is damaged ({text}). Move its folder aside and rebuild it from the "
-            "source files: 'ckg load --bundled' plus your files ('ckg graphs' on a backup, or "
-            "the source column of an earlier 'ckg graphs -f csv', lists them)"
-        )
     if "read-write" in text or "read-only" in text.lower():
         return (
             "the store was opened read-only (its files cannot be written): reading works, "
             "writing does not; copy the store folder somewhere writable to change it"
         )
     return f"internal error ({type(exc).__name__}: {text}); please report it with the command"
+
+
+def undecodable_text(
+    path: str | Path, encoding: str = "utf-8", remedy: str | None = None
+) -> InputError:
+    """The error for a file that is not text in ``encoding``: where, which bytes, what to do.
+
+    ``remedy`` replaces the advice to give ``--encoding`` (for readers without that option).
+
+    The file is scanned line by line to name the first line that does not decode, the
+    byte offset in the file, the bytes themselves and how they read in the encodings such
+    files usually have (Windows-1252, Latin-1), so the message can say which one to give.
+    """
+    import codecs
+
+    name = codecs.lookup(encoding).name
+    shown = "UTF-8" if name.startswith("utf-8") else name
+    line_no, offset = 0, 0
+    try:
+        with open(path, "rb") as handle:
+            for line_no, raw in enumerate(handle, start=1):
+                try:
+                    raw.decode(name)
+                except UnicodeDecodeError as exc:
+                    bad = raw[exc.start : exc.end]
+                    readings = []
+                    for other in ("cp1252", "latin-1"):
+                        try:
+                            readings.append(f"{raw[: exc.end].decode(other)[-1]!r} in {other}")
+                        except UnicodeDecodeError:
+                            continue
+                    reads = f" (read as {' or '.join(readings)})" if readings else ""
+                    column = len(raw[: exc.start].decode(name, errors="replace")) + 1
+                    guess = "cp1252" if readings and readings[0].endswith("cp1252") else "latin-1"
+                    todo = remedy or (
+                        "Give the file's encoding with --encoding (a Windows or Excel export "
+                        f"is usually --encoding {guess}), or re-save the file as UTF-8"
+                    )
+                    return InputError(
+                        f"not {shown} text: byte(s) {bad.hex(' ')}{reads} at column {column}, "
+                        f"byte offset {offset + exc.start} of the file. {todo}; nothing of "
+                        "this file was imported",
+                        path=str(path),
+                        line=line_no,
+                    )
+                offset += len(raw)
+    except OSError as exc:
+        return InputError(f"cannot read the file: {exc.strerror or exc}", path=str(path))
+    return InputError(
+        f"not {shown} text; {remedy or 'give its encoding with --encoding'}", path=str(path)
+    )

@@ -379,7 +379,7 @@ def test_a_damaged_store_is_a_message_with_advice(runner, bundled_store_dir, dam
     files = {p.name: p.read_bytes() for p in bundled_store_dir.iterdir() if p.is_file()}
     for args in (["graphs"], ["query", "run", "towns_attacked_twice"]):
         result = ckg(runner, bundled_store_dir, *args)
-        refused(result, 3, "the store is damaged", "rebuild it from the source files")
+        refused(result, 3, f"the store at {bundled_store_dir} is damaged", "rebuild it from the")
     after = {p.name: p.read_bytes() for p in bundled_store_dir.iterdir() if p.is_file()}
     # RocksDB's own log and lock files aside, not a byte of the store was touched.
     assert {k: v for k, v in after.items() if not k.startswith(("LOG", "LOCK"))} == {
