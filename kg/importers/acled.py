@@ -362,14 +362,20 @@ class _FileState:
     events: dict[str, tuple[int, tuple[str, ...], set[str]]] = field(default_factory=dict)
     #: event types of the file's rows, to say loudly when none of them is an attack
     types: Counter[str] = field(default_factory=Counter)
+    #: lines whose time_precision is empty (read as day precision unless strict)
+    empty_precision: list[int] = field(default_factory=list)
 
 
 class AcledImporter:
     """Maps the rows of ACLED files to triples, sharing one resolver across files."""
 
-    def __init__(self, resolver: Resolver, *, candidates: bool = False) -> None:
+    def __init__(
+        self, resolver: Resolver, *, candidates: bool = False, strict: bool = False
+    ) -> None:
         self.resolver = resolver
         self.candidates = candidates
+        #: with strict, a row is rejected where a default would stand in for a value
+        self.strict = strict
         self.vocab = vocabulary()
         self._dates: dict[str, date | None] = {}
         self._type_keys: dict[str, str] = {}
@@ -407,8 +413,14 @@ class AcledImporter:
         *,
         progress: ProgressCallback | None = None,
         progress_every: float = 1.0,
+        encoding: str = "utf-8-sig",
     ) -> ImportSummary:
-        """Read ``path`` and write its triples to ``out``; return the summary (not yet written)."""
+        """Read ``path`` and write its triples to ``out``; return the summary (not yet written).
+
+        ``encoding`` is the file's text encoding (ACLED's own exports are UTF-8, with or
+        without a byte-order mark); a file that does not decode is refused with the line,
+        byte offset and the bytes at fault.
+        """
         summary = ImportSummary(kind="acled", path=str(path), graph=graph_for(path))
         try:
             total = path.stat().st_size
@@ -419,7 +431,7 @@ class AcledImporter:
             ) from exc
         counter = _CountingReader(raw)
         text = io.TextIOWrapper(
-            io.BufferedReader(counter, 1 << 20), encoding="utf-8-sig", errors="strict", newline=""
+            io.BufferedReader(counter, 1 << 20), encoding=encoding, errors="strict", newline=""
         )
         started = time.perf_counter()
         state = _FileState(summary, [], set(), {}, {}, {}, {}, set())
@@ -428,11 +440,9 @@ class AcledImporter:
                 path, text, counter, total, out, state, progress, progress_every, started
             )
         except UnicodeDecodeError as exc:
-            raise InputError(
-                f"not UTF-8 text ({exc.reason} near byte {counter.done}); "
-                "re-save the export as UTF-8",
-                path=str(path),
-            ) from exc
+            from kg.errors import undecodable_text
+
+            raise undecodable_text(path, encoding) from exc
         except csv.Error as exc:
             raise InputError(f"not a readable CSV file ({exc})", path=str(path)) from exc
         finally:
@@ -524,6 +534,10 @@ class AcledImporter:
                     progress(
                         Progress(str(path), summary.rows_read, counter.done, total, now - started)
                     )
+            swallowed = _swallowed_lines(row, header, width, line, reader.line_num)
+            if swallowed:
+                summary.rejected.append(Rejection(line, swallowed))
+                continue
             if len(row) != width:
                 summary.rejected.append(
                     Rejection(
@@ -545,6 +559,13 @@ class AcledImporter:
                 state.lines = []
         out.extend(state.lines)
         state.lines = []
+        if state.empty_precision:
+            lines = state.empty_precision
+            shown = ", ".join(map(str, lines[:5])) + (", …" if len(lines) > 5 else "")
+            summary.notes.append(
+                f"{len(lines)} row(s) with an empty time_precision read as day precision "
+                f"(line(s) {shown}); --strict refuses them"
+            )
         if summary.records and not summary.attacks:
             seen = ", ".join(f"{name} ({n:,})" for name, n in state.types.most_common(6))
             summary.warnings.append(
@@ -596,7 +617,15 @@ class AcledImporter:
         year = get(row, "year")
         if year and year != str(day.year):
             return f"year {year} disagrees with event_date {raw_date}"
-        precision = get(row, "time_precision") or "1"
+        precision = get(row, "time_precision")
+        if not precision:
+            if self.strict and "time_precision" in layout.columns:
+                return (
+                    "time_precision is empty (--strict takes no default: give 1 for a day, "
+                    "2 for a week, 3 for a month)"
+                )
+            state.empty_precision.append(line)
+            precision = "1"
         if precision not in _PRECISION:
             return f"time_precision {precision!r} is not 1, 2 or 3"
         event_type = get(row, "event_type")
@@ -942,6 +971,36 @@ _MERGED = "merged into an earlier row's event"
 _COMPOUND = re.compile(r"\s+and/or\s+", re.IGNORECASE)
 
 
+def _swallowed_lines(
+    row: list[str], header: list[str], width: int, line: int, last_line: int
+) -> str | None:
+    """Why a record that spans lines is a quote left open, or None when it is not one.
+
+    A quoted field may hold line breaks (ACLED notes sometimes do), but when the record
+    then has the wrong number of fields, or a line inside the field looks like a row of
+    its own, a quote was opened and not closed: the lines after it were read into one
+    field. The message names the line where the quote opened and the lines it swallowed.
+    """
+    at = next((i for i, value in enumerate(row) if "\n" in value or "\r" in value), None)
+    if at is None:
+        return None
+    inside = row[at].splitlines()[1:]
+    looks_like_rows = any(part.count(",") >= width // 2 for part in inside)
+    if len(row) == width and not looks_like_rows:
+        return None
+    column = header[at].strip() if at < len(header) else f"field {at + 1}"
+    if last_line <= line:
+        return (
+            f"a quote opened on this line (in {column}) is not closed before the end of the "
+            "file: the rest of the line was read into that one field; close the quote"
+        )
+    return (
+        f"a quote opened on this line (in {column}) is not closed until line {last_line}: "
+        f"lines {line + 1}-{last_line} were read into that one field and not imported; "
+        'close the quote (a quote inside a quoted field is written "")'
+    )
+
+
 def _agreeing(row: list[str], get: Callable[[list[str], str], str]) -> tuple[str, ...]:
     # What every row of one event in an actor-based file repeats.
     return tuple(
@@ -964,12 +1023,14 @@ def import_acled(
     resolver: Resolver | None = None,
     progress: ProgressCallback | None = None,
     workdir: Path | None = None,
+    encoding: str = "utf-8-sig",
 ) -> list[ImportSummary]:
     """Import ACLED files into ``store``, each into its own graph (one transaction per file).
 
     With ``strict`` a file with any rejected row is refused and the store is left as it
     was; otherwise rejected rows are left out and listed. ``report`` computes the closest
-    candidates of unresolved names. Raises :class:`kg.errors.InputError` for a file that is
+    candidates of unresolved names. ``encoding`` is the files' text encoding (a name Python
+    knows: ``utf-8``, ``cp1252``, ``latin-1``…). Raises :class:`kg.errors.InputError` for a file that is
     not an ACLED export at all.
     """
     from kg.importers.writing import write_graph
@@ -983,15 +1044,23 @@ def import_acled(
                 f"{other} and {path} would both go into the graph <{graph_for(path)}> "
                 "(a file's graph is named after its file name); rename one of them"
             )
+    import codecs
+
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise UsageError(
+            f"unknown encoding {encoding!r}: give one such as utf-8, cp1252 or latin-1"
+        ) from None
     resolver = resolver if resolver is not None else resolver_from_store(store)
-    importer = AcledImporter(resolver, candidates=report)
+    importer = AcledImporter(resolver, candidates=report, strict=strict)
     summaries: list[ImportSummary] = []
     with tempfile.TemporaryDirectory(prefix="ckg-acled-", dir=workdir) as tmp:
         for path in paths:
             path = Path(path)
             nt = NTriplesFile(Path(tmp) / (slug(path.stem) + ".nt"))
             try:
-                summary = importer.convert(path, nt, progress=progress)
+                summary = importer.convert(path, nt, progress=progress, encoding=encoding)
             finally:
                 summary_triples = nt.close()
             summary.triples = summary_triples
