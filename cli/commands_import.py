@@ -6,8 +6,8 @@ the summary go to stderr; ``--report`` writes the unresolved names with their cl
 candidates, and every rejected row, to stdout. Exit codes: 0 imported; 1 imported, but
 some rows were rejected (they are listed); 2 usage; 3 a file is not what the command reads,
 or ``--strict`` refused it (the store is untouched), or the store failed; 4 partial
-success: an ACLED file failed after earlier files of the same call were committed (the
-message names each).
+success: a file failed after earlier files of the same call were committed (the message
+names each).
 """
 
 from __future__ import annotations
@@ -105,20 +105,29 @@ def _has_rows(path: Path) -> bool:
 
 
 def _refuse_empty(store: Store, files: tuple[Path, ...]) -> None:
-    """Refuse a header-only file that would replace a populated graph (issue 19.3)."""
+    """Refuse a header-only file, above all one that would empty a graph (issues 18, 19.3)."""
     from kg.errors import InputError
     from kg.importers.acled import graph_for
 
     counts = {str(i.iri): i.triples for i in store.graphs()}
     for f in files:
         graph = str(graph_for(f))
-        if counts.get(graph) and not _has_rows(f):
+        if f.stat().st_size == 0 or _has_rows(f):
+            continue  # an empty file is refused by the importer, with its own message
+        if counts.get(graph):
             raise InputError(
                 f"has a header but no rows, and would replace graph <{graph}> "
                 f"({counts[graph]:,} triples) with nothing: refused, nothing was imported. "
                 "Check the file, give --allow-empty to empty the graph, or 'ckg drop' it",
                 path=str(f),
             )
+        raise InputError(
+            "has a header but no rows: there is nothing to import, and no graph was made; "
+            "nothing was imported. Check the file (an export cut short?), or give "
+            "--allow-empty to record it as an empty source",
+            path=str(f),
+            line=1,
+        )
 
 
 def _each_file(
@@ -126,19 +135,21 @@ def _each_file(
     store: Store,
     files: tuple[Path, ...],
     run: Callable[[Path], list[ImportSummary]],
+    graph_for: Callable[[Path], str] | None = None,
 ) -> list[ImportSummary]:
     """Import ``files`` one by one; on a failure after a commit, say what was committed.
 
     Exit code 4 (:data:`kg.errors.PARTIAL_EXIT`) when some files were committed and a later
     one failed: the message names the failed file and each committed file and graph.
+    ``graph_for`` names a file's graph (the ACLED importer's by default).
     """
     from kg.errors import PARTIAL_EXIT, CkgError
 
+    if graph_for is None:
+        from kg.importers.acled import graph_for
     graphs: dict[str, Path] = {}
     for f in files:
         # The collision check the importer makes over all its files, made up front.
-        from kg.importers.acled import graph_for
-
         other = graphs.setdefault(str(graph_for(f)), f)
         if other != f:
             from kg.errors import UsageError
@@ -210,6 +221,13 @@ def import_group() -> None:
     is_flag=True,
     help="Let a file with a header and no rows empty the populated graph it would replace.",
 )
+@click.option(
+    "--encoding",
+    default="utf-8-sig",
+    show_default="UTF-8, with or without a byte-order mark",
+    metavar="NAME",
+    help="The files' text encoding, e.g. cp1252 or latin-1 for a re-saved export.",
+)
 @store_option
 @click.pass_context
 @handle_errors
@@ -219,6 +237,7 @@ def import_acled_command(
     strict: bool,
     report: bool,
     allow_empty: bool = False,
+    encoding: str = "utf-8-sig",
 ) -> None:
     """Import ACLED export files (current, HDX or legacy layout), one graph per file.
 
@@ -232,6 +251,7 @@ def import_acled_command(
     Example:
         ckg import acled mali-2024.csv niger-2024.csv
         ckg import acled --strict --report export.csv
+        ckg import acled --encoding cp1252 resaved-in-excel.csv
     """
     from kg.importers.acled import import_acled
     from kg.loading import mark_inferred_stale
@@ -247,7 +267,12 @@ def import_acled_command(
             store,
             files,
             lambda f: import_acled(
-                store, [f], strict=strict, report=report, progress=_progress(ctx)
+                store,
+                [f],
+                strict=strict,
+                report=report,
+                progress=_progress(ctx),
+                encoding=encoding,
             ),
         )
         if any(s.written for s in summaries) and mark_inferred_stale(store):
@@ -260,7 +285,9 @@ def import_acled_command(
 
 
 @import_group.command("geonames")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
 @click.option(
     "--strict", is_flag=True, help="Refuse the file (store untouched) if any row is malformed."
 )
@@ -268,34 +295,46 @@ def import_acled_command(
 @store_option
 @click.pass_context
 @handle_errors
-def import_geonames_command(ctx: click.Context, file: Path, strict: bool, report: bool) -> None:
-    """Import a GeoNames dump (the 19 standard columns) as places with alternate names.
+def import_geonames_command(
+    ctx: click.Context, files: tuple[Path, ...], strict: bool, report: bool
+) -> None:
+    """Import GeoNames dumps (the 19 standard columns) as places with alternate names.
 
     Every row becomes place/geonames/<geonameid>: countries, regions (ADM1), cercles
     (ADM2), towns and villages, sites and natural features, located in their admin
     divisions, with coordinates, population and the row itself as the passage of a claim.
+    Each file is its own graph; a file failing after others were committed is exit 4.
 
     \b
     Example:
         ckg import geonames ../shared/data/geonames-ML.txt
+        ckg import geonames ML.txt BF.txt NE.txt
     """
-    from kg.importers.geonames import import_geonames
+    from kg.importers.geonames import graph_for, import_geonames
     from kg.loading import mark_inferred_stale
 
     store = _open(ctx)
     try:
-        summary = import_geonames(store, file, strict=strict, progress=_progress(ctx))
-        if summary.written and mark_inferred_stale(store):
-            summary.notes.append(
+        summaries = _each_file(
+            ctx,
+            store,
+            files,
+            lambda f: [import_geonames(store, f, strict=strict, progress=_progress(ctx))],
+            graph_for,
+        )
+        if any(s.written for s in summaries) and mark_inferred_stale(store):
+            summaries[-1].notes.append(
                 "the inferred graph is now stale: run 'ckg reason' to recompute it"
             )
     finally:
         store.close()
-    _finish(ctx, [summary], report)
+    _finish(ctx, summaries, report)
 
 
 @import_group.command("un-sanctions")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
 @click.option(
     "--strict", is_flag=True, help="Refuse the file (store untouched) if any entry is malformed."
 )
@@ -307,8 +346,10 @@ def import_geonames_command(ctx: click.Context, file: Path, strict: bool, report
 @store_option
 @click.pass_context
 @handle_errors
-def import_sanctions_command(ctx: click.Context, file: Path, strict: bool, report: bool) -> None:
-    """Import the UN Security Council consolidated sanctions list (XML).
+def import_sanctions_command(
+    ctx: click.Context, files: tuple[Path, ...], strict: bool, report: bool
+) -> None:
+    """Import the UN Security Council consolidated sanctions list (XML), a graph per file.
 
     Groups and people become actors with their aliases, reference numbers and listing
     dates, matched to known nodes by reference number (and, for groups, by name); roles
@@ -318,16 +359,22 @@ def import_sanctions_command(ctx: click.Context, file: Path, strict: bool, repor
     Example:
         ckg import un-sanctions ../shared/data/un-isil-al-qaida-sanctions-list-2024-06-07.xml
     """
-    from kg.importers.sanctions import import_sanctions
+    from kg.importers.sanctions import graph_for, import_sanctions
     from kg.loading import mark_inferred_stale
 
     store = _open(ctx)
     try:
-        summary = import_sanctions(store, file, strict=strict, report=report)
-        if summary.written and mark_inferred_stale(store):
-            summary.notes.append(
+        summaries = _each_file(
+            ctx,
+            store,
+            files,
+            lambda f: [import_sanctions(store, f, strict=strict, report=report)],
+            graph_for,
+        )
+        if any(s.written for s in summaries) and mark_inferred_stale(store):
+            summaries[-1].notes.append(
                 "the inferred graph is now stale: run 'ckg reason' to recompute it"
             )
     finally:
         store.close()
-    _finish(ctx, [summary], report)
+    _finish(ctx, summaries, report)

@@ -178,11 +178,21 @@ def convert_geonames(
                         )
                     )
     except UnicodeDecodeError as exc:
-        raise InputError(
-            f"not UTF-8 text ({exc.reason}); GeoNames dumps are UTF-8", path=str(path)
+        from kg.errors import undecodable_text
+
+        raise undecodable_text(
+            path, "utf-8", "GeoNames dumps are UTF-8: download the file again or re-save it so"
         ) from exc
     except OSError as exc:
         raise InputError(f"cannot read the file: {exc.strerror or exc}", path=str(path)) from exc
+    if not rows:
+        what = "is empty" if total == 0 else "holds no rows (only blank or comment lines)"
+        raise InputError(
+            f"{what}: expected a GeoNames dump, one "
+            f"place per line in {COLUMNS} tab-separated columns. Nothing was imported; check "
+            "the file (a download cut short?)",
+            path=str(path),
+        )
     if rows and all(len(r.fields) != COLUMNS for r in rows[:50]):
         raise InputError(
             f"not a GeoNames dump: the first rows have {len(rows[0].fields)} tab-separated "

@@ -115,6 +115,12 @@ def _parse(path: Path) -> _Element:
     parser.EndElementHandler = end
     parser.CharacterDataHandler = chars
     try:
+        if path.stat().st_size == 0:
+            raise InputError(
+                "the file is empty: expected the UN consolidated list (XML, root element "
+                "CONSOLIDATED_LIST). Nothing was imported; download the list again",
+                path=str(path),
+            )
         with path.open("rb") as handle:
             parser.ParseFile(handle)
     except OSError as exc:
@@ -321,6 +327,14 @@ def import_sanctions(
                 summary.rejected.append(Rejection(element.line, reason or "unreadable entry"))
                 continue
             entries.append(entry)
+    if summary.rows_read == 0:
+        raise InputError(
+            "holds no entries: a CONSOLIDATED_LIST with no INDIVIDUALS/INDIVIDUAL or "
+            "ENTITIES/ENTITY element. Nothing was imported; check the file (a download cut "
+            "short, or another list's layout?)",
+            path=str(path),
+            line=root.line,
+        )
     by_ref: dict[str, _Entry] = {}
     for entry in entries:
         if entry.ref in by_ref:
