@@ -263,7 +263,16 @@ def convert_value(param: Param, value: str) -> Node:
     if kind == "integer":
         if not re.fullmatch(r"[+-]?\d+", value):
             raise wrong("an integer")
-        return Literal(int(value), datatype=XSD.integer)
+        number = int(value)
+        if not -(2**63) <= number <= 2**63 - 1:
+            # The store computes with 64-bit integers: beyond them a comparison quietly
+            # fails and the answer is empty, or differs from engine to engine (issue 19).
+            raise UsageError(
+                f"parameter {param.name}: {value} is out of range: the store computes with "
+                f"integers from -9223372036854775808 to 9223372036854775807 "
+                f"(expected e.g. {param.example()})"
+            )
+        return Literal(number, datatype=XSD.integer)
     if kind == "decimal":
         if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", value):
             raise wrong("a decimal number")
