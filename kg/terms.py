@@ -21,6 +21,18 @@ GRAPH = Namespace("https://w3id.org/conflict-kg/graph/")
 #: Holds one description per named graph (source, loaded-at, triple count, staleness).
 META_GRAPH = GRAPH["meta"]
 
+#: The meta graph's vocabulary, for every store (embedded or a server): a graph's
+#: description has the graph's IRI as subject and these predicates, by key.
+META_PREDICATES: dict[str, str] = {
+    "triples": "http://rdfs.org/ns/void#triples",
+    "source": "http://purl.org/dc/terms/source",
+    "loaded_at": "http://purl.org/dc/terms/modified",
+    "title": "http://purl.org/dc/terms/title",
+    "stale": CKG_NS + "stale",
+    # A fresh token on every write of the graph, in the same transaction as the data.
+    "revision": CKG_NS + "revision",
+}
+
 #: Holds the consequences computed by ``ckg reason`` and nothing else.
 INFERRED_GRAPH = GRAPH["inferred"]
 

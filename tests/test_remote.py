@@ -23,19 +23,15 @@ from rdflib.compare import isomorphic
 from kg import __version__
 from kg.errors import RemoteError, UsageError
 from kg.remote import (
-    META_LOADED,
-    META_SOURCE,
-    META_STALE,
-    META_TITLE,
     META_TRIPLES,
     PushInterrupted,
     RemoteStore,
-    _query_shape,
     batches,
     connect,
     normalise_term,
     nt_term,
     push,
+    query_shape,
 )
 from kg.terms import GRAPH, META_GRAPH
 
@@ -505,7 +501,7 @@ def test_virtuoso_booleans_are_normalised_in_one_place():
 
 
 def test_boolean_columns_are_found_in_the_query():
-    shape = _query_shape(
+    shape = query_shape(
         "SELECT ?x (?n > 3 AS ?big) (COUNT(?y) > 0 AS ?some) ?known ?name ?same WHERE {"
         " ?x ?p ?n OPTIONAL { ?x ?q ?y } BIND(BOUND(?y) AS ?known)"
         " BIND(STR(?x) AS ?name) BIND(?known AS ?same) } GROUP BY ?x ?n ?known ?name ?same"
@@ -514,7 +510,7 @@ def test_boolean_columns_are_found_in_the_query():
     assert shape.boolean_vars >= {"big", "some", "known", "same"}
     assert "name" not in shape.boolean_vars and "x" not in shape.boolean_vars
     assert shape.limit == 10
-    assert _query_shape("SELEC nonsense").boolean_vars == frozenset()
+    assert query_shape("SELEC nonsense").boolean_vars == frozenset()
 
 
 def test_boolean_expression_columns_come_back_as_booleans(fake):
@@ -556,18 +552,31 @@ def test_terms_are_written_as_ascii_n_triples_that_read_back_the_same(term):
         assert back == normalise_term(term)
 
 
-def test_the_meta_vocabulary_is_the_embedded_stores():
-    from kg.embedded import META_PREDICATES
+def _json_of(term: object) -> dict[str, str]:
+    if isinstance(term, URIRef):
+        return {"type": "uri", "value": str(term)}
+    assert isinstance(term, Literal)
+    out = {"type": "literal", "value": str(term)}
+    if term.datatype is not None:
+        out["datatype"] = str(term.datatype)
+    return out
 
-    assert {
-        "triples": str(META_TRIPLES),
-        "source": str(META_SOURCE),
-        "loaded_at": str(META_LOADED),
-        "title": str(META_TITLE),
-        "stale": str(META_STALE),
-        # The embedded store alone keeps a revision token per graph, for its event index.
-        "revision": "https://w3id.org/conflict-kg/ontology#revision",
-    } == META_PREDICATES
+
+def test_a_server_reads_a_graph_description_as_the_embedded_store_wrote_it(fake, store):
+    # Push copies the embedded store's own description triples to the server; the server
+    # must read them back as the same graph (count, source, title, time, staleness).
+    g = GRAPH["file/x"]
+    store.replace_graph(
+        g, [(EX.s, EX.p, Literal(1)), (EX.s, EX.p, Literal(2))], source="x.ttl", title="X"
+    )
+    store.set_meta(g, "stale", Literal(True))
+    meta = store.export_graph(META_GRAPH)
+    fake.meta = [(str(s), str(p), _json_of(o)) for s, p, o in meta if s == g]
+    (remote,) = store_for(fake).graphs()
+    (local,) = [info for info in store.graphs() if info.iri == g]
+    assert remote == local
+    assert (remote.triples, remote.source, remote.title, remote.stale) == (2, "x.ttl", "X", True)
+    assert remote.loaded_at is not None
 
 
 # --------------------------------------------------------------------------- batches
