@@ -97,7 +97,7 @@ def test_unsatisfiable_class_is_named() -> None:
 
 
 def test_hermit_without_java_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("kg.reasoning.java_executable", lambda: None)
+    monkeypatch.setattr("kg.reasoning.consistency.java_executable", lambda: None)
     with pytest.raises(JavaMissingError, match="needs Java for HermiT") as info:
         check_graph_consistency(_graph(BAD))
     assert info.value.exit_code == 3
@@ -177,7 +177,7 @@ def test_check_cli_seed_graph_is_consistent(runner: CliRunner, bundled_store_dir
 def test_check_cli_without_java_exits_3(
     runner: CliRunner, bundled_store_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("kg.reasoning.java_executable", lambda: None)
+    monkeypatch.setattr("kg.reasoning.consistency.java_executable", lambda: None)
     done = runner.invoke(cli, ["--store", str(bundled_store_dir), "reason", "--check"])
     assert done.exit_code == 3
     assert "needs Java for HermiT" in done.stderr

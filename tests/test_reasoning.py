@@ -895,7 +895,7 @@ def test_native_and_protocol_paths_agree(bundled_store, scope: str) -> None:  # 
 
 def test_bulk_write_into_an_empty_inferred_graph(bundled_store, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """A big first result goes in with the bulk loader; the graph ends complete and fresh."""
-    monkeypatch.setattr("kg.reasoning.BULK_WRITE", 10)
+    monkeypatch.setattr("kg.reasoning.store.BULK_WRITE", 10)
     calls: list[str] = []
     original = bundled_store.bulk_replace
 
