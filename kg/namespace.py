@@ -7,6 +7,10 @@ two drift. After changing the ontology, regenerate the list with
 
 from __future__ import annotations
 
+from functools import lru_cache
+from importlib.resources import files
+
+from rdflib import Graph
 from rdflib.namespace import DefinedNamespace, Namespace
 from rdflib.term import URIRef
 
@@ -168,6 +172,7 @@ class CKG(DefinedNamespace):
     holdsMembership: URIRef  # holds membership
     hostageCount: URIRef  # hostage count
     inDocument: URIRef  # in document
+    inGroup: URIRef  # in group
     inRegion: URIRef  # in region
     inSequence: URIRef  # in sequence
     inTown: URIRef  # in town
@@ -183,6 +188,7 @@ class CKG(DefinedNamespace):
     member: URIRef  # member
     memberOf: URIRef  # member of
     modality: URIRef  # modality
+    mostSpecificClass: URIRef  # most specific class
     occurredIn: URIRef  # occurred in
     organization: URIRef  # organisation
     paragraph: URIRef  # paragraph
@@ -221,17 +227,20 @@ class CKG(DefinedNamespace):
     withinEvent: URIRef  # within event
 
 
+@lru_cache(maxsize=1)
+def ontology_graph() -> Graph:
+    """The bundled ``conflict.ttl`` as an rdflib graph, parsed once per process.
+
+    Shared by every reader: do not add to it (copy it first, ``Graph() + ontology_graph()``).
+    """
+    text = files("kg.ontology").joinpath("conflict.ttl").read_text("utf-8")
+    return Graph().parse(data=text, format="turtle")
+
+
 def ontology_terms() -> list[str]:
     """Local names of every term the ontology defines, read from the bundled conflict.ttl."""
-    from importlib.resources import files
-
-    from rdflib import Graph
-
-    graph = Graph().parse(
-        data=files("kg.ontology").joinpath("conflict.ttl").read_text("utf-8"), format="turtle"
-    )
     return sorted(
-        {str(s)[len(CKG_NS) :] for s in graph.subjects() if str(s).startswith(CKG_NS)}
+        {str(s)[len(CKG_NS) :] for s in ontology_graph().subjects() if str(s).startswith(CKG_NS)}
     )
 
 

@@ -568,16 +568,6 @@ class Resolver:
                         result.append(iri)
         return result
 
-    @property
-    def place_count(self) -> int:
-        """How many places the resolver knows."""
-        return len(self._places)
-
-    @property
-    def actor_count(self) -> int:
-        """How many distinct actor IRIs the resolver knows by label."""
-        return len({iri for iris in self._actor_names.values() for iri in iris})
-
 
 def _cell(lat: float, lon: float) -> tuple[int, int]:
     return (math.floor(lat * 2), math.floor(lon * 2))
@@ -599,7 +589,7 @@ def _ontology_classes() -> tuple[dict[str, PlaceLevel], set[str]]:
     """Place classes with their level, and actor classes, from the bundled ontology."""
     from rdflib.namespace import RDFS
 
-    from kg.importers.vocab import ontology_graph
+    from kg.namespace import ontology_graph
     from kg.terms import CKG_NS
 
     graph = ontology_graph()

@@ -11,20 +11,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib.resources import files
 
-from rdflib import Graph, URIRef
+from rdflib import URIRef
 from rdflib.namespace import SKOS
 
+from kg.namespace import ontology_graph
 from kg.resolve import normalise
 from kg.terms import CKG_NS
 
-
-@lru_cache(maxsize=1)
-def ontology_graph() -> Graph:
-    """The bundled ``conflict.ttl`` as an rdflib graph (parsed once per process)."""
-    text = files("kg.ontology").joinpath("conflict.ttl").read_text("utf-8")
-    return Graph().parse(data=text, format="turtle")
+__all__ = ["Vocabulary", "ontology_graph", "vocabulary"]
 
 
 @dataclass(frozen=True)
