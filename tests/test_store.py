@@ -166,29 +166,27 @@ def test_replace_graph_with_blank_nodes_twice_leaves_no_old_blank_nodes(store):
     assert len(list(store.quads(G1))) == 2
 
 
-def test_replace_graphs_is_one_update_request(store):
-    """Both graphs and their metadata change in ONE SPARQL Update (one transaction)."""
+def test_replace_graphs_is_all_or_nothing(store):
+    """Several graphs change together: a failure while reading the second leaves the first."""
     store.replace_graph(G1, [(A, RDFS.label, Literal("old"))])
-    calls = []
+    before = all_quads(store)
 
-    class Recorder:
-        def __init__(self, db):
-            self.db = db
+    def breaks_midway():
+        yield (B, RDFS.label, Literal("Beta"))
+        raise OSError("the source went away")
 
-        def update(self, text, **kw):
-            calls.append(text)
-            return self.db.update(text, **kw)
-
-        def __getattr__(self, name):
-            return getattr(self.db, name)
-
-    store._db = Recorder(store._db)  # type: ignore[assignment]
-    g1, g2 = Graph(), Graph()
+    g1 = Graph()
     g1.add((A, RDFS.label, Literal("new")))
+    with pytest.raises(OSError, match="went away"):
+        store.replace_graphs({G1: g1, G2: breaks_midway()}, source="batch")  # type: ignore[dict-item]
+    assert all_quads(store) == before
+    g2 = Graph()
     g2.add((B, RDFS.label, Literal("Beta")))
     assert store.replace_graphs({G1: g1, G2: g2}, source="batch") == 2
-    assert len(calls) == 1
     assert {(i.iri, i.source) for i in store.graphs()} == {(G1, "batch"), (G2, "batch")}
+    assert store.query(f"SELECT ?l WHERE {{ <{A}> <{RDFS.label}> ?l }}").rows == [
+        (Literal("new"),)
+    ]
 
 
 def test_invalid_graph_name_changes_nothing(store):
