@@ -390,12 +390,13 @@ def _store_summary(data: MapData, claims: list[dict], docs: int) -> str:
     events = list(data.events.values())
     n = len(events)
     located = len(data.located_events())
-    days = sorted(e.start[:10] for e in events if e.start)
+    days = [e.start[:10] for e in events if e.start]
     span = ""
     if days:
-        first, last = (Event("", "", start=d) for d in (days[0], days[-1]))
+        first, last = (Event("", "", start=d) for d in (min(days), max(days)))
         span = f" between {human_date(first)} and {human_date(last)}"
-    towns = {data.town_of(e) for e in events if e.place}
+    places = {e.place for e in events if e.place}
+    towns = {data.town_of(Event("", "", place=p)) for p in places}
     actors = data.perpetrator_counts()
     top = ", ".join(
         f"{escape(label)} ({n_})" for key, label, n_ in actors[:3] if key

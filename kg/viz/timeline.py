@@ -20,8 +20,8 @@ from rdflib.term import Literal, URIRef
 
 from kg.errors import UsageError
 from kg.store import QueryResult
-from kg.viz.mapdata import Event, MapData, short
 from kg.viz.layout import LabelPlacer, text_width
+from kg.viz.mapdata import Event, MapData, short
 from kg.viz.mapview import groups_of, radius
 from kg.viz.scene import Scene, to_png, to_svg
 
@@ -155,12 +155,21 @@ def timeline_scene(
     undated = [e for e in data.events.values() if not _day(e.start)]
     groups, gindex = groups_of(data, dated)
 
+    known: dict[str | None, tuple[str, str]] = {}  # per place or actor, not per event
+
     def row_key(ev: Event) -> tuple[str, str]:
         if by == "group":
             key = ev.perpetrator_key
-            return key, ((data.labels.get(key) or short(key)) if key else "unknown perpetrator")
-        town = data.town_of(ev)
-        return (town or ""), (data.place_label(town) if town else "no place")
+            got = known.get(key)
+            if got is None:
+                label = (data.labels.get(key) or short(key)) if key else "unknown perpetrator"
+                got = known[key] = (key, label)
+            return got
+        got = known.get(ev.place)
+        if got is None:
+            town = data.town_of(ev)
+            got = known[ev.place] = ((town or ""), (data.place_label(town) if town else "no place"))
+        return got
 
     rows: dict[str, dict] = {}
     for ev in sorted(dated, key=lambda e: (e.start or "", e.label)):
