@@ -1,7 +1,8 @@
-"""Country outlines shipped with the package, and the flat projection every map uses.
+"""Country and region outlines shipped with the package, and the flat projection of maps.
 
-The outlines are Natural Earth 1:50m countries of West Africa and the Sahel (public
-domain; provenance in ``kg/viz/data/BOUNDARIES.md``), read through
+The outlines are Natural Earth 1:50m countries of West Africa and the Sahel and Natural
+Earth 1:10m admin-1 regions of the G5 Sahel (Mauritania, Mali, Burkina Faso, Niger,
+Chad), all public domain (provenance in ``kg/viz/data/BOUNDARIES.md``), read through
 :mod:`importlib.resources` so that no map ever needs the network.
 """
 
@@ -20,7 +21,7 @@ REGION_BBOX = (-17.6, 9.0, 4.3, 25.1)
 REGION_BBOX_WIDE = (-18.0, 1.5, 25.5, 38.0)
 
 #: How the bundled outlines are credited wherever a map is drawn.
-BOUNDARY_CREDIT = "Borders: Natural Earth 1:50m (public domain)"
+BOUNDARY_CREDIT = "Borders: Natural Earth 1:50m countries, 1:10m regions (public domain)"
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,40 @@ def countries() -> tuple[Country, ...]:
         )
         out.append(Country(feat["properties"]["name"], feat["properties"]["iso_a3"], rings))
     return tuple(out)
+
+
+@dataclass(frozen=True)
+class Region:
+    """One admin-1 region (a Malian region, a Burkinabè province): name, country, rings."""
+
+    name: str
+    country: str
+    rings: tuple[tuple[tuple[float, float], ...], ...]
+
+
+@lru_cache(maxsize=1)
+def regions() -> tuple[Region, ...]:
+    """The bundled admin-1 outlines of the G5 Sahel countries (read once per process)."""
+    text = files("kg.viz").joinpath("data/admin1.geojson").read_text("utf-8")
+    out = []
+    for feat in json.loads(text)["features"]:
+        rings = tuple(
+            tuple((float(x), float(y)) for x, y in poly[0])
+            for poly in feat["geometry"]["coordinates"]
+        )
+        props = feat["properties"]
+        out.append(Region(props["name"], props["country"], rings))
+    return tuple(out)
+
+
+def regions_in(bbox: tuple[float, float, float, float]) -> list[Region]:
+    """The regions with at least one vertex inside ``bbox`` (min lon, min lat, max lon, max lat)."""
+    x0, y0, x1, y1 = bbox
+    return [
+        r
+        for r in regions()
+        if any(x0 <= x <= x1 and y0 <= y <= y1 for ring in r.rings for x, y in ring)
+    ]
 
 
 @dataclass(frozen=True)
@@ -114,6 +149,15 @@ def country_paths(proj: Projection, digits: int = 1) -> list[tuple[Country, str]
     for country in countries():
         d = "".join(ring_path([proj.xy(x, y) for x, y in ring], digits) for ring in country.rings)
         out.append((country, d))
+    return out
+
+
+def region_paths(proj: Projection, digits: int = 1) -> list[tuple[Region, str]]:
+    """Each bundled admin-1 region with its SVG path in ``proj``'s units."""
+    out = []
+    for region in regions():
+        d = "".join(ring_path([proj.xy(x, y) for x, y in ring], digits) for ring in region.rings)
+        out.append((region, d))
     return out
 
 

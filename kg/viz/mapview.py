@@ -108,15 +108,21 @@ def markers_of(data: MapData) -> tuple[list[Group], list[Marker]]:
     """One marker per (drawn position, perpetrator group), biggest first."""
     groups, index = groups_of(data)
     by_key: dict[tuple[float, float, int], Marker] = {}
+    # Per place once, not per event (100k events at 5,000 places).
+    spot: dict[str, tuple[float, float]] = {}
     for ev in data.located_events():
-        place = data.places[ev.place]  # type: ignore[index]
-        assert place.lon is not None and place.lat is not None
-        g = index[ev.perpetrator_key]
-        key = (round(place.lon, 5), round(place.lat, 5), g)
+        xy = spot.get(ev.place)  # type: ignore[arg-type]
+        if xy is None:
+            place = data.places[ev.place]  # type: ignore[index]
+            assert place.lon is not None and place.lat is not None
+            xy = spot[ev.place] = (round(place.lon, 5), round(place.lat, 5))  # type: ignore[index]
+        g = index[ev.perpetrators[0][0] if ev.perpetrators else ""]
+        key = (xy[0], xy[1], g)
         m = by_key.get(key)
         if m is None:
+            place = data.places[ev.place]  # type: ignore[index]
             label = data.place_label(place.town) if place.town else place.label
-            m = by_key[key] = Marker(place.lon, place.lat, label, g, place=place.town or place.iri)
+            m = by_key[key] = Marker(place.lon, place.lat, label, g, place=place.town or place.iri)  # type: ignore[arg-type]
         m.events.append(ev.iri)
     # Places named by the answer with no event at them are drawn as neutral markers.
     return groups, sorted(by_key.values(), key=lambda m: (-len(m.events), m.label))
@@ -420,12 +426,25 @@ def _event_json(data: MapData, ev: Event) -> dict:
 
 
 def base_svg() -> tuple[str, str]:
-    """The country outlines as inline SVG groups in the page's projected units."""
+    """The country and region outlines, and country names, as inline SVG in projected units.
+
+    Regions (admin-1) are drawn between the countries' fills and their borders: a thin
+    line inside each country, the border over it.
+    """
     proj = geo.Projection.for_bbox(geo.REGION_BBOX_WIDE)
     parts = []
-    for country, d in geo.country_paths(proj, digits=1):
+    paths = geo.country_paths(proj, digits=1)
+    with_regions = {r.country for r in geo.regions()}
+    for country, d in paths:
         cls = "country mali" if country.iso == "MLI" else "country"
+        if country.name in with_regions:
+            cls += " has-regions"  # its border is drawn over its regions, below
         parts.append(f'<path class="{cls}" d="{d}"><title>{escape(country.name)}</title></path>')
+    for region, d in geo.region_paths(proj, digits=1):
+        parts.append(f'<path class="region" d="{d}"/>')
+    for country, d in paths:
+        if country.name in with_regions:
+            parts.append(f'<path class="border" d="{d}"/>')
     labels = []
     for country in geo.countries():
         x, y = proj.xy(*geo.country_label_point(country))
@@ -453,6 +472,7 @@ def map_fragment(data: MapData, dom_id: str = "map", *, details: int = DETAIL_BU
         keys.append('<li><span class="swatch link"></span>parts of one coordinated operation</li>')
     if payload["towns"]:
         keys.append('<li><span class="swatch town"></span>capital or regional capital, for orientation</li>')
+    keys.append('<li><span class="swatch region"></span>region (admin-1) boundary</li>')
     if data.place_notes:
         keys.append("<li><strong>bold label</strong>: dates of the two attacks and the days between them</li>")
     missing = ""

@@ -45,6 +45,8 @@ LABELS = 25
 MUST_LABEL = 8
 KM_PER_DEGREE = 111.32
 TOWN_COLOUR = "#3d3d3d"
+#: Admin-1 region lines: lighter and thinner than the country borders drawn over them.
+REGION_COLOUR = "#c3bba8"
 
 
 def per_place(markers: list[Marker], groups: list[Group]) -> list[Marker]:
@@ -157,13 +159,29 @@ def map_scene(data: MapData, *, width: int = 1000, title: str | None = None) -> 
     links = operation_links(data)
     scene = Scene(width, 10, background="#ffffff", title=title or data.title)
     scene.rect(0, top, width, map_h, fill="#dfe9f2")  # sea and off-region
+    with_regions = {r.country for r in geo.regions()}
     for country in geo.countries():
         fill = "#fbfaf6" if country.iso == "MLI" else "#efede6"
+        border = {} if country.name in with_regions else {"stroke": "#9a9486", "stroke_width": 0.8}
+        scene.rings([[xy(x, y) for x, y in ring] for ring in country.rings], fill=fill, **border)
+    # Admin-1 regions: thin lines inside the countries, under their borders.
+    regions = geo.regions_in(view)
+    for region in regions:
+        scene.rings(
+            [[xy(x, y) for x, y in ring] for ring in region.rings],
+            stroke=REGION_COLOUR,
+            stroke_width=0.6,
+            cls="region",
+            title=f"{region.name} ({region.country})",
+        )
+    for country in geo.countries():
+        if country.name not in with_regions:
+            continue
         scene.rings(
             [[xy(x, y) for x, y in ring] for ring in country.rings],
-            fill=fill,
             stroke="#9a9486",
             stroke_width=0.8,
+            cls="border",
         )
     placer = LabelPlacer((2, top + 2, width - 2, top + map_h - 2))
 
@@ -284,7 +302,10 @@ def map_scene(data: MapData, *, width: int = 1000, title: str | None = None) -> 
                     size=16, anchor="middle", fill="#a33", weight="bold")
 
     # Outlines run past the map's frame: cover the overflow with the page's background.
-    y = _legend(scene, data, groups, markers, links, towns, aggregated, top, map_h, merged_note)
+    y = _legend(
+        scene, data, groups, markers, links, towns, aggregated, top, map_h, merged_note,
+        bool(regions),
+    )
     scene.label(16, 28, title or data.title, size=18, weight="bold")
     n = sum(len(m.events) for m in markers)
     scene.label(width - 16, 28, f"{n:,} {data.noun}{'s' if n != 1 else ''} drawn", size=12,
@@ -295,7 +316,7 @@ def map_scene(data: MapData, *, width: int = 1000, title: str | None = None) -> 
 
 def _legend(
     scene: Scene, data: MapData, groups: list[Group], markers: list[Marker], links, towns,
-    aggregated: bool, top: float, map_h: float, merged_note: str,
+    aggregated: bool, top: float, map_h: float, merged_note: str, regions: bool = False,
 ) -> float:
     """Cover the overflow, frame the map, and write the legend under it; returns its end."""
     width = scene.width
@@ -344,6 +365,8 @@ def _legend(
         extra.append(("link", "parts of one coordinated operation"))
     if towns:
         extra.append(("town", "capital or regional capital, for orientation"))
+    if regions:
+        extra.append(("region", "region (admin-1) boundary"))
     if data.place_notes:
         extra.append(("note", "bold label: dates of the two attacks and the days between them"))
     # (the note names attacks: only the flagship question, about attacks, adds notes)
@@ -356,6 +379,9 @@ def _legend(
             scene.line([(x, y - 4), (x + 16, y - 4)], stroke=LINK_COLOUR, stroke_width=2, dash="6,4")
         elif kind == "town":
             scene.rect(x + 5, y - 7, 6, 6, fill="#ffffff", stroke=TOWN_COLOUR, stroke_width=1.3)
+        elif kind == "region":
+            scene.line([(x, y - 4), (x + 16, y - 4)], stroke=REGION_COLOUR, stroke_width=1.2,
+                       cls="legend-region")
         else:
             scene.label(x, y, "Aa", size=11, weight="bold")
         scene.label(x + 22, y, text, size=11)
