@@ -278,14 +278,21 @@
         }
         return best;
       }
+      var lastBox = null;
       function measure(t, size) {
-        // The rendered width, in screen pixels, at the size the label will have.
+        // The rendered width, in screen pixels, at the size the label will have; the
+        // height and the baseline's depth are kept in lastBox (they depend on the font
+        // the reader's machine has: DejaVu Sans and Noto Sans differ by a pixel or two).
         t.style.display = "";
         t.setAttribute("font-size", size / k);
         var w = t.getComputedTextLength() * k + 2;
+        var bb = t.getBBox(), y0 = +t.getAttribute("y") || 0;
+        lastBox = bb.height > 0 ? [bb.height * k, (y0 - bb.y) * k] : null;
         t.style.display = "none";
         return w;
       }
+      function boxH(fallback) { return lastBox ? Math.max(fallback, Math.ceil(lastBox[0]) + 1) : fallback; }
+      function boxAsc(fallback) { return lastBox ? lastBox[1] + 0.5 : fallback; }
       function put(t, b, size, dy) {
         t.style.display = "";
         t.setAttribute("x", b[0] / k);
@@ -300,15 +307,15 @@
         // Clustered, a place's own marker may be inside a disc: label the place itself.
         var own = !clustering || gMarkers.querySelector('circle.marker[data-marker="' + l[0] + '"]');
         var x = mx(m, k) * k, y = my(m, k) * k, r = own ? radius(m[3]) : 2;
-        var w1 = measure(t, 12), w = w1, h = 15;
-        if (note) { w = Math.max(w1, measure(note, 11)); h = 29; }
+        var w1 = measure(t, 12), h1 = boxH(15), a1 = boxAsc(11), w = w1, h = h1, h2 = 0, a2 = 11;
+        if (note) { w = Math.max(w1, measure(note, 11)); h2 = boxH(14); a2 = boxAsc(11); h = h1 + h2; }
         var rank = +t.getAttribute("data-rank");
         var b = spot(x, y, r, w, h, rank < 8 || !!note);
-        if (!b && note) { note.style.display = "none"; note = null; b = spot(x, y, r, w1, 15, true); }
+        if (!b && note) { note.style.display = "none"; note = null; b = spot(x, y, r, w1, h1, true); }
         if (!b) return;
         taken.push(b);
-        put(t, b, 12, 11);
-        if (note) put(note, [b[0], b[1] + 14], 11, 11);
+        put(t, b, 12, a1);
+        if (note) put(note, [b[0], b[1] + h1], 11, a2);
       });
       townEls.forEach(function (pair) {
         var t = data.towns[+pair[1].getAttribute("data-town")];
@@ -317,11 +324,11 @@
         pair[0].style.display = "none";  // a square without its name would only puzzle
         var x = t[0] * k, y = t[1] * k;
         if (x < vx0 || x > vx1 || y < vy0 || y > vy1) return;
-        var b = spot(x, y, 3, measure(lt, 11), 14, false);
+        var b = spot(x, y, 3, measure(lt, 11), boxH(14), false);
         if (!b) return;
         pair[0].style.display = "";
         taken.push(b);
-        put(lt, b, 11, 10);
+        put(lt, b, 11, boxAsc(10));
       });
       // Country names stay only where no label or marker is under them.
       gCountryLabels.querySelectorAll("text").forEach(function (c) {
