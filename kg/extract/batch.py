@@ -62,7 +62,7 @@ _ARMED = re.compile(
     r"\b(soldiers?|military|army|armed forces|gendarm\w*|police\w*|FDS|VDP|volunteer fighters|"
     r"Koglweogo|Dozo|checkpoint|patrol|post|base|camp|convoy|position|detachment|brigade|"
     r"militants?|jihadists?|terrorists?|assailants|troops|security forces|defen[cs]e forces|"
-    r"barracks|unit)\b",
+    r"barracks|unit|militia\w*|station|customs)\b",
     re.IGNORECASE,
 )
 _STRATEGIC = re.compile(
@@ -87,13 +87,46 @@ _HARM = re.compile(
 _NO_HARM = re.compile(r"\bno (?:casualties|fatalities|injuries|victims)\b", re.IGNORECASE)
 
 
+#: Explosives found or made safe: ACLED's "disrupted weapons use", a strategic development.
+_DISRUPTED = re.compile(
+    r"\b(?:dismantl\w*|defus\w*|disarm\w*|discover\w*|found|seiz\w*|recover\w*|neutrali[sz]\w*)"
+    r"\s+(?:\w+\s+){0,3}?(?:IEDs?|improvised explosive|explosives?|explosive devices?|mines?|"
+    r"bombs?)\b|\bbefore (?:detonating|exploding|he could detonate|she could detonate)\b",
+    re.IGNORECASE,
+)
+#: What a protest is about is no violence of the protest: "to commemorate the assassination
+#: of …", "in memory of three youth who were killed by police in 1990".
+_ABOUT = re.compile(
+    r"\b(?:against|over|about|of|for|following|after|denounc\w*|condemn\w*|commemorat\w*|"
+    r"memory|solidarity|support|demand\w*|claim\w*|protest\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def _protest_about_violence(text: str, protest: re.Match[str]) -> bool:
+    """A protest named first, whose violent words all say what it is about."""
+    violent = list(_VIOLENT.finditer(text))
+    return bool(violent) and all(
+        v.start() > protest.end()
+        and _ABOUT.search(text[max(protest.end(), v.start() - 60) : v.start()])
+        for v in violent
+    )
+
+
 def classify(text: str) -> tuple[str, str]:
     """The ACLED kind of a note (a ckg class) and the cue that decided it."""
     m = _LABELLED_SD.search(text)
     if m:
         return "StrategicDevelopment", m.group(0).strip()
+    m = _DISRUPTED.search(text)
+    if m and not _HARM.search(text):
+        return "StrategicDevelopment", m.group(0)
     m = _REMOTE.search(text)
     if m:
+        clash = _CLASH.search(text)
+        if clash and not _DISRUPTED.search(text):
+            # An IED that opens an ambush, then an exchange of fire: ACLED codes a battle.
+            return "Battle", clash.group(0)
         return "RemoteViolence", m.group(0)
     protest, riot = _PROTEST.search(text), _RIOT.search(text)
     if riot and (
@@ -102,28 +135,20 @@ def classify(text: str) -> tuple[str, str]:
         or riot.group(0).lower().startswith(("riot", "mob", "mutin"))
     ):
         return "Riot", riot.group(0)
-    if protest and not _VIOLENT.search(text):
+    if protest and (not _VIOLENT.search(text) or _protest_about_violence(text, protest)):
         return "Protest", protest.group(0)
     m = _CLASH.search(text)
     if m:
         return "Battle", m.group(0)
     m = _VIOLENT.search(text)
+    armed = _ARMED.search(text[m.end() : m.end() + 60]) if m else None
+    victims = _VICTIMS.search(text[m.end() : m.end() + 60]) if m else None
+    on_armed = bool(armed) and not (victims and victims.start() < armed.start())
     sd = _STRATEGIC.search(text)
-    if m and sd and (not _HARM.search(text) or _NO_HARM.search(text)):
+    if m and sd and not on_armed and (not _HARM.search(text) or _NO_HARM.search(text)):
         return "StrategicDevelopment", sd.group(0)  # an attack that only looted or burned
     if m:
-        after = text[m.end() : m.end() + 60]
-        victims = re.search(
-            r"\b(civilians?|villagers?|people|persons?|residents?|women|children|man|men|"
-            r"boy|girl|herders?|traders?|teachers?|imam|chief|youths?|individuals?|family|"
-            r"members of|community|farmers?|miners?|workers?|pastoralists?|a person)\b",
-            after,
-            re.IGNORECASE,
-        )
-        armed = _ARMED.search(after)
-        if armed and not (victims and victims.start() < armed.start()):
-            return "Battle", m.group(0)
-        return "ViolenceAgainstCivilians", m.group(0)
+        return ("Battle" if on_armed else "ViolenceAgainstCivilians"), m.group(0)
     m = _STRATEGIC.search(text)
     if m:
         return "StrategicDevelopment", m.group(0)
@@ -132,11 +157,29 @@ def classify(text: str) -> tuple[str, str]:
     return "StrategicDevelopment", ""
 
 
+_VICTIMS = re.compile(
+    r"\b(civilians?|villagers?|people|persons?|residents?|women|children|man|men|"
+    r"boy|girl|herders?|traders?|teachers?|imam|chief|youths?|individuals?|family|"
+    r"members of|community|farmers?|miners?|workers?|pastoralists?|a person)\b",
+    re.IGNORECASE,
+)
+
+
 _DEFAULT_KIND = "StrategicDevelopment"
+#: Words of place: "in the village of X", "the streets of X", "the mayor of X".
+_WHERE = (
+    r"village|villages|villlage|town|towns|city|commune|communes|locality|localities|hamlet|"
+    r"area|areas|outskirts|department|departments|region|gold mine|mine|mining site|site|"
+    r"market|ranch|valley|forest|mosque|streets|axis"
+)
 _PLACE_CUE = re.compile(
-    r"\b(?:in|at|near|around|outside|of|from|between)\s+(?:the\s+)?(?:(?:village|town|city|commune|"
-    r"locality|hamlet|area|localities|villages|towns|outskirts|department|gold mine|market|site)\s+"
-    r"(?:of\s+)?)?$",
+    rf"\b(?:(?:in|at|near|around|outside|from|between|along|into)\s+(?:the\s+)?(?:(?:{_WHERE})\s+"
+    r"(?:of\s+)?)?"
+    # A bare "of" names a place only after a word of place: "north of Diffa", not "the
+    # National Office of Water and Sanitation".
+    r"|(?:(?:north|south|east|west)(?:-?(?:east|west))?|outskirts|capital|suburbs?|vicinity|"
+    rf"{_WHERE}|mayor|chief|hometown|residents|citizens|people|inhabitants)\s+of\s+(?:the\s+)?"
+    r"|(?:the\s+)?axis\s+)$",
     re.IGNORECASE,
 )
 _ADMIN_AFTER = re.compile(r"^\s*\(([^)]*)\)")
@@ -218,8 +261,9 @@ def note_event(
             )
             actor = after or actor
     if actor is not None:
+        actor = _named_after(text, mentions, actor) or actor
         actor = _compound(text, mentions, actor)
-    if cls in ("Protest", "Riot") and finder.default_country:
+    if cls in ("Protest", "Riot") and finder.default_country and not _mutiny(actor):
         # ACLED's convention: demonstrators are "Protesters (Country)" or "Rioters (Country)".
         name = f"{'Protesters' if cls == 'Protest' else 'Rioters'} ({finder.default_country})"
         actor = Mention(
@@ -281,6 +325,43 @@ CAPITALS = {
 }
 
 
+#: "presumed Katiba Macina (JNIM) militants", "unknown gunmen (assumed JNIM/ISGS)": the
+#: brackets name the actor ACLED codes. "Two soldiers were killed by …": the first actor
+#: named is the victim; actor1 is the one after "by".
+_BRACKETS = re.compile(
+    r"^\s*\((?:(?:assumed|believed to be|presumably|presumed|likely|probably)\s+)?"
+)
+_VICTIM = re.compile(
+    r"^\s*(?:\w+\s+){0,3}?(?:was|were|had been|have been|has been)\s+(?:\w+\s+)?"
+    r"(?:killed|wounded|injured|attacked|ambushed|abducted|kidnapped|targeted|shot|executed|"
+    r"assassinated|beaten|hit)\b(?P<by>\s+(?:\w+\s+){0,6}?by\s+)?",
+    re.IGNORECASE,
+)
+
+
+def _named_after(text: str, mentions: list[Mention], actor: Mention) -> Mention | None:
+    """The actor the brackets after ``actor`` name, or the doer when ``actor`` is a victim."""
+    bracket = _BRACKETS.match(text[actor.end :])
+    if bracket:
+        close = text.find(")", actor.end)
+        inside = [
+            m for m in mentions if m.kind == "actor" and actor.end < m.start and m.end <= close
+        ]
+        if inside:
+            return inside[0]
+    victim = _VICTIM.match(text[actor.end :])
+    if victim and victim.group("by"):
+        after = actor.end + victim.end()
+        return next(
+            (m for m in mentions if m.kind == "actor" and after - 1 <= m.start <= after + 40), None
+        )
+    return None
+
+
+def _mutiny(actor: Mention | None) -> bool:
+    return actor is not None and actor.name.startswith("Mutiny of ")
+
+
 def _compound(text: str, mentions: list[Mention], actor: Mention) -> Mention:
     """ "JNIM and/or ISGS militants": ACLED's compound actor "A and/or B"."""
     nxt = next((m for m in mentions if m.kind == "actor" and m.start >= actor.end), None)
@@ -299,74 +380,109 @@ def finder_label(m: Mention) -> str:
     return m.text
 
 
-def _note_places(text: str, mentions: list[Mention]) -> list[Mention]:
-    # ACLED says where it coded the event: "(coded as Mansila at geoprecision 2)".
-    coded = re.search(r"\bcoded (?:as|to|at) (?:the )?([A-Z][\w'’-]*(?: [A-Z][\w'’-]*)*)", text)
-    if coded:
-        m = next((x for x in mentions if x.start == coded.start(1) and x.kind == "place"), None)
-        return [
-            m
-            or Mention(
-                coded.start(1), coded.end(1), coded.group(1), "place", None, "", "unresolved"
-            )
-        ]
+_NAME = r"([A-Z][\w'’-]*(?: [A-Z][\w'’-]*)*)"
+#: Where ACLED's notes say which place the event was coded to, strongest first. ACLED codes
+#: a village its gazetteer lacks to the known town it is near: "Barakana, near Pobe-Mengao",
+#: "Bossieye in the Yatakala area", "Dogona [Boborgou Saba]", "11km from Baraboule".
+_CODED = [
+    re.compile(rf"\bcoded (?:at [\w ]{{0,30}}?)?(?:as|to|at) (?:the )?{_NAME}"),
+    re.compile(rf"[A-Z][\w'’-]* \[{_NAME}\]"),
     # "between Bolsi and Bossey Bangou": ACLED codes the first of the two.
-    between = re.search(
-        r"\bbetween (?:the )?(?:(?:villages?|towns?|localities) of )?([A-Z][\w'’-]*(?: [A-Z][\w'’-]*)*) and [A-Z]",
-        text,
-    )
-    if between and not _NOT_PLACES.search(between.group(1)):
-        m = next((x for x in mentions if x.start == between.start(1) and x.kind == "place"), None)
-        return [
-            m
-            or Mention(
-                between.start(1), between.end(1), between.group(1), "place", None, "", "unresolved"
-            )
-        ]
-    # "… about 11km from Baraboule": ACLED codes the named town the distance is taken from.
-    near = re.search(
-        r"\b\d+\s?(?:km|kilomet(?:er|re)s?)\s+(?:\w+\s+){0,2}(?:from|of)\s+"
-        r"(?:the\s+)?(?:(?:town|village|city|commune)\s+of\s+)?([A-Z][\w'’-]*(?: [A-Z][\w'’-]*)*)",
-        text,
-    )
-    if near and not _NOT_PLACES.search(near.group(1)):
-        m = next((x for x in mentions if x.start == near.start(1) and x.kind == "place"), None)
-        return [
-            m or Mention(near.start(1), near.end(1), near.group(1), "place", None, "", "unresolved")
-        ]
-    # ACLED writes the coded location before its admin areas: "Djibo (Djibo, Soum)"; one
-    # name alone in the brackets is where it coded a hamlet its gazetteer lacks: "Taate
-    # (Kelbo)" is Kelbo. A place the store knows is kept: it is in the gazetteer.
+    re.compile(rf"\bbetween (?:the )?(?:(?:villages?|towns?|localities) of )?{_NAME} and [A-Z]"),
+    re.compile(
+        r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|a few)\s?"
+        r"(?:km|kilomet(?:er|re)s?)\s+(?:\w+\s+){0,2}(?:from|of)\s+"
+        rf"(?:the\s+)?(?:(?:town|village|city|commune)\s+of\s+)?{_NAME}"
+    ),
+    re.compile(
+        r"(?:[A-Z][\w'’-]*|area|village|hamlet|quarter),? (?:near|close to|not far from|in the "
+        r"vicinity of) "
+        rf"(?:the (?:village|town|city|locality) of )?{_NAME}"
+    ),
+    re.compile(rf"[A-Z][\w'’-]*,? in the {_NAME} area\b"),
+    re.compile(rf"[A-Z][\w'’-]* (?:quarter|neighbou?rhood|district) of {_NAME}"),
+]
+#: Words right before a name that make it the event's place, besides "in", "at", "near":
+#: "attacked Toumour", "entered Mansila", "an attack on Gueskerou", "the road to Agadez".
+_PLACE_VERB = re.compile(
+    r"\b(?:attack|attacked|entered|raided|stormed|overran|besieged|targeted|hit|struck|invaded|"
+    r"(?:attacks?|assaults?|raids?|incursions?) (?:on|against|in)|(?:road|route|way|axis) "
+    r"(?:to|from|between)|into|towards?|residents of|inhabitants of|university of)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+#: Words right after a name that make it a place: "Bobo-Dioulasso city hall", "Dosso farmers".
+_PLACE_NOUN = re.compile(
+    r"^(?:-[A-Z][\w'’-]*)?\s+(?:city hall|town hall|airport|"
+    r"(?:military|army) (?:base|camp|post)|base|bridge|(?:gold )?mine|axis|road|"
+    r"residents|farmers|people|youths?|villagers|prison|police station|gendarmerie|prefecture|"
+    r"mayor|commune|department|village)\b",
+    re.IGNORECASE,
+)
+#: A name followed by its acronym in brackets names a body: "(ONEA)", "(HALCIA)".
+_ACRONYM_AFTER = re.compile(r"^\s*\((?:[A-Z][A-Za-z-]*[A-Z]\)|[A-Z]{2,})")
+#: A trailing administrative word: "In-Ates Department" is coded as In-Ates.
+_ADMIN_WORD = re.compile(r"\s+(?:Department|Commune|Village|Town|Locality)$")
+_NOT_CODED = re.compile(r"\b(?:Province|Region|Prefecture)$")
+
+
+def _as_place(text: str, mentions: list[Mention], start: int, name: str) -> Mention:
+    """The mention at ``start`` as a place (a new, unresolved one when it is no place)."""
+    found = next((x for x in mentions if x.start == start and x.kind == "place"), None)
+    if found is not None:
+        return found
+    name = _ADMIN_WORD.sub("", name)
+    return Mention(start, start + len(name), name, "place", None, "", "unresolved")
+
+
+def _split_of(mentions: list[Mention]) -> list[Mention]:
+    """ "University of Dori", "Citizen Movement of Pouytenga": a body's name ending in a
+    place; the unknown name's words after its last "of" are a name of their own."""
+    out = []
+    for m in mentions:
+        head, sep, tail = m.text.rpartition(" of ")
+        if m.kind == "name" and sep and tail[:1].isupper() and _NOT_PLACES.search(head):
+            start = m.start + len(head) + len(sep)
+            out.append(Mention(start, m.end, tail, "name"))
+        else:
+            out.append(m)
+    return out
+
+
+def _note_places(text: str, mentions: list[Mention]) -> list[Mention]:
+    for pattern in _CODED:
+        m = pattern.search(text)
+        if m and not _NOT_PLACES.search(m.group(1)) and not _NOT_CODED.search(m.group(1)):
+            place = _as_place(text, mentions, m.start(1), m.group(1))
+            if place.level != "country":  # "near the Mali border" says no more than Mali
+                return [place]
+    # ACLED writes the coded location before its admin areas: "Djibo (Djibo, Soum)", and
+    # before one of them alone: "Pama (Kompienga)", "Garin Dogo (Diffa)".
     for m in mentions:
         after = _ADMIN_AFTER.match(text[m.end :])
-        if m.kind != "actor" and after and not _NOT_PLACES.search(m.text):
-            inner = after.group(1).strip()
-            if (
-                not m.iri
-                and re.fullmatch(r"[A-Z][\w'’-]*(?: [A-Z][\w'’-]*){0,2}", inner)
-                and not _NOT_PLACES.search(inner)
-            ):
-                start = m.end + after.start(1) + after.group(1).index(inner)
-                found = next((x for x in mentions if x.start == start and x.kind == "place"), None)
-                return [
-                    found
-                    or Mention(start, start + len(inner), inner, "place", None, "", "unresolved")
-                ]
-            return [
-                m
-                if m.kind == "place"
-                else Mention(m.start, m.end, m.text, "place", None, "", "unresolved")
-            ]
+        if (
+            m.kind != "actor"
+            and after
+            and not _NOT_PLACES.search(m.text)
+            and not _ACRONYM_AFTER.match(text[m.end :])
+        ):
+            return [_as_place(text, mentions, m.start, m.text)]
     out: list[Mention] = []
-    for m in mentions:
-        if m.kind == "actor" or _NOT_PLACES.search(m.text):
+    for m in _split_of(mentions):
+        if (
+            m.kind == "actor"
+            or _NOT_PLACES.search(m.text)
+            or _NOT_CODED.search(m.text)
+            or _ACRONYM_AFTER.match(text[m.end :])
+        ):
             continue
-        cue = _PLACE_CUE.search(text[max(0, m.start - 40) : m.start])
+        before = text[max(0, m.start - 40) : m.start]
+        cue = _PLACE_CUE.search(before) or _PLACE_VERB.search(before)
         admin = _ADMIN_AFTER.match(text[m.end :])
-        if m.kind == "place" or cue or admin:
+        noun = _PLACE_NOUN.match(text[m.end :])
+        if m.kind == "place" or cue or admin or noun:
             if m.kind != "place":
-                m = Mention(m.start, m.end, m.text, "place", None, "", "unresolved")
-            if cue or admin or m.level not in ("country", "admin1"):
+                m = _as_place(text, mentions, m.start, m.text)
+            if cue or admin or noun or m.level not in ("country", "admin1"):
                 out.append(m)
     return (
         finest(out)

@@ -156,6 +156,23 @@ _DEMONYM = "|".join(sorted(DEMONYMS, key=len, reverse=True))
 #: Descriptions of actors → ACLED-style names; ``{country}`` is the demonym's or default country.
 DESCRIPTORS: list[tuple[re.Pattern[str], str]] = [
     (
+        # ACLED codes mutinous soldiers as a mutiny of the country's military.
+        re.compile(
+            rf"\b(?:(?:(?P<dem>{_DEMONYM})\s+)?(?:mutin\w+|mutineers?)(?:\s+(?:soldiers|troops))?"
+            r"|(?:soldiers|troops)\s+(?:\w+\s+){0,3}?mutin\w+)\b",
+            re.IGNORECASE,
+        ),
+        "Mutiny of Military Forces of {country}",
+    ),
+    (
+        re.compile(
+            r"\b(?P<people>Fulani|Peul|Kanuri|Arab|Tuareg|Dogon|Mossi|Foulse|Zarma|Djerma|Hausa|"
+            r"Toubou|Bella|Daoussahak|Dawsahak|Lobi|Gourmantche|Bwaba|Marka|Fula)s?\s+(?:herders?|"
+            r"herdsmen|tribesmen|militia(?:men)?|gunmen|armed men|pastoralists|assailants)\b"
+        ),
+        "{people} Ethnic Militia ({country})",
+    ),
+    (
         re.compile(
             rf"\b(?:(?P<dem>{_DEMONYM})\s+)?(?:military|army|armed forces|soldiers|troops|"
             r"defen[cs]e and security forces|security forces|FDS|FAMa)\b",
@@ -216,7 +233,11 @@ GROUP_NAMES: list[tuple[re.Pattern[str], str]] = [
         "VDP: Volunteer for Defense of Homeland",
     ),
     (re.compile(r"\bDozos?\b"), "Dozo Communal Militia ({country})"),
-    (re.compile(r"\b(?:JNIM|GSIM)\b"), "JNIM: Group for Support of Islam and Muslims"),
+    (
+        # ACLED codes the Katiba Macina as JNIM, the coalition it joined in 2017.
+        re.compile(r"\b(?:JNIM|GSIM|Katiba Macina|Katiba Massina)\b"),
+        "JNIM: Group for Support of Islam and Muslims",
+    ),
     (
         re.compile(r"\bBoko Haram\b|\bJAS\b"),
         "Boko Haram - Jamatu Ahli is-Sunnah lid-Dawatai wal-Jihad",
@@ -308,7 +329,8 @@ class NameFinder:
                 country = DEMONYMS.get(dem.lower()) if dem else self.default_country
                 if "{country}" in template and not country:
                     continue
-                name = template.format(country=country or "")
+                people = m.groupdict().get("people") or ""
+                name = template.format(country=country or "", people=people.capitalize())
                 found = self.resolver.resolve_actor(name)
                 mentions.append(
                     Mention(
