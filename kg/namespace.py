@@ -172,6 +172,7 @@ class CKG(DefinedNamespace):
     holdsMembership: URIRef  # holds membership
     hostageCount: URIRef  # hostage count
     inDocument: URIRef  # in document
+    inGroup: URIRef  # in group
     inRegion: URIRef  # in region
     inSequence: URIRef  # in sequence
     inTown: URIRef  # in town
@@ -187,6 +188,7 @@ class CKG(DefinedNamespace):
     member: URIRef  # member
     memberOf: URIRef  # member of
     modality: URIRef  # modality
+    mostSpecificClass: URIRef  # most specific class
     occurredIn: URIRef  # occurred in
     organization: URIRef  # organisation
     paragraph: URIRef  # paragraph

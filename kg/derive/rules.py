@@ -26,8 +26,17 @@ start date; it counts for a town when one of its ``ckg:place`` values is in that
 **Parts.** Each event gets ``ckg:withinEvent`` for every event it is part of through
 ``ckg:partOf``, one or more steps (an operation's parts, their parts, ...).
 
-**Groups.** An attack is by group G when one of its ``ckg:perpetrator`` values (IRIs) is
-G or a faction of G through ``ckg:factionOf``, zero or more steps.
+**Groups.** An *actor* is every IRI that is an end of a ``ckg:factionOf`` triple, a
+``ckg:perpetrator``, ``ckg:actor`` or ``ckg:organization`` value, or an instance of
+``ckg:Actor`` or of a class under it through ``rdfs:subClassOf``. Each actor gets
+``ckg:inGroup`` for every group it belongs to through ``ckg:factionOf``, zero or more steps
+(an actor is in itself: "actor A or one of its factions" is ``?x ckg:inGroup A``). An
+attack is by group G when one of its ``ckg:perpetrator`` values (IRIs) is in G.
+
+**Classes.** Each IRI with a type in the ckg namespace gets ``ckg:mostSpecificClass`` for
+each such class C that none of its other types (in any namespace) is under through
+``rdfs:subClassOf``, one or more steps. Two classes under each other (a cycle) rule each
+other out.
 
 **Next attack.** For each town, each kind K and each *scope* (all attacks, or those by
 one group G): the town's distinct attacks of kind K in scope, sorted by (start day, end
@@ -64,11 +73,17 @@ PERPETRATOR = CKG_NS + "perpetrator"
 LOCATED_IN = CKG_NS + "locatedIn"
 FACTION_OF = CKG_NS + "factionOf"
 PART_OF = CKG_NS + "partOf"
+ACTOR_OF_EVENT = CKG_NS + "actor"
+ORGANIZATION = CKG_NS + "organization"
 ATTACK = CKG_NS + "Attack"
+ACTOR_CLASS = CKG_NS + "Actor"
 TOWN_CLASSES = frozenset(CKG_NS + c for c in ("Town", "Village", "Settlement"))
 REGION_CLASS = CKG_NS + "AdminRegion"
 #: Predicates whose triples the rules read (with rdf:type and rdfs:subClassOf).
-READ = (START, END, PLACE, PERPETRATOR, LOCATED_IN, FACTION_OF, PART_OF, RDF_TYPE, SUBCLASS)
+READ = (
+    START, END, PLACE, PERPETRATOR, ACTOR_OF_EVENT, ORGANIZATION, LOCATED_IN, FACTION_OF,
+    PART_OF, RDF_TYPE, SUBCLASS,
+)
 
 # What the rules write.
 START_DAY = CKG_NS + "startDay"
@@ -79,6 +94,8 @@ ATTACK_KIND = CKG_NS + "attackKind"
 WITHIN_EVENT = CKG_NS + "withinEvent"
 IN_TOWN = CKG_NS + "inTown"
 IN_REGION = CKG_NS + "inRegion"
+IN_GROUP = CKG_NS + "inGroup"
+MOST_SPECIFIC_CLASS = CKG_NS + "mostSpecificClass"
 SEQUENCE_TOWN = CKG_NS + "sequenceTown"
 SCOPE = CKG_NS + "scope"
 SCOPE_KIND = CKG_NS + "scopeKind"
@@ -105,6 +122,8 @@ class Facts:
     faction_of: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     subclass_of: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     part_of: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    #: ckg:actor and ckg:organization values (the perpetrators are in ``perpetrators``).
+    actors: set[str] = field(default_factory=set)
 
     def add(self, s: str, p: str, o: str, datatype: str | None = None) -> None:
         """Take one triple (``o`` an IRI, or a literal's lexical form with ``datatype``)."""
@@ -129,6 +148,8 @@ class Facts:
             self.subclass_of[s].add(o)
         elif p == PART_OF:
             self.part_of[s].add(o)
+        elif p == ACTOR_OF_EVENT or p == ORGANIZATION:
+            self.actors.add(o)
 
 
 def parse_day(lexical: str, datatype: str | None) -> date | None:
@@ -141,26 +162,68 @@ def parse_day(lexical: str, datatype: str | None) -> date | None:
         return None
 
 
-def kinds_of_classes(subclass_of: Mapping[str, set[str]]) -> dict[str, frozenset[str]]:
-    """Each class under ckg:Attack (itself included) -> the kinds it is an attack of."""
+def classes_under(root: str, subclass_of: Mapping[str, set[str]]) -> set[str]:
+    """``root`` and every class under it through rdfs:subClassOf."""
     below: dict[str, set[str]] = defaultdict(set)
     for sub, supers in subclass_of.items():
         for sup in supers:
             below[sup].add(sub)
-    kinds = {ATTACK}
-    todo = [ATTACK]
-    while todo:
-        for sub in below.get(todo.pop(), ()):
-            if sub not in kinds:
-                kinds.add(sub)
-                todo.append(sub)
+    return _closure(root, below)
+
+
+def kinds_of_classes(subclass_of: Mapping[str, set[str]]) -> dict[str, frozenset[str]]:
+    """Each class under ckg:Attack (itself included) -> the kinds it is an attack of."""
+    kinds = classes_under(ATTACK, subclass_of)
     return {c: frozenset(_closure(c, subclass_of) & kinds) for c in kinds}
 
 
-def _closure(node: str, up: Mapping[str, set[str]]) -> set[str]:
-    """``node`` and everything reached from it along ``up`` (cycles are fine)."""
-    seen = {node}
-    todo = [node]
+def most_specific(
+    types: Iterable[str],
+    subclass_of: Mapping[str, set[str]],
+    above: dict[str, set[str]] | None = None,
+) -> set[str]:
+    """The ckg classes among ``types`` that no other of ``types`` is under (one or more steps).
+
+    ``above`` caches each class's superclasses between calls.
+    """
+    types = set(types)
+    mine = {t for t in types if t.startswith(CKG_NS)}
+    if not mine:
+        return set()
+    cache = {} if above is None else above
+    ruled_out: set[str] = set()
+    for narrower in types:
+        supers = cache.get(narrower)
+        if supers is None:
+            supers = cache[narrower] = _closure(narrower, subclass_of, strict=True)
+        ruled_out |= (supers & mine) - {narrower}
+    return mine - ruled_out
+
+
+def every_actor(facts: Facts, subclass_of: Mapping[str, set[str]] | None = None) -> set[str]:
+    """The actors of the rule above (IRIs and blank nodes alike; the caller drops the latter)."""
+    found = set(facts.actors)
+    for values in facts.perpetrators.values():
+        found |= values
+    for sub, groups in facts.faction_of.items():
+        found.add(sub)
+        found |= groups
+    actor_classes = classes_under(ACTOR_CLASS, facts.subclass_of if subclass_of is None else subclass_of)
+    found |= {s for s, t in facts.types.items() if t & actor_classes}
+    return found
+
+
+def _closure(node: str, up: Mapping[str, set[str]], *, strict: bool = False) -> set[str]:
+    """``node`` and everything reached from it along ``up`` (cycles are fine).
+
+    With ``strict``, what is reached in one or more steps (``node`` only through a cycle).
+    """
+    if strict:
+        seen = set(up.get(node, ()))
+        todo = list(seen)
+    else:
+        seen = {node}
+        todo = [node]
     while todo:
         for parent in up.get(todo.pop(), ()):
             if parent not in seen:
@@ -289,15 +352,20 @@ def _date(d: date) -> str:
 
 
 def event_lines(facts: Facts, events: Iterable[str] | None = None) -> Iterator[str]:
-    """Kinds, parts, day numbers and interval of each event (or of ``events``)."""
+    """Most specific classes, kinds, parts, day numbers and interval of each event (or of
+    ``events``; the classes are given to every typed resource, event or not)."""
     kinds_of = kinds_of_classes(facts.subclass_of)
+    above: dict[str, set[str]] = {}
     chosen = set(facts.starts) | set(facts.types) | set(facts.part_of) if events is None else events
     for event in sorted(chosen):
         if event.startswith("_:"):
             continue
         s = _iri(event)
+        types = facts.types.get(event, ())
+        for cls in sorted(most_specific(types, facts.subclass_of, above)):
+            yield f"{s} <{MOST_SPECIFIC_CLASS}> {_iri(cls)} .\n"
         kinds: set[str] = set()
-        for t in facts.types.get(event, ()):
+        for t in types:
             kinds |= kinds_of.get(t, frozenset())
         for kind in sorted(kinds):
             yield f"{s} <{ATTACK_KIND}> {_iri(kind)} .\n"
@@ -323,6 +391,18 @@ def place_lines(facts: Facts, places: Iterable[str] | None = None) -> Iterator[s
             yield f"{s} <{IN_TOWN}> {_iri(town)} .\n"
         for region in sorted(regions):
             yield f"{s} <{IN_REGION}> {_iri(region)} .\n"
+
+
+def actor_lines(facts: Facts, actors: Iterable[str] | None = None) -> Iterator[str]:
+    """``ckg:inGroup`` of each actor (or of ``actors``, which the caller knows are actors)."""
+    chosen = every_actor(facts) if actors is None else actors
+    for actor in sorted(chosen):
+        if actor.startswith("_:"):
+            continue
+        s = _iri(actor)
+        for group in sorted(_closure(actor, facts.faction_of)):
+            if not group.startswith("_:"):
+                yield f"{s} <{IN_GROUP}> {_iri(group)} .\n"
 
 
 def scope_lines(scopes: Iterable[tuple[str, str | None]]) -> Iterator[str]:
@@ -356,6 +436,7 @@ def derived_lines(facts: Facts) -> Iterator[str]:
     """The whole derived graph for ``facts``, as N-Triples lines."""
     yield from event_lines(facts)
     yield from place_lines(facts)
+    yield from actor_lines(facts)
     found = sequences(facts)
     yield from scope_lines(scope for seq in found for scope in seq.scopes)
     yield from sequence_lines(found)

@@ -18,6 +18,7 @@ from kg.derive.rules import Facts
 
 _TYPE = ox.NamedNode(rules.RDF_TYPE)
 _EVENT_PREDICATES = (rules.RDF_TYPE, rules.START, rules.END, rules.PLACE, rules.PERPETRATOR)
+_ACTOR_PREDICATES = frozenset({rules.PERPETRATOR, rules.ACTOR_OF_EVENT, rules.ORGANIZATION})
 _TREE_PREDICATES = frozenset({rules.LOCATED_IN, rules.FACTION_OF, rules.SUBCLASS, rules.PART_OF})
 _PLACE_CLASSES = frozenset(rules.TOWN_CLASSES | {rules.REGION_CLASS})
 
@@ -158,22 +159,35 @@ def incremental(
     changes what every answer depends on; then the caller rebuilds the whole graph.
     """
     events: set[str] = set()
+    actors: set[str] = set()  # known to be actors by a triple of the batch
+    typed: list[tuple[str, str]] = []
     for t in added:
         p = t.predicate.value
         if p in _TREE_PREDICATES:
             return None
-        if p == rules.RDF_TYPE and isinstance(t.object, ox.NamedNode):
-            if t.object.value in _PLACE_CLASSES:
-                return None
+        if (
+            p == rules.RDF_TYPE
+            and isinstance(t.object, ox.NamedNode)
+            and t.object.value in _PLACE_CLASSES
+        ):
+            return None
         if p in _EVENT_PREDICATES:
             if not isinstance(t.subject, ox.NamedNode):
                 return None
             events.add(t.subject.value)
-    if not events:
+        if p in _ACTOR_PREDICATES and isinstance(t.object, ox.NamedNode):
+            actors.add(t.object.value)
+        elif p == rules.RDF_TYPE and isinstance(t.object, ox.NamedNode):
+            typed.append((t.subject.value, t.object.value))
+    if not events and not actors:
         return [], []
     graph = ox.NamedNode(derived)
     reader = _Reader(db, skip)
     reader.class_tree()
+    actor_classes = rules.classes_under(rules.ACTOR_CLASS, reader.facts.subclass_of)
+    actors |= {s for s, cls in typed if cls in actor_classes}
+    for actor in sorted(actors):
+        reader.actor(actor)
     for event in sorted(events):
         reader.event(ox.NamedNode(event))
     # The towns the touched events are in, now (a batch only adds, so this covers before).
@@ -196,6 +210,7 @@ def incremental(
     new_lines = [
         *rules.event_lines(facts, sorted(events)),
         *rules.place_lines(facts, sorted(places)),
+        *rules.actor_lines(facts, sorted(actors)),
         *rules.scope_lines(scope for seq in found for scope in seq.scopes),
         *rules.sequence_lines(found),
     ]
@@ -206,12 +221,16 @@ def incremental(
     old: set[ox.Triple] = set()
     day_predicates = {
         rules.START_DAY, rules.END_DAY, rules.INTERVAL_START, rules.INTERVAL_END,
-        rules.ATTACK_KIND, rules.WITHIN_EVENT,
+        rules.ATTACK_KIND, rules.WITHIN_EVENT, rules.MOST_SPECIFIC_CLASS,
     }
     for event in events:
         for q in db.quads_for_pattern(ox.NamedNode(event), None, None, graph):
             if q.predicate.value in day_predicates:
                 old.add(ox.Triple(q.subject, q.predicate, q.object))
+    in_group = ox.NamedNode(rules.IN_GROUP)
+    for actor in actors:
+        for q in db.quads_for_pattern(ox.NamedNode(actor), in_group, None, graph):
+            old.add(ox.Triple(q.subject, q.predicate, q.object))
     for place in places:
         for p in (rules.IN_TOWN, rules.IN_REGION):
             for q in db.quads_for_pattern(ox.NamedNode(place), ox.NamedNode(p), None, graph):
