@@ -98,16 +98,21 @@ def _style(s: Shape) -> str:
     return " ".join(parts)
 
 
-def to_svg(
-    scene: Scene, *, standalone: bool = True, font: str = "DejaVu Sans, Arial, sans-serif"
-) -> str:
-    """The scene as SVG markup (a full document, or an inline ``<svg>`` element)."""
+def to_svg(scene: Scene, *, standalone: bool = True, font: str | None = None) -> str:
+    """The scene as SVG markup (a full document, or an inline ``<svg>`` element).
+
+    ``font`` defaults to the fallback chain of :mod:`kg.viz.fonts`, so that a viewer
+    draws Arabic or Tifinagh names with a font that has them.
+    """
+    from kg.viz.fonts import CSS_STACK
+
+    font = font or CSS_STACK
     out = []
     if standalone:
         out.append('<?xml version="1.0" encoding="UTF-8"?>\n')
     out.append(
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{scene.width}" height="{scene.height}" '
-        f'viewBox="0 0 {scene.width} {scene.height}" font-family="{escape(font)}" role="img">'
+        f'viewBox="0 0 {scene.width} {scene.height}" font-family="{escape(font, quote=False)}" role="img">'
     )
     if scene.title:
         out.append(f"<title>{escape(scene.title)}</title>")
@@ -157,6 +162,16 @@ def to_png(scene: Scene, path: Path, *, dpi: int = 100) -> None:
     from matplotlib.path import Path as MplPath
     from matplotlib.patheffects import withStroke
 
+    from kg.viz.fonts import matplotlib_families
+
+    # Every text asks for the whole chain: Agg takes each glyph from the first family
+    # that has it, and libraqm shapes Arabic (joined letters, right to left).
+    families = list(matplotlib_families())
+    # Some fallbacks have no bold face: matplotlib uses their regular one and says so
+    # once per text on stderr; that is expected, not news for the user.
+    import logging
+
+    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
     # A Figure on an Agg canvas (not pyplot): no display, no global state between calls.
     fig = Figure(figsize=(scene.width / dpi, scene.height / dpi), dpi=dpi)
     FigureCanvasAgg(fig)
@@ -249,6 +264,7 @@ def to_png(scene: Scene, path: Path, *, dpi: int = 100) -> None:
                 va="baseline",
                 color=s.fill or "#222",
                 fontweight=s.weight,
+                fontfamily=families,
                 path_effects=effects,
                 **common,
             )
