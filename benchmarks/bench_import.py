@@ -40,6 +40,8 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+from kg.extract.dates import MONTH_NAMES as MONTHS
+
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 REAL_FILES = ["acled-hdx-burkina-faso-1997-2020.csv", "acled-hdx-niger-1997-2020.csv"]
 JNIM_NAME = "JNIM: Group for Support of Islam and Muslims"
@@ -105,20 +107,6 @@ TARGETS = [
     "Military Forces of Mali (2021-)",
     "Police Forces of Mali (2021-)",
     "",
-]
-MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
 ]
 FIRST_DAY = date(2012, 1, 1)
 DAYS = (date(2025, 12, 31) - FIRST_DAY).days

@@ -24,82 +24,72 @@ from kg.extract.candidates import Triples, candidate_graph
 from kg.extract.dates import Reference, find_dates
 from kg.extract.extractor import Candidate, Extraction, Passage
 from kg.extract.names import Mention, NameFinder
-from kg.extract.patterns import Found, finest, modality
+from kg.extract.patterns import Found, ci, fatalities, finest, modality
 from kg.extract.staging import StagingStore, document_graph, open_staging, staging_graph
 from kg.extract.text import Document, Paragraph, decode
 from kg.resolve import slug
 from kg.store import Store
 
-_PROTEST = re.compile(
+_PROTEST = ci(
     r"\b(protest\w*|demonstrat\w*|sit-in|(?-i:march(?:ed|es)?)\b|rall(?:y|ied)|strike|"
-    r"took to the streets|boycott\w*|gathered)",
-    re.IGNORECASE,
+    r"took to the streets|boycott\w*|gathered)"
 )
-_RIOT = re.compile(
+_RIOT = ci(
     r"\b(riot\w*|mob|mutin\w*|barricade\w*|burn(?:ed|t|ing)? (?:\w+ )?tyres|"
     r"burn(?:ed|t|ing)? (?:\w+ )?tires|threw stones|stones|set fire|ransack\w*|"
-    r"vandali\w*|looted|clashed with (?:the )?(?:police|gendarmes|security forces)|angry|violent)",
-    re.IGNORECASE,
+    r"vandali\w*|looted|clashed with (?:the )?(?:police|gendarmes|security forces)|angry|violent)"
 )
-_REMOTE = re.compile(
+_REMOTE = ci(
     r"\b(IEDs?|improvised explosive|explosive devices?|explosives?|landmines?|mines?\b|"
     r"shell(?:ed|ing|s)|mortars?|air ?strikes?|drone|bomb(?:ed|ing|s)?|rockets?|"
-    r"suicide|exploded|detonated|blew up|explosion)",
-    re.IGNORECASE,
+    r"suicide|exploded|detonated|blew up|explosion)"
 )
-_CLASH = re.compile(
+_CLASH = ci(
     r"\b(clash\w*|fought|fighting|exchange of fire|exchanged fire|battle|ambush\w*|"
-    r"repelled|repulsed|gunfight|firefight|engaged)\b",
-    re.IGNORECASE,
+    r"repelled|repulsed|gunfight|firefight|engaged)\b"
 )
-_VIOLENT = re.compile(
-    r"\b(kill\w*|assassinat\w*|shot|abduct\w*|kidnap\w*|execut\w*|beat(?:en)?|wound\w*|injur\w*|"
-    r"tortur\w*|rap(?:ed|e)|attack\w*|assault\w*|raid\w*|murder\w*|slaughter\w*|"
-    r"massacre\w*|stormed|opened fire|dead|bodies|body)\b",
-    re.IGNORECASE,
+#: Words of harm done to people; with attack words they are violence.
+_HARM_WORDS = (
+    r"kill\w*|assassinat\w*|shot|abduct\w*|kidnap\w*|execut\w*|beat(?:en)?|wound\w*|injur\w*|"
+    r"tortur\w*|rap(?:ed|e)|murder\w*|dead|bodies|body"
 )
-_ARMED = re.compile(
+_VIOLENT = ci(
+    rf"\b({_HARM_WORDS}|attack\w*|assault\w*|raid\w*|slaughter\w*|massacre\w*|stormed|"
+    r"opened fire)\b"
+)
+_ARMED = ci(
     r"\b(soldiers?|military|army|armed forces|gendarm\w*|police\w*|FDS|VDP|volunteer fighters|"
     r"Koglweogo|Dozo|checkpoint|patrol|post|base|camp|convoy|position|detachment|brigade|"
     r"militants?|jihadists?|terrorists?|assailants|troops|security forces|defen[cs]e forces|"
-    r"barracks|unit|militia\w*|station|customs)\b",
-    re.IGNORECASE,
+    r"barracks|unit|militia\w*|station|customs)\b"
 )
-_STRATEGIC = re.compile(
+_STRATEGIC = ci(
     r"\b(arrest\w*|detain\w*|seized|dismantl\w*|curfew|agreement|talks|displac\w*|fled|"
     r"threat\w*|warn\w*|ordered|ultimatum|recruit\w*|distribut\w*|destroy\w*|"
     r"took control|withdr\w*|announced|surrender\w*|looted|burn(?:ed|t)|"
-    r"ban\w*|closed|suspend\w*)\b",
-    re.IGNORECASE,
+    r"ban\w*|closed|suspend\w*)\b"
 )
 
 
-_LABELLED_SD = re.compile(
+_LABELLED_SD = ci(
     r"^\s*(?:Property destruction|Non-violent activity|Looting|Agreement|"
-    r"Headquarters|Arrests?|Change to group)\b",
-    re.IGNORECASE,
+    r"Headquarters|Arrests?|Change to group)\b"
 )
-_HARM = re.compile(
-    r"\b(kill\w*|assassinat\w*|shot|abduct\w*|kidnap\w*|execut\w*|beat(?:en)?|wound\w*|injur\w*|"
-    r"tortur\w*|rap(?:ed|e)|murder\w*|dead|bodies|body|died|casualt(?:y|ies))\b",
-    re.IGNORECASE,
-)
-_NO_HARM = re.compile(r"\bno (?:casualties|fatalities|injuries|victims)\b", re.IGNORECASE)
+_HARM = ci(rf"\b({_HARM_WORDS}|died|casualt(?:y|ies))\b")
+_NO_HARM = ci(r"\bno (?:casualties|fatalities|injuries|victims)\b")
 
 
 #: Explosives found or made safe: ACLED's "disrupted weapons use", a strategic development.
-_DISRUPTED = re.compile(
+_DISRUPTED = ci(
     r"\b(?:dismantl\w*|defus\w*|disarm\w*|discover\w*|found|seiz\w*|recover\w*|neutrali[sz]\w*)"
     r"\s+(?:\w+\s+){0,3}?(?:IEDs?|improvised explosive|explosives?|explosive devices?|mines?|"
-    r"bombs?)\b|\bbefore (?:detonating|exploding|he could detonate|she could detonate)\b",
-    re.IGNORECASE,
+    r"bombs?)\b|\bbefore (?:detonating|exploding|he could detonate|she could detonate)\b"
 )
 #: What a protest is about is no violence of the protest: "to commemorate the assassination
 #: of …", "in memory of three youth who were killed by police in 1990".
-_ABOUT = re.compile(
+_ABOUT = ci(
     r"\b(?:against|over|about|of|for|following|after|denounc\w*|condemn\w*|commemorat\w*|"
-    r"memory|solidarity|support|demand\w*|claim\w*|protest\w*)\b",
-    re.IGNORECASE,
+    r"memory|solidarity|support|demand\w*|claim\w*|protest\w*)\b"
 )
 
 
@@ -157,11 +147,10 @@ def classify(text: str) -> tuple[str, str]:
     return "StrategicDevelopment", ""
 
 
-_VICTIMS = re.compile(
+_VICTIMS = ci(
     r"\b(civilians?|villagers?|people|persons?|residents?|women|children|man|men|"
     r"boy|girl|herders?|traders?|teachers?|imam|chief|youths?|individuals?|family|"
-    r"members of|community|farmers?|miners?|workers?|pastoralists?|a person)\b",
-    re.IGNORECASE,
+    r"members of|community|farmers?|miners?|workers?|pastoralists?|a person)\b"
 )
 
 
@@ -172,24 +161,16 @@ _WHERE = (
     r"area|areas|outskirts|department|departments|region|gold mine|mine|mining site|site|"
     r"market|ranch|valley|forest|mosque|streets|axis"
 )
-_PLACE_CUE = re.compile(
+_PLACE_CUE = ci(
     rf"\b(?:(?:in|at|near|around|outside|from|between|along|into)\s+(?:the\s+)?(?:(?:{_WHERE})\s+"
     r"(?:of\s+)?)?"
     # A bare "of" names a place only after a word of place: "north of Diffa", not "the
     # National Office of Water and Sanitation".
     r"|(?:(?:north|south|east|west)(?:-?(?:east|west))?|outskirts|capital|suburbs?|vicinity|"
     rf"{_WHERE}|mayor|chief|hometown|residents|citizens|people|inhabitants)\s+of\s+(?:the\s+)?"
-    r"|(?:the\s+)?axis\s+)$",
-    re.IGNORECASE,
+    r"|(?:the\s+)?axis\s+)$"
 )
 _ADMIN_AFTER = re.compile(r"^\s*\(([^)]*)\)")
-_FATALITIES = re.compile(
-    r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+"
-    r"(?:\w+\s+){0,2}(?:people|civilians|persons|soldiers|militants|men|women|"
-    r"children|villagers|members|assailants|gendarmes|policemen|others)?\s*"
-    r"(?:were\s+)?killed",
-    re.IGNORECASE,
-)
 
 
 @dataclass
@@ -289,13 +270,9 @@ def note_event(
         precision=day.precision,
         key=f"{b.isoformat()}-{cls.lower()}",
     )
-    fat = _FATALITIES.search(text)
-    if fat:
-        from kg.extract.patterns import number
-
-        n = number(fat.group(1))
-        if n is not None:
-            f.values["fatalities"] = n
+    n = fatalities(text)
+    if n is not None:
+        f.values["fatalities"] = n
     return f, mentions
 
 
@@ -331,11 +308,10 @@ CAPITALS = {
 _BRACKETS = re.compile(
     r"^\s*\((?:(?:assumed|believed to be|presumably|presumed|likely|probably)\s+)?"
 )
-_VICTIM = re.compile(
+_VICTIM = ci(
     r"^\s*(?:\w+\s+){0,3}?(?:was|were|had been|have been|has been)\s+(?:\w+\s+)?"
     r"(?:killed|wounded|injured|attacked|ambushed|abducted|kidnapped|targeted|shot|executed|"
-    r"assassinated|beaten|hit)\b(?P<by>\s+(?:\w+\s+){0,6}?by\s+)?",
-    re.IGNORECASE,
+    r"assassinated|beaten|hit)\b(?P<by>\s+(?:\w+\s+){0,6}?by\s+)?"
 )
 
 
@@ -404,19 +380,17 @@ _CODED = [
 ]
 #: Words right before a name that make it the event's place, besides "in", "at", "near":
 #: "attacked Toumour", "entered Mansila", "an attack on Gueskerou", "the road to Agadez".
-_PLACE_VERB = re.compile(
+_PLACE_VERB = ci(
     r"\b(?:attack|attacked|entered|raided|stormed|overran|besieged|targeted|hit|struck|invaded|"
     r"(?:attacks?|assaults?|raids?|incursions?) (?:on|against|in)|(?:road|route|way|axis) "
-    r"(?:to|from|between)|into|towards?|residents of|inhabitants of|university of)\s+(?:the\s+)?$",
-    re.IGNORECASE,
+    r"(?:to|from|between)|into|towards?|residents of|inhabitants of|university of)\s+(?:the\s+)?$"
 )
 #: Words right after a name that make it a place: "Bobo-Dioulasso city hall", "Dosso farmers".
-_PLACE_NOUN = re.compile(
+_PLACE_NOUN = ci(
     r"^(?:-[A-Z][\w'’-]*)?\s+(?:city hall|town hall|airport|"
     r"(?:military|army) (?:base|camp|post)|base|bridge|(?:gold )?mine|axis|road|"
     r"residents|farmers|people|youths?|villagers|prison|police station|gendarmerie|prefecture|"
-    r"mayor|commune|department|village)\b",
-    re.IGNORECASE,
+    r"mayor|commune|department|village)\b"
 )
 #: A name followed by its acronym in brackets names a body: "(ONEA)", "(HALCIA)".
 _ACRONYM_AFTER = re.compile(r"^\s*\((?:[A-Z][A-Za-z-]*[A-Z]\)|[A-Z]{2,})")

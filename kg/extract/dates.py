@@ -21,26 +21,27 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+#: The months' English names, January first.
+MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+_ABBREVIATIONS = {"September": ("sep", "sept")}
+#: Month names and abbreviations (lower case) → month number.
 MONTHS = {
     name: number
-    for number, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ],
-        start=1,
-    )
-    for name in names
+    for number, month in enumerate(MONTH_NAMES, start=1)
+    for name in (month.lower(), *_ABBREVIATIONS.get(month, (month[:3].lower(),)))
 }
 
 _M = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"

@@ -403,6 +403,7 @@ def _parts(
         return
     p = ex.found[parent]
     mod, claimant, word = modality(text, mentions)
+    parts: list[tuple[str, str, float, dict[str, object]]] = []
     h = _HOSTAGE.search(text)
     if h and re.search(
         r"\b(seiz\w*|took|taking|taken|held|abduct\w*|kidnap\w*)\b", text, re.IGNORECASE
@@ -410,37 +411,29 @@ def _parts(
         from kg.extract.patterns import number
 
         count = number(h.group(1)) if h.group(1) else None
-        f = Found(
-            "event",
-            "HostageTaking",
-            "hostages: 'seizure of N hostages'",
-            0.7,
-            places=p.places[:1],
-            actors=p.actors,
-            start=p.start,
-            end=p.end,
-            precision=p.precision,
-            values={"hostages": count} if count is not None else {},
-            part_of=parent,
-            key=f"{p.start}-hostage-taking-{p.places[0].text if p.places else ''}",
-        )
-        ex.found.append(f)
-        _claim(ex, passage, len(ex.found) - 1, mod, claimant, word)
+        values: dict[str, object] = {"hostages": count} if count is not None else {}
+        parts.append(("HostageTaking", "hostages: 'seizure of N hostages'", 0.7, values))
     if _VANDAL.search(text):
-        f = Found(
-            "event",
-            "Vandalism",
-            "vandalism: 'the vandalism of …'",
-            0.65,
-            places=p.places[:1],
-            actors=p.actors,
-            start=p.start,
-            end=p.end,
-            precision=p.precision,
-            part_of=parent,
-            key=f"{p.start}-vandalism-{p.places[0].text if p.places else ''}",
+        parts.append(("Vandalism", "vandalism: 'the vandalism of …'", 0.65, {}))
+    for cls, rule, confidence, values in parts:
+        # A part of the parent attack: its place, perpetrators and dates.
+        kind = re.sub(r"(?<!^)(?=[A-Z])", "-", cls).lower()
+        ex.found.append(
+            Found(
+                "event",
+                cls,
+                rule,
+                confidence,
+                places=p.places[:1],
+                actors=p.actors,
+                start=p.start,
+                end=p.end,
+                precision=p.precision,
+                values=values,
+                part_of=parent,
+                key=f"{p.start}-{kind}-{p.places[0].text if p.places else ''}",
+            )
         )
-        ex.found.append(f)
         _claim(ex, passage, len(ex.found) - 1, mod, claimant, word)
 
 

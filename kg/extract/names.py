@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from kg.extract.dates import MONTHS
 from kg.resolve import Candidate, Resolver, normalise
 
 _CAP = r"(?:al-|el-|ad-|ash-)?[A-ZÀ-Þ][\w‘’'\-]*"
@@ -111,18 +112,6 @@ _NOT_NAMES = frozenset(
         "While",
         "Although",
         "Though",
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
         "Monday",
         "Tuesday",
         "Wednesday",
@@ -130,6 +119,7 @@ _NOT_NAMES = frozenset(
         "Friday",
         "Saturday",
         "Sunday",
+        *MONTHS,  # months and their abbreviations: "Feb.28" names no place
     ]
 )
 
@@ -306,20 +296,7 @@ class NameFinder:
                     continue
                 if any(a < m.end() and m.start() < b for a, b in taken):
                     continue
-                found = self.resolver.resolve_actor(name)
-                mentions.append(
-                    Mention(
-                        m.start(),
-                        m.end(),
-                        m.group(0),
-                        "actor",
-                        found.iri,
-                        "",
-                        found.method or "group name",
-                        (),
-                        name,
-                    )
-                )
+                mentions.append(self._named(m, name, "group name"))
                 taken.append((m.start(), m.end()))
         for pattern, template in DESCRIPTORS:
             for m in pattern.finditer(text):
@@ -331,20 +308,7 @@ class NameFinder:
                     continue
                 people = m.groupdict().get("people") or ""
                 name = template.format(country=country or "", people=people.capitalize())
-                found = self.resolver.resolve_actor(name)
-                mentions.append(
-                    Mention(
-                        m.start(),
-                        m.end(),
-                        m.group(0),
-                        "actor",
-                        found.iri,
-                        "",
-                        found.method or "description",
-                        (),
-                        name,
-                    )
-                )
+                mentions.append(self._named(m, name, "description"))
                 taken.append((m.start(), m.end()))
         mentions = [
             m
@@ -353,6 +317,13 @@ class NameFinder:
         ]
         mentions.sort(key=lambda m: m.start)
         return mentions
+
+    def _named(self, m: re.Match[str], name: str, method: str) -> Mention:
+        """The actor a matched group name or description stands for (ACLED's ``name``)."""
+        found = self.resolver.resolve_actor(name)
+        return Mention(
+            m.start(), m.end(), m.group(0), "actor", found.iri, "", found.method or method, (), name
+        )
 
     def _in_span(self, text: str, start: int, end: int) -> list[Mention]:
         words = [(w.start() + start, w.end() + start) for w in re.finditer(r"\S+", text[start:end])]
@@ -380,7 +351,9 @@ class NameFinder:
                     break
             if hit is None:
                 word = _POSSESSIVE.sub("", text[words[i][0] : words[i][1]])
-                if normalise(word) not in _NOT_NAMES and word[:1].isupper():
+                # "Feb.28", "Mar.28": a word is judged by its letters before a dot or digit.
+                head = re.split(r"[.\d]", word, maxsplit=1)[0]
+                if normalise(head) not in _NOT_NAMES and word[:1].isupper():
                     hit = Mention(words[i][0], words[i][0] + len(word), word, "name")
                 i += 1
             if hit is not None:

@@ -19,35 +19,39 @@ from datetime import date
 from kg.extract.dates import DateMention
 from kg.extract.names import Mention
 
+
+def ci(pattern: str) -> re.Pattern[str]:
+    """A compiled, case-insensitive pattern (most cue patterns of the rules are)."""
+    return re.compile(pattern, re.IGNORECASE)
+
+
+#: Numbers reports write as words, for counts of the dead and of hostages.
+NUMBER_WORDS = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+
+
 # ---- modality -----------------------------------------------------------------------------
 
-_CLAIMED = re.compile(
-    r"\b(claimed|claims|announced|announces|declared|vowed|threatened)\b", re.IGNORECASE
+_CLAIMED = ci(r"\b(claimed|claims|announced|announces|declared|vowed|threatened)\b")
+_REPORTED = ci(
+    r"\b(reportedly|according to|reports? of|allegedly|were said|was said|sources said)\b"
 )
-_REPORTED = re.compile(
-    r"\b(reportedly|according to|reports? of|allegedly|were said|was said|sources said)\b",
-    re.IGNORECASE,
-)
-_FORECAST = re.compile(
+_FORECAST = ci(
     r"\b(will|would|may|might|could|possible|prospect|likely to|going to|where does|"
-    r"lead\?|shrink)\b",
-    re.IGNORECASE,
+    r"lead\?|shrink)\b"
 )
-_ASSESS = re.compile(
+_ASSESS = ci(
     r"\b(I think|I believe|I (?:still )?(?:do not|don[’']t) believe|in my view|I wonder|I don[’']t know|it seems|"
     r"seems?|appears?|suggests?|points? to|perhaps|probably|certainly|undoubtedly|"
     r"significant(?:ly)?|important|underscores?|reinforces?|clear|complex|should|"
     r"worth|represents?|represented|likely|question|highlights?|shattered|mosaic|in flux|grim|"
-    r"blow|embattled|symbolic|hard to|plenty of|sophistication|opportunities)\b",
-    re.IGNORECASE,
+    r"blow|embattled|symbolic|hard to|plenty of|sophistication|opportunities)\b"
 )
 
 
 #: Sentence adverbials that frame a fact without changing whether it is reported.
-_FRAME = re.compile(
+_FRAME = ci(
     r"^\s*(?:even more important|more important(?:ly)?|most important(?:ly)?|significantly|indeed|"
-    r"meanwhile|in any case|for its part|with all that said|yet)\s*,\s*",
-    re.IGNORECASE,
+    r"meanwhile|in any case|for its part|with all that said|yet)\s*,\s*"
 )
 
 
@@ -105,19 +109,16 @@ class Found:
     key: str = ""  # a readable slug part for the minted IRI
 
 
-_ATTACK = re.compile(
+_ATTACK = ci(
     r"\b(attack(?:s|ed|ing)?|assault(?:s|ed)?|raid(?:s|ed)?|ambush(?:es|ed)?|stormed|"
-    r"overran|struck|clash(?:es|ed)?|shelled|bombed|killed|abducted|kidnapped)\b",
-    re.IGNORECASE,
+    r"overran|struck|clash(?:es|ed)?|shelled|bombed|killed|abducted|kidnapped)\b"
 )
-_HOSTAGE = re.compile(r"\b(?:(\w+)\s+)?hostages?\b", re.IGNORECASE)
-_VANDAL = re.compile(r"\bvandali[sz](?:m|ed)\b", re.IGNORECASE)
-_BLOCKADE = re.compile(r"\b(blockade|siege)\b", re.IGNORECASE)
-_WITHDRAW = re.compile(r"\b(withdr(?:aw|ew|awn)|pull(?:ed)? out|retreat(?:ed)?)\b", re.IGNORECASE)
-_NEGATED = re.compile(r"\b(not|never|no longer)\s+(?:\(\w+\)\s+)?\w*$", re.IGNORECASE)
-_ANY_CUE = re.compile(
-    "|".join(p.pattern for p in (_ATTACK, _VANDAL, _BLOCKADE, _WITHDRAW)), re.IGNORECASE
-)
+_HOSTAGE = ci(r"\b(?:(\w+)\s+)?hostages?\b")
+_VANDAL = ci(r"\bvandali[sz](?:m|ed)\b")
+_BLOCKADE = ci(r"\b(blockade|siege)\b")
+_WITHDRAW = ci(r"\b(withdr(?:aw|ew|awn)|pull(?:ed)? out|retreat(?:ed)?)\b")
+_NEGATED = ci(r"\b(not|never|no longer)\s+(?:\(\w+\)\s+)?\w*$")
+_ANY_CUE = ci("|".join(p.pattern for p in (_ATTACK, _VANDAL, _BLOCKADE, _WITHDRAW)))
 _CLAUSE_END = re.compile(r"[;(]|\s[–—-]\s|,\s+(?:which|who|where|but)\b")
 _NUMBERS = {
     w: i
@@ -141,18 +142,18 @@ _NUMBERS = {
 }
 _SITES = [
     (
-        re.compile(r"\bmilitary (?:posts?|positions?|camps?)\b|\barmy posts?\b", re.IGNORECASE),
+        ci(r"\bmilitary (?:posts?|positions?|camps?)\b|\barmy posts?\b"),
         "MilitaryPost",
         "military post",
     ),
-    (re.compile(r"\bmilitary bases?\b|\bbases?\b", re.IGNORECASE), "MilitaryBase", "military base"),
+    (ci(r"\bmilitary bases?\b|\bbases?\b"), "MilitaryBase", "military base"),
     (
-        re.compile(r"\bmilitary installations?\b", re.IGNORECASE),
+        ci(r"\bmilitary installations?\b"),
         "MilitaryInstallation",
         "military installations",
     ),
     (
-        re.compile(r"\badministrative sites?\b", re.IGNORECASE),
+        ci(r"\badministrative sites?\b"),
         "AdministrativeSite",
         "administrative sites",
     ),
@@ -237,11 +238,10 @@ def hostage_count(text: str) -> tuple[int | None, int, int] | None:
 
 # ---- distances and populations -----------------------------------------------------------
 
-_DISTANCE = re.compile(
+_DISTANCE = ci(
     r"(?P<bound>more than|over|nearly|almost|about|around|approximately|roughly|only|some)?\s*"
     r"(?P<num>\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+"
-    r"(?:kilometers|kilometres|km)\b",
-    re.IGNORECASE,
+    r"(?:kilometers|kilometres|km)\b"
 )
 _BOUNDS = {
     "more than": "MoreThan",
@@ -255,10 +255,9 @@ _BOUNDS = {
     "only": "Approximately",
     "some": "Approximately",
 }
-_POPULATION = re.compile(
+_POPULATION = ci(
     r"population of (?P<bound>well over|over|more than|about|around|some|nearly|almost)?\s*"
-    r"(?P<num>\d[\d,]*)",
-    re.IGNORECASE,
+    r"(?P<num>\d[\d,]*)"
 )
 
 
@@ -328,39 +327,23 @@ def populations(text: str, mentions: list[Mention]) -> list[Found]:
 
 # ---- group relations ---------------------------------------------------------------------
 
-_LEADER = re.compile(
-    r"(?P<role>top |overall |supreme )?(?:leader|chief|emir|head|commander)\b", re.IGNORECASE
-)
-_UNITS = re.compile(
-    r"\bunit commanders?\b|\b(?-i:units?|katibas?|branch(?:es)?)\s+(?:in|of|for)\b", re.IGNORECASE
-)
-_DIRECTION = re.compile(
+_LEADER = ci(r"(?P<role>top |overall |supreme )?(?:leader|chief|emir|head|commander)\b")
+_UNITS = ci(r"\bunit commanders?\b|\b(?-i:units?|katibas?|branch(?:es)?)\s+(?:in|of|for)\b")
+_DIRECTION = ci(
     r"\b(?:the\s+)?(?P<dir>south-?west|south-?east|north-?west|north-?east|north|south|east|west|centre|center|central)"
-    r"(?P<ern>ern)?\b(?:\s+(?P<place>[A-Z][\w ]*?))?(?=[\s,.;]|$)",
-    re.IGNORECASE,
+    r"(?P<ern>ern)?\b(?:\s+(?P<place>[A-Z][\w ]*?))?(?=[\s,.;]|$)"
 )
-_ALLEGIANCE = re.compile(
-    r"\b(?:pledged|swore|sworn|declared|renewed)\s+allegiance\s+to\b", re.IGNORECASE
-)
-_FACTION = re.compile(
-    r"\b(?:a|the)\s+(?:faction|unit|branch|wing|katiba|brigade)\s+of\b", re.IGNORECASE
-)
-_MERGER = re.compile(
+_ALLEGIANCE = ci(r"\b(?:pledged|swore|sworn|declared|renewed)\s+allegiance\s+to\b")
+_FACTION = ci(r"\b(?:a|the)\s+(?:faction|unit|branch|wing|katiba|brigade)\s+of\b")
+_MERGER = ci(
     r"\b(?:(?:formed|founded|created|established|born)\b[^.;]*?\b(?:merger|union|fusion|alliance)\s+of"
-    r"|merged\s+(?:with|into)|merg(?:ed|ing)\b)",
-    re.IGNORECASE,
+    r"|merged\s+(?:with|into)|merg(?:ed|ing)\b)"
 )
-_PREDECESSOR = re.compile(
-    r"\bpredecessor(?:s| organi[sz]ations?| groups?)?\s+(?:of|to)\b", re.IGNORECASE
-)
-_PREDECESSOR_OF = re.compile(
-    r"['’]s\s+predecessor(?:s| organi[sz]ations?| groups?)?\b", re.IGNORECASE
-)
-_KILLED = re.compile(
-    r"\bkill(?:ing|ed)\s+(?:at least\s+|some\s+|about\s+)?(\d+|one|two|three|four|five|six|seven|eight|"
-    r"nine|ten|eleven|twelve)\b|\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
-    r"\s+(?:\w+\s+){0,2}(?:were|was)\s+killed\b",
-    re.IGNORECASE,
+_PREDECESSOR = ci(r"\bpredecessor(?:s| organi[sz]ations?| groups?)?\s+(?:of|to)\b")
+_PREDECESSOR_OF = ci(r"['’]s\s+predecessor(?:s| organi[sz]ations?| groups?)?\b")
+_KILLED = ci(
+    rf"\bkill(?:ing|ed)\s+(?:at least\s+|some\s+|about\s+)?(\d+|{NUMBER_WORDS})\b"
+    rf"|\b(\d+|{NUMBER_WORDS})\s+(?:\w+\s+){{0,2}}(?:(?:were|was)\s+)?killed\b"
 )
 
 
