@@ -188,7 +188,6 @@ class CKG(DefinedNamespace):
     member: URIRef  # member
     memberOf: URIRef  # member of
     modality: URIRef  # modality
-    mostSpecificClass: URIRef  # most specific class
     occurredIn: URIRef  # occurred in
     organization: URIRef  # organisation
     paragraph: URIRef  # paragraph
@@ -215,6 +214,7 @@ class CKG(DefinedNamespace):
     startDay: URIRef  # start day
     statement: URIRef  # statement
     successorOf: URIRef  # successor of
+    superClass: URIRef  # super class
     tag: URIRef  # tag
     target: URIRef  # target
     targetActor: URIRef  # target actor

@@ -33,10 +33,11 @@ start date; it counts for a town when one of its ``ckg:place`` values is in that
 (an actor is in itself: "actor A or one of its factions" is ``?x ckg:inGroup A``). An
 attack is by group G when one of its ``ckg:perpetrator`` values (IRIs) is in G.
 
-**Classes.** Each IRI with a type in the ckg namespace gets ``ckg:mostSpecificClass`` for
-each such class C that none of its other types (in any namespace) is under through
-``rdfs:subClassOf``, one or more steps. Two classes under each other (a cycle) rule each
-other out.
+**Classes.** Each class (an IRI subject of ``rdfs:subClassOf``) gets ``ckg:superClass``
+for every class it is under through ``rdfs:subClassOf``, one or more steps (itself only
+through a cycle). A resource's *most specific* classes are then its classes that none of
+its other classes has as a ``ckg:superClass``: a question can say so without a path, and
+the graph holds one triple per pair of classes, not one per resource.
 
 **Next attack.** For each town, each kind K and each *scope* (all attacks, or those by
 one group G): the town's distinct attacks of kind K in scope, sorted by (start day, end
@@ -95,7 +96,7 @@ WITHIN_EVENT = CKG_NS + "withinEvent"
 IN_TOWN = CKG_NS + "inTown"
 IN_REGION = CKG_NS + "inRegion"
 IN_GROUP = CKG_NS + "inGroup"
-MOST_SPECIFIC_CLASS = CKG_NS + "mostSpecificClass"
+SUPER_CLASS = CKG_NS + "superClass"
 SEQUENCE_TOWN = CKG_NS + "sequenceTown"
 SCOPE = CKG_NS + "scope"
 SCOPE_KIND = CKG_NS + "scopeKind"
@@ -175,29 +176,6 @@ def kinds_of_classes(subclass_of: Mapping[str, set[str]]) -> dict[str, frozenset
     """Each class under ckg:Attack (itself included) -> the kinds it is an attack of."""
     kinds = classes_under(ATTACK, subclass_of)
     return {c: frozenset(_closure(c, subclass_of) & kinds) for c in kinds}
-
-
-def most_specific(
-    types: Iterable[str],
-    subclass_of: Mapping[str, set[str]],
-    above: dict[str, set[str]] | None = None,
-) -> set[str]:
-    """The ckg classes among ``types`` that no other of ``types`` is under (one or more steps).
-
-    ``above`` caches each class's superclasses between calls.
-    """
-    types = set(types)
-    mine = {t for t in types if t.startswith(CKG_NS)}
-    if not mine:
-        return set()
-    cache = {} if above is None else above
-    ruled_out: set[str] = set()
-    for narrower in types:
-        supers = cache.get(narrower)
-        if supers is None:
-            supers = cache[narrower] = _closure(narrower, subclass_of, strict=True)
-        ruled_out |= (supers & mine) - {narrower}
-    return mine - ruled_out
 
 
 def every_actor(facts: Facts, subclass_of: Mapping[str, set[str]] | None = None) -> set[str]:
@@ -352,20 +330,15 @@ def _date(d: date) -> str:
 
 
 def event_lines(facts: Facts, events: Iterable[str] | None = None) -> Iterator[str]:
-    """Most specific classes, kinds, parts, day numbers and interval of each event (or of
-    ``events``; the classes are given to every typed resource, event or not)."""
+    """Kinds, parts, day numbers and interval of each event (or of ``events``)."""
     kinds_of = kinds_of_classes(facts.subclass_of)
-    above: dict[str, set[str]] = {}
     chosen = set(facts.starts) | set(facts.types) | set(facts.part_of) if events is None else events
     for event in sorted(chosen):
         if event.startswith("_:"):
             continue
         s = _iri(event)
-        types = facts.types.get(event, ())
-        for cls in sorted(most_specific(types, facts.subclass_of, above)):
-            yield f"{s} <{MOST_SPECIFIC_CLASS}> {_iri(cls)} .\n"
         kinds: set[str] = set()
-        for t in types:
+        for t in facts.types.get(event, ()):
             kinds |= kinds_of.get(t, frozenset())
         for kind in sorted(kinds):
             yield f"{s} <{ATTACK_KIND}> {_iri(kind)} .\n"
@@ -405,6 +378,17 @@ def actor_lines(facts: Facts, actors: Iterable[str] | None = None) -> Iterator[s
                 yield f"{s} <{IN_GROUP}> {_iri(group)} .\n"
 
 
+def class_lines(facts: Facts) -> Iterator[str]:
+    """``ckg:superClass`` of each class: rdfs:subClassOf, one or more steps."""
+    for cls in sorted(facts.subclass_of):
+        if cls.startswith("_:"):
+            continue
+        s = _iri(cls)
+        for sup in sorted(_closure(cls, facts.subclass_of, strict=True)):
+            if not sup.startswith("_:"):
+                yield f"{s} <{SUPER_CLASS}> {_iri(sup)} .\n"
+
+
 def scope_lines(scopes: Iterable[tuple[str, str | None]]) -> Iterator[str]:
     """The nodes that stand for (kind, group)."""
     for kind, group in sorted(set(scopes), key=lambda s: (s[0], s[1] or "")):
@@ -437,6 +421,7 @@ def derived_lines(facts: Facts) -> Iterator[str]:
     yield from event_lines(facts)
     yield from place_lines(facts)
     yield from actor_lines(facts)
+    yield from class_lines(facts)
     found = sequences(facts)
     yield from scope_lines(scope for seq in found for scope in seq.scopes)
     yield from sequence_lines(found)

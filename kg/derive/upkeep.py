@@ -221,7 +221,7 @@ def incremental(
     old: set[ox.Triple] = set()
     day_predicates = {
         rules.START_DAY, rules.END_DAY, rules.INTERVAL_START, rules.INTERVAL_END,
-        rules.ATTACK_KIND, rules.WITHIN_EVENT, rules.MOST_SPECIFIC_CLASS,
+        rules.ATTACK_KIND, rules.WITHIN_EVENT,
     }
     for event in events:
         for q in db.quads_for_pattern(ox.NamedNode(event), None, None, graph):
