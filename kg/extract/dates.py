@@ -55,7 +55,8 @@ _PATTERN = re.compile(
     # 6-7 January 2025 / 1 and 5 June / 1 August 2020
     rf"|(?P<dm_d1>{_D})(?:(?P<dm_sep>{_DASH}|\s+(?:and|&)\s+)(?P<dm_d2>{_D}))?\s+(?P<dm_m>{_M})(?:,?\s+(?P<dm_y>{_Y}))?"
     # January 6-7, 2025 / June 1 and 5 / September 17, 2024
-    rf"|(?P<md_m>{_M})\s+(?P<md_d1>{_D})(?:(?P<md_sep>{_DASH}|\s+(?:and|&)\s+)(?P<md_d2>{_D}))?(?!\d)(?:,?\s+(?P<md_y>{_Y}))?"
+    # (an abbreviation's dot may stand for the space: "Mar.28")
+    rf"|(?P<md_m>{_M})(?:\s+|(?<=\.))(?P<md_d1>{_D})(?:(?P<md_sep>{_DASH}|\s+(?:and|&)\s+)(?P<md_d2>{_D}))?(?!\d)(?:,?\s+(?P<md_y>{_Y}))?"
     # July 2025
     rf"|(?P<my_m>{_M})\s+(?:of\s+)?(?P<my_y>{_Y})"
     # 2012-2013 / 2005 to 2011

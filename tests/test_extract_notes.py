@@ -1,0 +1,157 @@
+"""Batch notes (issue 15): the place, actor, date and kind ACLED codes, read from one note.
+
+Each note below is written for the test in the style of ACLED's notes; the expected value
+is what the note's own words say under ACLED's published coding conventions (a village
+outside the gazetteer is coded to the town it is near; "[Y]" gives the coded name;
+national-level events go to the capital; a faction is coded as its coalition).
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+
+from kg.embedded import EmbeddedStore
+from kg.extract.batch import note_event
+from kg.extract.dates import Reference
+from kg.extract.review import make_finder
+
+
+@pytest.fixture(scope="module")
+def finder():
+    store = EmbeddedStore(ox.Store(), "an empty in-memory store")
+    yield make_finder(store, "Niger")
+    store.close()
+
+
+def _event(finder, text: str, year: int = 2020):
+    found, _mentions = note_event(text, finder, Reference(year))
+    assert found is not None
+    return found
+
+
+@pytest.mark.parametrize(
+    ("note", "place"),
+    [
+        # A village near a known town: ACLED codes the town.
+        (
+            (
+                "On 9 February 2020, presumed ISGS militants attacked a church in the village of "
+                "Tamboula near Kelbo, killing two worshippers."
+            ),
+            "Kelbo",
+        ),
+        (
+            "On 23 May 2020, ISGS and JNIM fighters clashed in Dogona [Boborgou Saba].",
+            "Boborgou Saba",
+        ),
+        (
+            (
+                "On 23 July 2020, gendarmes clashed with militants in the forest of Talnawa, 40km "
+                "east of Filingue, coded at approximate location as Toulou Lani (Filingue, Tillaberi)."
+            ),
+            "Toulou Lani",
+        ),
+        (
+            "On March 13, presumed ISWAP militants attacked Toumour, six soldiers were killed.",
+            "Toumour",
+        ),
+        (
+            (
+                "On 11 March 2020, presumed Boko Haram militants attacked the village of Garin Dogo "
+                "(Diffa), abducted a child and burned houses."
+            ),
+            "Garin Dogo",
+        ),
+        (
+            (
+                "On April 9, employees of the National Office of Water and Sanitation (ONEA) staged a "
+                "sit-in in Ouahigouya."
+            ),
+            "Ouahigouya",
+        ),
+        ("On June 6, police raided a press conference at the University of Dori.", "Dori"),
+        ("Hundreds of students rioted through the streets of Zinder.", "Zinder"),
+        ("On 7 March 2020, militants attacked the Tiwa military base, killing eight.", "Tiwa"),
+        # No place named: a national-level event, coded to the capital.
+        ("Teachers went on strike to demand better pay.", "Niamey"),
+    ],
+)
+def test_the_place_acled_codes(finder, note, place):
+    assert [p.text for p in _event(finder, note).places] == [place]
+
+
+@pytest.mark.parametrize(
+    ("note", "actor"),
+    [
+        (
+            "On October 12, suspected Katiba Macina (JNIM) militants killed four people in Bouna.",
+            "JNIM: Group for Support of Islam and Muslims",
+        ),
+        (
+            "On 26 December 2019, unknown gunmen (assumed ISWAP) entered the market in Piega.",
+            "Islamic State (West Africa)",
+        ),
+        (
+            "On 8 February 2020, two gendarmes were killed by unknown gunmen in Inates.",
+            "Unidentified Armed Group (Niger)",
+        ),
+        (
+            "Soldiers mutinied over unpaid wages and took over the town of Diffa.",
+            "Mutiny of Military Forces of Niger",
+        ),
+        (
+            "On June 12, Kanuri tribesmen attacked a Fulani camp in Loumbouram.",
+            "Kanuri Ethnic Militia (Niger)",
+        ),
+    ],
+)
+def test_the_actor_acled_codes(finder, note, actor):
+    f = _event(finder, note)
+    assert [a.name or a.text for a in f.actors] == [actor]
+
+
+@pytest.mark.parametrize(
+    ("note", "kind"),
+    [
+        (
+            "On 17 April 2020, the army dismantled an IED in the area of Kieka.",
+            "StrategicDevelopment",
+        ),
+        (
+            (
+                "Thousands of students marched in Niamey in memory of three youth who were killed by "
+                "police in 1990."
+            ),
+            "Protest",
+        ),
+        (
+            (
+                "On April 30, presumed JNIM militants attacked the border police station in Madouba, "
+                "no casualties recorded."
+            ),
+            "Battle",
+        ),
+        (
+            (
+                "On May 14, ISGS militants ambushed an army convoy near Siwili, the attack was "
+                "initiated by the detonation of an IED followed by an exchange of fire."
+            ),
+            "Battle",
+        ),
+        (
+            "On March 14, ISWAP militants fired three rockets at the Diffa airport.",
+            "RemoteViolence",
+        ),
+    ],
+)
+def test_the_kind_acled_codes(finder, note, kind):
+    assert _event(finder, note).cls == kind
+
+
+def test_an_abbreviated_month_with_its_dot_is_a_date_not_a_place(finder):
+    f = _event(
+        finder, "Diguel was attacked by suspected militants in the early morning of Feb.28.", 2017
+    )
+    assert (str(f.start), f.precision) == ("2017-02-28", "day")
+    assert [p.text for p in f.places] != ["Feb"]
