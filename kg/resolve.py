@@ -703,12 +703,19 @@ def resolver_from_store(
         ):
             if code == "A.ADM3" and p in levels:
                 levels[p] = "admin3"
-        lats = dict(_select(store, f"SELECT ?p ?v WHERE {{ ?p <{CKG_NS}latitude> ?v }}"))
-        lons = dict(_select(store, f"SELECT ?p ?v WHERE {{ ?p <{CKG_NS}longitude> ?v }}"))
+        lats = {
+            r[0]: r[1] for r in _select(store, f"SELECT ?p ?v WHERE {{ ?p <{CKG_NS}latitude> ?v }}")
+        }
+        lons = {
+            r[0]: r[1]
+            for r in _select(store, f"SELECT ?p ?v WHERE {{ ?p <{CKG_NS}longitude> ?v }}")
+        }
         parents: dict[str, set[str]] = defaultdict(set)
         for p, q in _select(store, f"SELECT ?p ?q WHERE {{ ?p <{CKG_NS}locatedIn> ?q }}"):
             parents[p].add(q)
         for iri, level in levels.items():
+            lat: float | None
+            lon: float | None
             try:
                 lat, lon = float(lats[iri]), float(lons[iri])
             except (KeyError, ValueError):

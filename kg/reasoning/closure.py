@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.term import Node
@@ -290,8 +291,8 @@ class Closure:
         for result, first in self._chain_second.get(p, ()):
             for w in list(self._rev[first].get(s, ())):
                 fact(w, result, o)
-        for sc, f in self._svf_by_prop.get(p, ()):
-            if f is None or f in self.types.get(o, ()):
+        for sc, filler in self._svf_by_prop.get(p, ()):
+            if filler is None or filler in self.types.get(o, ()):
                 self._type(s, sc)
         for hc, v in self._hv_by_prop.get(p, ()):
             if o == v:
@@ -313,7 +314,7 @@ class Closure:
 class _ConvertedTriples(Sequence[tuple[Node, Node, Node]]):
     """pyoxigraph triples seen as rdflib triples, converted once, when first read."""
 
-    def __init__(self, native: list[tuple[object, object, object]]):
+    def __init__(self, native: list[tuple[Any, Any, Any]]):
         self._native = native
         self._converted: list[tuple[Node, Node, Node]] | None = None
         self._set: set[tuple[Node, Node, Node]] | None = None
@@ -359,7 +360,7 @@ class InferenceResult:
         clashes: list[Clash],
         seconds: float,
         triples: list[tuple[Node, Node, Node]] | None = None,
-        native: list[tuple[object, object, object]] | None = None,
+        native: list[tuple[Any, Any, Any]] | None = None,
         rules: int = 0,
         clash_count: int = 0,
         labels: dict[Node, str] | None = None,

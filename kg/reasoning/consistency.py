@@ -181,7 +181,7 @@ def consistency_slice(store: Store, limit: int = DEFAULT_CHECK_LIMIT) -> tuple[G
     rules = compile_rules(tbox, "rdfs")
     typed: dict[Node, set[Node]] = defaultdict(set)
     for s, c in store.query("SELECT ?s ?c WHERE { ?s a ?c }", include_inferred=False).rows:
-        if isinstance(s, URIRef) and not str(s).startswith(CKG_NS):
+        if isinstance(s, URIRef) and c is not None and not str(s).startswith(CKG_NS):
             typed[s].add(c)
             typed[s] |= rules.super_classes.get(c, frozenset())
     ranked: list[tuple[int, str, Node]] = []

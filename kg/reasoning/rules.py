@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib.resources import files
+from typing import Any
 
 from rdflib import OWL, RDF, RDFS, Graph, URIRef
 from rdflib.collection import Collection
@@ -186,9 +187,10 @@ class RuleSet:
 
     def mapped(self, fn: Callable[[Node], object]) -> RuleSet:
         """The same rules over other term objects (pyoxigraph's), converted by ``fn``."""
-        memo: dict[Node, object] = {}
+        memo: dict[Node, Any] = {}
 
-        def f(term: Node | None) -> object:
+        # The mapped rules hold pyoxigraph terms where the type says rdflib's: Any.
+        def f(term: Node | None) -> Any:
             if term is None:
                 return None
             if term not in memo:
@@ -198,23 +200,23 @@ class RuleSet:
         out = RuleSet(profile=self.profile)
         out.super_classes = {
             f(k): frozenset(f(v) for v in vs) for k, vs in self.super_classes.items()
-        }  # type: ignore[misc]
+        }
         out.super_properties = {
             f(k): frozenset(f(v) for v in vs) for k, vs in self.super_properties.items()
-        }  # type: ignore[misc]
+        }
         for name in ("domains", "ranges", "inverses", "disjoint"):
             target = getattr(out, name)
             for k, vs in getattr(self, name).items():
                 target[f(k)] = {f(v) for v in vs}
-        out.transitive = {f(p) for p in self.transitive}  # type: ignore[misc]
-        out.symmetric = {f(p) for p in self.symmetric}  # type: ignore[misc]
-        out.chains = [(f(a), f(b), f(c)) for a, b, c in self.chains]  # type: ignore[misc]
-        out.some_values = [(f(a), f(b), f(c)) for a, b, c in self.some_values]  # type: ignore[misc]
-        out.all_values = [(f(a), f(b), f(c)) for a, b, c in self.all_values]  # type: ignore[misc]
-        out.has_value = [(f(a), f(b), f(c)) for a, b, c in self.has_value]  # type: ignore[misc]
-        out.intersections = [(f(c), tuple(f(m) for m in ms)) for c, ms in self.intersections]  # type: ignore[misc]
-        out.one_of = [(f(c), tuple(f(m) for m in ms)) for c, ms in self.one_of]  # type: ignore[misc]
-        out.aux = {f(p) for p in self.aux}  # type: ignore[misc]
+        out.transitive = {f(p) for p in self.transitive}
+        out.symmetric = {f(p) for p in self.symmetric}
+        out.chains = [(f(a), f(b), f(c)) for a, b, c in self.chains]
+        out.some_values = [(f(a), f(b), f(c)) for a, b, c in self.some_values]
+        out.all_values = [(f(a), f(b), f(c)) for a, b, c in self.all_values]
+        out.has_value = [(f(a), f(b), f(c)) for a, b, c in self.has_value]
+        out.intersections = [(f(c), tuple(f(m) for m in ms)) for c, ms in self.intersections]
+        out.one_of = [(f(c), tuple(f(m) for m in ms)) for c, ms in self.one_of]
+        out.aux = {f(p) for p in self.aux}
         return out
 
     def properties(self) -> set[Node]:
@@ -358,10 +360,10 @@ def compile_rules(tbox: Graph, profile: str = "owlrl") -> RuleSet:
             rules.disjoint[a].add(b)
             rules.disjoint[b].add(a)
         for group in tbox.subjects(RDF.type, OWL.AllDisjointClasses):
-            head = tbox.value(group, OWL.members)
-            members = list(Collection(tbox, head)) if head is not None else []
-            for a in members:
-                for b in members:
+            first = tbox.value(group, OWL.members)
+            disjoint = list(Collection(tbox, first)) if first is not None else []
+            for a in disjoint:
+                for b in disjoint:
                     if a != b:
                         rules.disjoint[a].add(b)
 

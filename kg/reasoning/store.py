@@ -7,11 +7,12 @@ the embedded store the facts are read straight from pyoxigraph and written back 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Literal as TypingLiteral
+from typing import cast
 
 from rdflib import OWL, RDF, Graph, Literal, URIRef
-from rdflib.term import Node
+from rdflib.term import Identifier, Node
 
 from kg.errors import UsageError
 from kg.reasoning.clash import Clash, labels_of
@@ -126,11 +127,16 @@ def infer_store(
         def back(term: object) -> Node | None:
             return to_rdflib(term) if term is not None else None
 
+        def node(term: object) -> Node:
+            found = to_rdflib(term)
+            assert found is not None  # individuals and classes are terms, never a graph
+            return found
+
         clashes = [
             Clash(
-                back(c.individual),
-                back(c.first),
-                back(c.second),  # type: ignore[arg-type]
+                node(c.individual),
+                node(c.first),
+                node(c.second),
                 back(c.first_via),
                 back(c.second_via),
             )
@@ -194,6 +200,8 @@ def _feed_protocol(rules: RuleSet, store: Store, write: set[Node] | None) -> tup
         for (s,) in store.query(
             "SELECT DISTINCT ?s WHERE { ?s ?p ?o }", {"p": p}, include_inferred=False
         ).rows:
+            if s is None:
+                continue
             for c in rules.domains[p]:
                 closure.add_entailed_type(s, c)
             asserted += 1
@@ -203,6 +211,8 @@ def _feed_protocol(rules: RuleSet, store: Store, write: set[Node] | None) -> tup
             {"p": p},
             include_inferred=False,
         ).rows:
+            if o is None:
+                continue
             for c in rules.ranges[p]:
                 closure.add_entailed_type(o, c)
             asserted += 1
@@ -336,7 +346,9 @@ def reason(
                 {name: [ox.Triple(s, p, o) for s, p, o in result.native]}, meta=meta
             )
     else:
-        store.replace_graph(INFERRED_GRAPH, result.triples, source=source, title=title)
+        # rdflib's terms (URIRef, BNode, Literal) are the Identifiers a store takes.
+        triples = cast("Sequence[tuple[Identifier, Identifier, Identifier]]", result.triples)
+        store.replace_graph(INFERRED_GRAPH, triples, source=source, title=title)
     store.set_meta(INFERRED_GRAPH, STALE_KEY, None)
     result.timings["write"] = time.perf_counter() - t0
     result.seconds += result.timings["write"]

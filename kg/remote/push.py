@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
 from rdflib import Graph
 from rdflib.term import BNode, Identifier, URIRef
@@ -135,7 +136,7 @@ def _description_of(meta: Graph, graph: URIRef) -> list[Triple]:
             continue
         seen.add(node)
         for p, o in meta.predicate_objects(node):
-            out.append((node, p, o))
+            out.append(cast(Triple, (node, p, o)))
             if isinstance(o, BNode):
                 todo.append(o)
     return out

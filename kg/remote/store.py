@@ -30,7 +30,7 @@ import urllib.request
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from rdflib import Graph
 from rdflib.term import Literal, Node, URIRef
@@ -192,14 +192,15 @@ class RemoteStore:
         # comments ("#+ … add nothing" made it an ADD); the parsed query knows better.
         if shape.kind is not None:
             wrapper.queryType = shape.kind
-        kind = wrapper.queryType.upper()
+        kind = (wrapper.queryType or "").upper()
         if kind in ("CONSTRUCT", "DESCRIBE"):
             wrapper.addCustomHttpHeader("Accept", _NT_ACCEPT)
         elif kind in ("SELECT", "ASK"):
             wrapper.setReturnFormat(JSON)
         else:
             raise UsageError(f"only SELECT, ASK, CONSTRUCT and DESCRIBE can be asked, not {kind}")
-        response: Response = wrapper.query().response
+        # _Wrapper sends through Http: the answer is our Response, not urllib's.
+        response = cast(Response, wrapper.query().response)
         self._check_complete(response)
         return response, shape, kind
 
@@ -324,7 +325,8 @@ class RemoteStore:
         wrapper.setQuery(text)
         wrapper.setReturnFormat(JSON)
         wrapper.addParameter("default-graph-uri", _EMPTY_GRAPH)
-        response: Response = wrapper.query().response
+        # _Wrapper sends through Http: the answer is our Response, not urllib's.
+        response = cast(Response, wrapper.query().response)
         self._check_complete(response)
         doc = json.loads(response.body.decode("utf-8"))
         variables = list(doc["head"]["vars"])
@@ -362,7 +364,7 @@ class RemoteStore:
         )
         for name in names:
             for s, p, o in self.export_graph(name):
-                yield s, p, o, name
+                yield cast(Quad, (s, p, o, name))
 
     def export_graph(self, graph: URIRef) -> Graph:
         """One named graph as an rdflib Graph, checked against the server's own count."""
@@ -411,7 +413,10 @@ class RemoteStore:
 
     def replace_graphs(self, graphs: Mapping[URIRef, Graph], *, source: str | None = None) -> int:
         """Replace several graphs, one after the other; returns the total triples sent."""
-        return sum(self.replace_graph(g, content, source=source) for g, content in graphs.items())
+        return sum(
+            self.replace_graph(g, cast(Iterable[Triple], content), source=source)
+            for g, content in graphs.items()
+        )
 
     def upload_graph(
         self,
