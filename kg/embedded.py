@@ -6,13 +6,20 @@ a reader (or a crash) sees the old graphs or the new ones, never a mix. Only
 :meth:`EmbeddedStore.bulk_replace`, used for very large files, trades that guarantee for
 speed; it marks its graphs stale until it has finished, so an interrupted bulk load shows.
 
+A question reads the union of the store's graphs, as Oxigraph unions them itself: data,
+inferred and derived graphs, and the meta graph's description of each graph (its IRI as
+subject: ``void:triples``, ``dcterms:source``, ...), which no data pattern matches. Staging
+candidates of ``ckg extract`` are never part of it (see :func:`_default_graph`).
+
 >>> from rdflib import Literal, URIRef
 >>> import tempfile
 >>> store = open_store(tempfile.mkdtemp() + "/s")
 >>> g = URIRef("https://w3id.org/conflict-kg/graph/file/demo")
 >>> store.replace_graph(g, [(URIRef("urn:a"), URIRef("urn:p"), Literal(1))], source="demo")
 1
->>> store.query("SELECT ?o WHERE { ?s ?p ?o }").rows
+>>> store.query("SELECT ?o WHERE { ?s <urn:p> ?o }").rows
+[(rdflib.term.Literal('1', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#integer')),)]
+>>> store.query("SELECT ?n WHERE { ?graph <http://rdfs.org/ns/void#triples> ?n }").rows
 [(rdflib.term.Literal('1', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#integer')),)]
 >>> store.close()
 """
@@ -77,6 +84,24 @@ _DERIVED_STALE = (
 )
 
 log = logging.getLogger(__name__)
+
+
+def _default_graph(names: Sequence[str], include_inferred: bool) -> dict[str, Any]:
+    """How to ask Oxigraph for a query's default graph: the union of the data graphs.
+
+    When that union is every graph of the store but the meta graph, Oxigraph's own union
+    of all graphs is used: it reads each pattern once from its indexes, where a list of
+    graphs reads it once per graph (the flagship on a store of 10 graphs: 0.45 s against
+    3.9 s). The meta graph's few triples describe graphs (their IRIs as subjects, VoID
+    and Dublin Core terms); they are then visible to a pattern such as ``?s ?p ?o`` and
+    never match a data pattern. A store holding graphs a question must not read (staging
+    candidates, or the inferred graph when it is left out) gets the explicit list.
+    """
+    wanted = default_graphs(names, include_inferred)
+    left_out = set(names) - set(wanted) - {str(META_GRAPH)}
+    if not left_out:
+        return {"use_default_graph_as_union": True}
+    return {"default_graph": [ox.NamedNode(g) for g in wanted]}
 
 # Files RocksDB writes into every database folder; a folder with user files but none of
 # these is somebody's folder, not a store.
@@ -187,7 +212,6 @@ class EmbeddedStore:
         self.refresh_derived(only_if_stale=True)
         text = bind_values(sparql, bindings)
         names = self._graph_names()
-        data = [ox.NamedNode(g) for g in default_graphs(names, include_inferred)]
         # The derived graph is part of the default graph, not a source of its own; staging
         # graphs (ckg extract) are no source either until their candidates are accepted.
         named = [
@@ -196,7 +220,7 @@ class EmbeddedStore:
             if g not in _NOT_DERIVED_FROM and not g.startswith(STAGING_PREFIX)
         ]
         try:
-            answer = self.db.query(text, default_graph=data, named_graphs=named)
+            answer = self.db.query(text, named_graphs=named, **_default_graph(names, include_inferred))
             return _to_result(answer)
         except SyntaxError as exc:
             raise QueryError(f"the query does not parse: {exc}") from exc

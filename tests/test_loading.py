@@ -92,7 +92,7 @@ def test_reloading_a_changed_file_removes_what_it_no_longer_says(store, tmp_path
     load_files(store, [f])
     f.write_text(f"<{ALPHA}> <{RDFS.label}> 'new' , 'kept' .\n")
     load_files(store, [f])
-    labels = {str(r[0]) for r in store.query("SELECT ?l WHERE { ?s ?p ?l }").rows}
+    labels = {str(r[0]) for r in store.query(f"SELECT ?l WHERE {{ <{ALPHA}> ?p ?l }}").rows}
     assert labels == {"new", "kept"}
 
 

@@ -10,7 +10,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import RDFS
+from rdflib.namespace import DCTERMS, RDFS
 
 from kg.embedded import EmbeddedStore, open_store, to_ox, to_rdflib
 from kg.errors import QueryError, StoreError, UsageError
@@ -49,7 +49,7 @@ def test_open_creates_a_missing_folder_and_data_survives_reopening(tmp_path):
     assert (path / "CURRENT").exists()
     again = open_store(path, create=False)
     try:
-        rows = again.query("SELECT ?l WHERE { ?s ?p ?l }").rows
+        rows = again.query(f"SELECT ?l WHERE {{ ?s <{RDFS.label}> ?l }}").rows
         assert rows == [(Literal("Alpha", lang="en"),)]
         assert [g.source for g in again.graphs()] == ["a.ttl"]
     finally:
@@ -105,14 +105,21 @@ def test_close_releases_the_lock_in_the_same_process(tmp_path):
         s.query("ASK {}")
 
 
-def test_default_graph_is_the_union_of_data_graphs_without_meta(store):
+def test_default_graph_is_the_union_of_data_graphs_and_their_descriptions(store):
     store.replace_graph(G1, [(A, RDFS.label, Literal("Alpha"))], source="one")
     store.replace_graph(G2, [(B, RDFS.label, Literal("Beta"))], source="two")
     labels = {r[0] for r in store.query(f"SELECT ?l WHERE {{ ?s <{RDFS.label}> ?l }}").rows}
     assert labels == {Literal("Alpha"), Literal("Beta")}
-    # The meta graph describes both graphs but is never part of the default graph ...
-    assert store.query("ASK { ?g <http://rdfs.org/ns/void#triples> ?n }").boolean is False
-    # ... nor reachable with GRAPH ?g.
+    # The default graph is Oxigraph's union of every graph (one index read per pattern,
+    # not one per graph), so the meta graph's description of each graph is in it: about
+    # the graphs' IRIs only, never about a data node ...
+    described = store.query(
+        f"SELECT ?g ?source WHERE {{ ?g <{DCTERMS.source}> ?source }}"
+    ).rows
+    assert sorted(described) == [(G1, Literal("one")), (G2, Literal("two"))]
+    subjects = {r[0] for r in store.query("SELECT DISTINCT ?s WHERE { ?s ?p ?o }").rows}
+    assert subjects == {A, B, G1, G2}
+    # ... but never reachable with GRAPH ?g.
     graphs = {r[0] for r in store.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }").rows}
     assert graphs == {G1, G2}
 
@@ -242,7 +249,7 @@ def test_export_graph_round_trips(store):
 def test_query_kinds_and_errors(store):
     store.replace_graph(G1, [(A, RDFS.label, Literal("Alpha"))])
     assert store.query("ASK { ?s ?p 'Alpha' }").boolean is True
-    built = store.query("CONSTRUCT { ?s <urn:p> ?o } WHERE { ?s ?p ?o }")
+    built = store.query(f"CONSTRUCT {{ ?s <urn:p> ?o }} WHERE {{ ?s <{RDFS.label}> ?o }}")
     assert built.kind == "graph" and len(built.graph) == 1
     with pytest.raises(QueryError, match="does not parse"):
         store.query("SELEC ?s WHERE { ?s ?p ?o }")
