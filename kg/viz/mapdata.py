@@ -41,6 +41,11 @@ WHOLE_SCAN_FROM = 20000
 #: with :func:`fetch_passages`.
 PASSAGES_UP_TO = 5000
 
+#: Above this many events the default map reads only what every picture needs (place,
+#: dates, type, perpetrator, parts); labels, event-type concepts, targets and fatalities
+#: are looked up for the few events whose details are shown (:meth:`MapData.fill_details`).
+DETAILS_UP_TO = 5000
+
 #: The class whose instances (asserted, or through any subclass, or in the inferred graph)
 #: are what the default map, the timeline and the briefing count as attacks — the same
 #: test the flagship question applies. Never a hand-kept list of its subclasses.
@@ -169,9 +174,14 @@ class MapData:
     noun: str = "attack"
     #: Each actor's colour, decided store-wide (see :mod:`kg.viz.colours`).
     colours: ActorColours = field(default_factory=ActorColours)
+    #: Whether labels, event types, targets and fatalities were left out (too many
+    #: events); :meth:`fill_details` looks them up for the events a picture shows.
+    details_skipped: bool = False
+    _details_from: Store | None = field(default=None, repr=False, compare=False)
     _located: tuple[tuple[int, int, int], list[Event]] | None = field(
         default=None, init=False, repr=False, compare=False
     )
+    _detailed: set[str] = field(default_factory=set, init=False, repr=False, compare=False)
 
     def located_events(self) -> list[Event]:
         """Events whose place has coordinates, in date order.
@@ -191,6 +201,24 @@ class MapData:
         out.sort(key=lambda e: (e.start or "", e.label))
         self._located = (key, out)
         return list(out)
+
+    def fill_details(self, iris: Iterable[str]) -> None:
+        """Look up the labels, types, targets and fatalities of ``iris`` if left out.
+
+        Only needed after :func:`collect` of a big default map (see
+        :data:`DETAILS_UP_TO`); a closed store leaves the events as they are (a label
+        made of their kind and date), never fails the picture.
+        """
+        if not self.details_skipped or self._details_from is None:
+            return
+        todo = [i for i in dict.fromkeys(iris) if i in self.events and i not in self._detailed]
+        if not todo:
+            return
+        try:
+            _fetch_details(_Fetcher(self._details_from), self, todo)
+        except Exception:  # noqa: BLE001 - the store may be closed; details are extras
+            return
+        self._detailed.update(todo)
 
     def perpetrator_counts(self, *, located_only: bool = False) -> list[tuple[str, str, int]]:
         """(iri, label, events) per perpetrator key, most events first; ``""`` is unknown."""
@@ -380,9 +408,18 @@ class _Fetcher:
         its index instead of one per graph (a scan of 100k start dates: 1.2 s against
         about 4 s over three graphs listed).
         """
+        if pattern not in _SCAN_PREDICATES:
+            return None
+        return self._direct(pattern)
+
+    def _direct(self, pattern: str, scope: str = "") -> list | None:
+        """(?e, ?v) of ``pattern`` (after ``scope``, a VALUES block) as strings, or None.
+
+        None when the store is not an embedded one; see :meth:`_direct_scan`.
+        """
         db = getattr(self.store, "db", None)
         graphs_of = getattr(self.store, "data_graphs", None)
-        if db is None or graphs_of is None or pattern not in _SCAN_PREDICATES:
+        if db is None or graphs_of is None:
             return None
         try:
             import pyoxigraph as ox
@@ -404,7 +441,7 @@ class _Fetcher:
             graph_args = {"default_graph": [ox.NamedNode(g) for g in wanted]}
         labels = "LABEL" in pattern.upper()
         lang = " (LANG(?v) AS ?l)" if labels else ""
-        text = f"{PREFIXES}SELECT ?e ?v{lang} WHERE {{ {pattern} FILTER(isIRI(?e)) }}"
+        text = f"{PREFIXES}SELECT ?e ?v{lang} WHERE {{ {scope} {pattern} FILTER(isIRI(?e)) }}"
         answer = db.query(text, **graph_args)
         raw = answer.serialize(format=ox.QueryResultsFormat.CSV)
         reader = csv.reader(io.StringIO(raw.decode("utf-8")))
@@ -438,8 +475,14 @@ class _Fetcher:
             return [
                 (e, v) for e, v in self.scan(pattern, text=text) if e is not None and str(e) in keep
             ]
-        select = "(STR(?v) AS ?s)" if text else "?v"
-        return list(self.run(f"SELECT ?e {select} WHERE {{ {{scope}} {pattern} }}", "e", iris))
+        rows: list = []
+        for chunk in _chunks(list(iris)):
+            got = self._direct(pattern, values_block("e", chunk))
+            if got is None:  # not an embedded store: through Store.query, as rdflib terms
+                select = "(STR(?v) AS ?s)" if text else "?v"
+                return list(self.run(f"SELECT ?e {select} WHERE {{ {{scope}} {pattern} }}", "e", iris))
+            rows.extend(got)
+        return rows
 
     def _query(self, body: str) -> QueryResult:
         return self.store.query(PREFIXES + body, include_inferred=self.include_inferred)
@@ -543,6 +586,8 @@ def collect(
 
     with _gc_paused():
         place_candidates = _fetch_events(f, data, scope_iris, all_events)
+        if data.details_skipped:
+            data._details_from = store
         event_places = {p for ps in place_candidates.values() for p in ps}
         # Places are drawn on their own only when the answer names no event: beside
         # events they are context columns (the town, the region) already on the map.
@@ -660,21 +705,22 @@ def _fetch_events(
     for iri in iris:
         data.events.setdefault(iri, Event(iri=iri, label=""))
     todo = list(data.events)
+    # A big default map reads what every picture needs; the details of the few events
+    # shown come later (MapData.fill_details): four scans of 100k events fewer.
+    details = not (f.scan_events and len(todo) > DETAILS_UP_TO)
+    data.details_skipped = not details
 
-    for e, v in f.facts("{ ?e skos:prefLabel ?v } UNION { ?e rdfs:label ?v }", todo):
-        f.note_label(e, v)
+    if details:
+        for e, v in f.facts(LABEL_PATTERN, todo):
+            f.note_label(e, v)
     for e, v in f.facts("?e ckg:startDate ?v", todo, text=True):
         ev = data.events[str(e)]
         ev.start = min(ev.start, str(v)) if ev.start else str(v)
     for e, v in f.facts("?e ckg:endDate ?v", todo, text=True):
         ev = data.events[str(e)]
         ev.end = max(ev.end, str(v)) if ev.end else str(v)
-    for e, v in f.facts("?e ckg:fatalities ?v", todo, text=True):
-        ev = data.events[str(e)]
-        try:
-            ev.fatalities = int(v) if ev.fatalities is None else ev.fatalities
-        except ValueError:
-            pass
+    if details:
+        _fetch_fatalities(f, data, todo)
     places_of: dict[str, set[str]] = defaultdict(set)
     for e, v in f.facts("?e ckg:place ?v", todo):
         places_of[str(e)].add(str(v))
@@ -688,14 +734,16 @@ def _fetch_events(
     for e, v in f.facts("?e rdf:type ?v", todo):
         if str(v) not in generic:
             types[str(e)][str(v)] = None
-    for e, v in f.facts("?e ckg:eventType ?v", todo):
-        types[str(e)][str(v)] = None
+    if details:
+        for e, v in f.facts("?e ckg:eventType ?v", todo):
+            types[str(e)][str(v)] = None
     perps: dict[str, dict[str, None]] = defaultdict(dict)
     for e, v in f.facts("?e ckg:perpetrator ?v", todo):
         perps[str(e)][str(v)] = None
     targets: dict[str, dict[str, None]] = defaultdict(dict)
-    for e, v in f.facts("?e ckg:target ?v", todo):
-        targets[str(e)][str(v)] = None
+    if details:
+        for e, v in f.facts("?e ckg:target ?v", todo):
+            targets[str(e)][str(v)] = None
     ops: dict[str, dict[str, None]] = defaultdict(dict)
     for e, v in f.facts("?e ckg:partOf ?v", todo):
         ops[str(e)][str(v)] = None
@@ -730,6 +778,51 @@ def _fetch_events(
             data.operations[o] = Operation(o, f.label(o), members)
     data.type_labels = {t: f.label(t) for ts in types.values() for t in ts}
     return places_of
+
+
+LABEL_PATTERN = "{ ?e skos:prefLabel ?v } UNION { ?e rdfs:label ?v }"
+
+
+def _fetch_fatalities(f: _Fetcher, data: MapData, todo: Sequence[str]) -> None:
+    for e, v in f.facts("?e ckg:fatalities ?v", todo, text=True):
+        ev = data.events[str(e)]
+        try:
+            ev.fatalities = int(v) if ev.fatalities is None else ev.fatalities
+        except ValueError:
+            pass
+
+
+def _fetch_details(f: _Fetcher, data: MapData, todo: list[str]) -> None:
+    """Labels, event-type concepts, targets and fatalities of ``todo``.
+
+    Bound by VALUES when they are few next to the store's events; else one scan per fact
+    (a bound look-up costs about seven times a scanned row: measured at 10k and 100k).
+    """
+    f.scan_events = whole = len(todo) * 7 > len(data.events)
+    for e, v in f.facts(LABEL_PATTERN, todo, whole=whole):
+        f.note_label(e, v)
+    _fetch_fatalities(f, data, todo)
+    extra: dict[str, list[str]] = defaultdict(list)
+    for e, v in f.facts("?e ckg:eventType ?v", todo, whole=whole):
+        extra[str(e)].append(str(v))
+    targets: dict[str, list[str]] = defaultdict(list)
+    for e, v in f.facts("?e ckg:target ?v", todo, whole=whole):
+        targets[str(e)].append(str(v))
+    f.fetch_labels(
+        {t for ts in extra.values() for t in ts}
+        | {t for ts in targets.values() for t in ts}
+        | {t for i in todo for t in data.events[i].types}
+    )
+    for key in todo:
+        ev = data.events[key]
+        for t in extra.get(key, ()):
+            if t not in ev.types:
+                ev.types.append(t)
+        for t in ev.types:
+            data.type_labels.setdefault(t, f.label(t))
+        ev.targets = [(t, f.label(t)) for t in dict.fromkeys(targets.get(key, ()))]
+        if key in f.labels:
+            ev.label = f.label(key)
 
 
 def _fallback_label(ev: Event, f: _Fetcher) -> str:
@@ -794,7 +887,8 @@ def _fetch_place_rows(f: _Fetcher, data: MapData, iris: list[str]) -> dict[str, 
     # The default map has scanned labels and types of the whole store already (cached):
     # reading places from those scans beats binding thousands of them through VALUES.
     many = len(iris) > WHOLE_SCAN_FROM or (f.scan_events and len(iris) > CHUNK)
-    for p, v in f.facts("{ ?e skos:prefLabel ?v } UNION { ?e rdfs:label ?v }", iris, whole=many):
+    label_scanned = f"False|{LABEL_PATTERN}" in f._scans
+    for p, v in f.facts(LABEL_PATTERN, iris, whole=len(iris) > WHOLE_SCAN_FROM or label_scanned):
         f.note_label(p, v)
     lat: dict[str, float | None] = {}
     lon: dict[str, float | None] = {}

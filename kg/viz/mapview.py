@@ -315,12 +315,17 @@ def map_payload(data: MapData, *, details: int = DETAIL_BUDGET) -> dict:
         )
     else:
         offsets = spread(markers)
-    markers_out = []
-    for m, (dx, dy) in zip(markers, offsets):
-        x, y = proj.xy(m.lon, m.lat)
+    shown_of: list[list[str]] = []
+    for m in markers:
         take = min(per_marker, budget)
         shown = sorted(m.events, key=lambda i: data.events[i].start or "")[:take] if take else []
         budget -= len(shown)
+        shown_of.append(shown)
+    # A big store's look-up left labels, targets and fatalities out: these few get them.
+    data.fill_details(i for shown in shown_of for i in shown)
+    markers_out = []
+    for m, (dx, dy), shown in zip(markers, offsets, shown_of):
+        x, y = proj.xy(m.lon, m.lat)
         row = [
             round(x, 2),
             round(y, 2),

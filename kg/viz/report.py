@@ -488,8 +488,10 @@ def build_briefing(
         else []
     )
     brief.findings = pairs
+    shown_pairs = [i for p in pairs[:MAX_FINDINGS] for i in (p.first, p.second)]
+    data.fill_details(shown_pairs)  # a big store: labels and targets of the findings only
     if data.passages_skipped:  # a big store: fetch only the findings' passages
-        fetch_passages(store, data, [i for p in pairs[:MAX_FINDINGS] for i in (p.first, p.second)])
+        fetch_passages(store, data, shown_pairs)
     note_pairs(data, pairs[:MAX_FINDINGS])
     window = catalogue[RECURRENCE_QUESTION].defaults.get("window") if RECURRENCE_QUESTION in catalogue else None
     pair_note = (
