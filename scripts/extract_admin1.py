@@ -5,7 +5,8 @@ QGIS's ``world_map.gpkg``, whose layer ``states_provinces`` is Natural Earth 1:1
 *Admin 1 – States, Provinces* v4.1.0 (public domain), generalised by the QGIS project.
 This script reads that GeoPackage with the standard library (``sqlite3`` and a small
 WKB reader), keeps the regions of Mauritania, Mali, Burkina Faso, Niger and Chad,
-clips nothing (they all lie inside the maps' widest extent), simplifies each ring with
+clips nothing (they all lie inside the maps' widest extent), keeps holes (Bamako inside
+Koulikoro), simplifies each ring with
 the Douglas–Peucker step of ``extract_boundaries.py`` and writes one compact GeoJSON.
 
 Usage (``kg/viz/data/BOUNDARIES.md`` gives the whole recipe)::
@@ -91,16 +92,19 @@ def main(src: str, out: str) -> None:
     for name, admin, adm0, _iso2, geom in rows:
         polys = []
         for poly in gpkg_polygons(geom):
-            outer = poly[0]  # holes: none in these regions at this scale
-            coords: list[list[float]] = []
-            for lon, lat in simplify(outer, TOLERANCE):
-                pt = [round(lon, DECIMALS), round(lat, DECIMALS)]
-                if not coords or coords[-1] != pt:
-                    coords.append(pt)
-            if coords and coords[0] != coords[-1]:
-                coords.append(coords[0])
-            if len(coords) >= 4:
-                polys.append([coords])
+            rings = []  # the outer ring, then holes (Koulikoro's is Bamako)
+            for ring in poly:
+                coords: list[list[float]] = []
+                for lon, lat in simplify(ring, TOLERANCE):
+                    pt = [round(lon, DECIMALS), round(lat, DECIMALS)]
+                    if not coords or coords[-1] != pt:
+                        coords.append(pt)
+                if coords and coords[0] != coords[-1]:
+                    coords.append(coords[0])
+                if len(coords) >= 4:
+                    rings.append(coords)
+            if rings:
+                polys.append(rings)
         features.append(
             {
                 "type": "Feature",

@@ -50,7 +50,11 @@ def countries() -> tuple[Country, ...]:
 
 @dataclass(frozen=True)
 class Region:
-    """One admin-1 region (a Malian region, a Burkinabè province): name, country, rings."""
+    """One admin-1 region (a Malian region, a Burkinabè province): name, country, rings.
+
+    ``rings`` are outer rings and holes alike; a point is inside when it is inside an
+    odd number of them.
+    """
 
     name: str
     country: str
@@ -63,9 +67,12 @@ def regions() -> tuple[Region, ...]:
     text = files("kg.viz").joinpath("data/admin1.geojson").read_text("utf-8")
     out = []
     for feat in json.loads(text)["features"]:
+        # Every ring, holes too (Koulikoro's hole is Bamako): all are boundaries, and
+        # the even-odd rule over them tells what is inside.
         rings = tuple(
-            tuple((float(x), float(y)) for x, y in poly[0])
+            tuple((float(x), float(y)) for x, y in ring)
             for poly in feat["geometry"]["coordinates"]
+            for ring in poly
         )
         props = feat["properties"]
         out.append(Region(props["name"], props["country"], rings))
