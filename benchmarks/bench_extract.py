@@ -16,6 +16,7 @@ Run: .venv/bin/python benchmarks/bench_extract.py [--data ../shared/data]
 from __future__ import annotations
 
 import argparse
+import re
 import tempfile
 import time
 from collections import Counter
@@ -28,7 +29,7 @@ from rdflib.namespace import SKOS
 from kg.bundled import bundled_sources
 from kg.embedded import open_store
 from kg.extract.batch import extract_csv
-from kg.extract.dates import Reference, find_dates
+from kg.extract.dates import MONTH_NAMES
 from kg.extract.review import extract_files
 from kg.extract.staging import open_staging
 from kg.loading import load_sources
@@ -225,7 +226,8 @@ def acled_benchmark(data: Path) -> None:
     print(
         f"{'export':42} {'rows':>5} {'date':>6} {'location':>9} {'actor1':>7} {'type':>6} "
         f"{'notes/s':>8}  (target: date 95%, location 90%, actor1 75%, type 80%, 200 notes/s)\n"
-        f"{'':42} (notes/s: reading and extracting, without writing RDF)"
+        f"{'':42} (notes/s: reading and extracting, without writing RDF; CPU time is this "
+        "process's, the work one core does whatever the machine's load)"
     )
     for path in sorted(data.glob("acled-hdx-*.csv")):
         country = next(v for k, v in COUNTRIES.items() if k in path.name)
@@ -233,7 +235,7 @@ def acled_benchmark(data: Path) -> None:
         with tempfile.TemporaryDirectory() as tmp:
             store = reference_store(Path(tmp) / "store")
             try:
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), time.process_time()
                 result = extract_csv(
                     store,
                     path,
@@ -244,9 +246,9 @@ def acled_benchmark(data: Path) -> None:
                     country=country,
                     write=False,
                 )
-                seconds = time.perf_counter() - t0
+                seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
                 # The same run as `ckg extract --csv` does it: candidates written to staging.
-                t1 = time.perf_counter()
+                t1, c1 = time.perf_counter(), time.process_time()
                 staged = extract_csv(
                     store,
                     path,
@@ -257,6 +259,7 @@ def acled_benchmark(data: Path) -> None:
                     country=country,
                 )
                 staged_seconds = time.perf_counter() - t1
+                staged_cpu = time.process_time() - c1
             finally:
                 store.close()
         got = {n.row_id: n for n in result.notes}
@@ -268,10 +271,17 @@ def acled_benchmark(data: Path) -> None:
             if n is None:
                 continue
             score["date"] += n.start == row.event_date
-            stated = bool(find_dates(row.notes, Reference(int(row.year))))
-            score["stated"] += stated
-            score["date_stated"] += stated and n.start == row.event_date
-            score["location"] += bool(n.place) and normalise(n.place) == normalise(row.location)
+            # What the note itself says, read from the export (not by the extractor): does
+            # it name its event's month, does it write the place ACLED coded?
+            month = MONTH_NAMES[int(row.event_date[5:7]) - 1]
+            named = re.search(rf"\b(?:{month}|{month[:3]})\b", row.notes, re.IGNORECASE)
+            score["month_named"] += bool(named)
+            score["date_month_named"] += bool(named) and n.start == row.event_date
+            located = bool(n.place) and normalise(n.place) == normalise(row.location)
+            score["location"] += located
+            written = normalise(row.location) in normalise(row.notes)
+            score["place_written"] += written
+            score["location_written"] += written and located
             # actor1: the same name, or the same node when the project's resolver knows both.
             same_node = bool(n.actor_iri) and resolver.resolve_actor(row.actor1).iri == n.actor_iri
             score["actor1"] += same_node or (
@@ -287,16 +297,27 @@ def acled_benchmark(data: Path) -> None:
             )
             + f" {result.rows / seconds:8.0f}"
         )
+        named, written = score["month_named"], score["place_written"]
         print(
-            f"{'':42} date where the note states one: {score['date_stated']}/{score['stated']} "
-            f"({score['date_stated'] / max(1, score['stated']):.0%}); notes stating no date: "
-            f"{total - score['stated']} ({(total - score['stated']) / total:.0%}); "
-            f"{result.rows / seconds / 200:.1f}x the 200 notes/s target"
+            f"{'':42} notes naming their event's month: {named} ({named / total:.0%}), date right "
+            f"for {score['date_month_named'] / max(1, named):.0%} of them; the others give only "
+            f"the year"
+        )
+        print(
+            f"{'':42} notes writing the location ACLED coded: {written} ({written / total:.0%}), "
+            f"location right for {score['location_written'] / max(1, written):.0%} of them"
+        )
+        print(
+            f"{'':42} reading and extracting: {result.rows / seconds / 200:.1f}x the 200 notes/s "
+            f"target by the clock, {result.rows / cpu:.0f} notes/s of CPU time "
+            f"({result.rows / cpu / 200:.1f}x)"
         )
         print(
             f"{'':42} with the staging graph written (ckg extract --csv): "
-            f"{staged.rows / staged_seconds:.0f} notes/s, "
-            f"{staged.rows / staged_seconds / 200:.1f}x the target"
+            f"{staged.rows / staged_seconds:.0f} notes/s by the clock "
+            f"({staged.rows / staged_seconds / 200:.1f}x the target), "
+            f"{staged.rows / staged_cpu:.0f} notes/s of CPU time "
+            f"({staged.rows / staged_cpu / 200:.1f}x)"
         )
 
 

@@ -43,8 +43,8 @@ def _staging(ctx: click.Context, store: Store) -> StagingStore:
     if moved:
         _note(
             ctx,
-            f"moved the candidates of {len(moved)} staged documents ({', '.join(moved)}) "
-            f"out of the store into its staging store {staging.location}",
+            f"moved {len(moved)} staged document{'s' if len(moved) != 1 else ''} "
+            f"({', '.join(moved)}) out of the store into its staging store {staging.location}",
         )
     return staging
 

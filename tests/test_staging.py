@@ -70,7 +70,7 @@ def test_old_staging_graphs_are_moved_out_of_the_store_on_review(bundled_store_d
     assert _staging_graphs_in_store(bundled_store_dir) == [str(staging_graph("report"))]
     listed = runner.invoke(cli, ["--store", store, "review"])
     assert listed.exit_code == 0, listed.output
-    assert "moved the candidates of 1 staged documents (report)" in listed.stderr
+    assert "moved 1 staged document (report) out of the store" in listed.stderr
     assert "Kayes" in listed.stdout  # the same candidates, now read from the staging store
     assert _staging_graphs_in_store(bundled_store_dir) == []
     again = runner.invoke(cli, ["--store", store, "review"])
