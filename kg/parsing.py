@@ -88,6 +88,7 @@ def preflight(data: bytes, where: str, kind: str | None = None) -> None:
     if kind == "xml":
         _check_entities(data, where)
         _check_xml_depth(data, where)
+        _check_well_formed(data, where)
     elif kind == "json-ld":
         _check_depth(_JSON_TEXT.sub(b'""', data), data, where)
         _check_contexts(data, where)
@@ -174,6 +175,25 @@ def _check_entities(data: bytes, where: str) -> None:
                 path=where,
                 line=_line(data, ref.start()),
             )
+
+
+def _check_well_formed(data: bytes, where: str) -> None:
+    # An RDF/XML parser may stop at a broken or missing element and report no error, so an
+    # unclosed tag or an empty file loaded as an empty graph. expat reads the file once
+    # more (entities were bounded above; it fetches nothing: no external entity handler).
+    import xml.parsers.expat
+
+    parser = xml.parsers.expat.ParserCreate()
+    parser.SetParamEntityParsing(xml.parsers.expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    try:
+        parser.Parse(data, True)
+    except xml.parsers.expat.ExpatError as exc:
+        what = xml.parsers.expat.errors.messages[exc.code]
+        raise InputError(
+            f"not well-formed XML ({what}, column {exc.offset + 1}); fix the file and run again",
+            path=where,
+            line=exc.lineno,
+        ) from None
 
 
 def _check_xml_depth(data: bytes, where: str) -> None:
@@ -286,7 +306,8 @@ def check_services(sparql: str, allowed: Collection[str] = ()) -> None:
     for endpoint in service_endpoints(sparql):
         if endpoint not in allowed:
             hint = (
-                "a SERVICE whose endpoint is a variable is never allowed"
+                "a SERVICE whose endpoint is a variable is never allowed; write the endpoint's "
+                "IRI in the query and give it with --allow-service"
                 if endpoint.startswith(("?", "$"))
                 else f"give --allow-service {endpoint} to let it"
             )
