@@ -98,8 +98,8 @@ def _has_rows(path: Path) -> bool:
         for row in reader:
             if not row or all(not cell.strip() for cell in row):
                 continue
-            if row[0].lstrip().startswith("#"):
-                continue
+            if all(cell.lstrip().startswith("#") for cell in row if cell.strip()):
+                continue  # an HXL hashtag row (HDX exports), or a comment
             return True
     return False
 

@@ -61,8 +61,15 @@ PARTIAL_EXIT = 4
 
 
 def is_corruption(text: str) -> bool:
-    """Whether an error's text is RocksDB saying the store's files are damaged."""
-    return "Corruption" in text or "corrupt" in text.lower()
+    """Whether an error's text is RocksDB saying the store's files are damaged.
+
+    RocksDB says "Corruption", or, for a file of its own that has gone (a MANIFEST that
+    CURRENT names, an SST file the MANIFEST lists), that the file is missing.
+    """
+    if "Corruption" in text or "corrupt" in text.lower():
+        return True
+    own_file = "MANIFEST-" in text or ".sst" in text or "/CURRENT" in text
+    return own_file and ("No such file" in text or "IO error" in text)
 
 
 def fault_message(exc: BaseException, store_dir: str | Path | None = None) -> str:

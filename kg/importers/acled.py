@@ -516,7 +516,9 @@ class AcledImporter:
                 # The CSV itself is broken (an unclosed quote, a huge field): no row after
                 # this point can be trusted, so the file is refused as a whole.
                 raise InputError(
-                    f"not readable as CSV from here on ({exc}); nothing of this file was imported",
+                    f"not readable as CSV from here on ({exc}); nothing of this file was "
+                    "imported. Check the quotes from this line on: a quote left open makes "
+                    "one field of the lines after it",
                     path=str(path),
                     line=line_before + 1,
                 ) from exc

@@ -181,7 +181,7 @@ def convert_geonames(
         from kg.errors import undecodable_text
 
         raise undecodable_text(
-            path, "utf-8", "GeoNames dumps are UTF-8: download the file again or re-save it so"
+            path, "utf-8", "GeoNames dumps are UTF-8: download the file again, or re-save it as UTF-8"
         ) from exc
     except OSError as exc:
         raise InputError(f"cannot read the file: {exc.strerror or exc}", path=str(path)) from exc
@@ -196,7 +196,8 @@ def convert_geonames(
     if rows and all(len(r.fields) != COLUMNS for r in rows[:50]):
         raise InputError(
             f"not a GeoNames dump: the first rows have {len(rows[0].fields)} tab-separated "
-            f"columns, not {COLUMNS}",
+            f"columns, not {COLUMNS}; give a dump from download.geonames.org (ML.txt, say) "
+            "or allCountries.txt, unzipped",
             path=str(path),
             line=rows[0].line,
         )

@@ -121,20 +121,27 @@ def _parse(path: Path) -> _Element:
                 "CONSOLIDATED_LIST). Nothing was imported; download the list again",
                 path=str(path),
             )
-        with path.open("rb") as handle:
-            parser.ParseFile(handle)
+        data = path.read_bytes()
+        # Entities are bounded and never fetched (expat skips an external one silently,
+        # which would import an entry with its comment cut out).
+        from kg.parsing import preflight
+
+        preflight(data, str(path), "xml")
+        parser.Parse(data, True)
     except OSError as exc:
         raise InputError(f"cannot read the file: {exc.strerror or exc}", path=str(path)) from exc
     except xml.parsers.expat.ExpatError as exc:
         raise InputError(
-            f"not well-formed XML ({xml.parsers.expat.errors.messages[exc.code]})",
+            f"not well-formed XML ({xml.parsers.expat.errors.messages[exc.code]}); fix the "
+            "file, or download the list again (a download cut short ends mid-element)",
             path=str(path),
             line=exc.lineno,
         ) from exc
     if not root.children or root.children[0].tag != "CONSOLIDATED_LIST":
         found = root.children[0].tag if root.children else "nothing"
         raise InputError(
-            f"not a UN consolidated list: the root element is {found}, not CONSOLIDATED_LIST",
+            f"not a UN consolidated list: the root element is {found}, not CONSOLIDATED_LIST; "
+            "give the list's XML (scsanctions.un.org, consolidated.xml)",
             path=str(path),
             line=1,
         )
