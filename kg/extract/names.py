@@ -194,7 +194,8 @@ DESCRIPTORS: list[tuple[re.Pattern[str], str]] = [
     (
         re.compile(
             r"\b(?:unknown|unidentified)\s+(?:gunmen|armed men|assailants|attackers|"
-            r"individuals|men|armed individuals|militants|group|armed group)\b|\bgunmen\b|\barmed men\b",
+            r"individuals|men|armed individuals|militants|group|armed group)\b|\bgunmen\b|\barmed men\b|"
+            r"\b(?:armed )?bandits\b",
             re.IGNORECASE,
         ),
         "Unidentified Armed Group ({country})",
@@ -233,9 +234,33 @@ GROUP_NAMES: list[tuple[re.Pattern[str], str]] = [
         "Boko Haram - Jamatu Ahli is-Sunnah lid-Dawatai wal-Jihad",
     ),
     (
-        re.compile(r"\bISWAP\b|\bIslamic State (?:in )?West Africa(?: Province)?\b"),
+        re.compile(r"\bISWAP?\b|\bIslamic State (?:in )?West Africa(?: Province)?\b"),
         "Islamic State (West Africa)",
     ),
+    (re.compile(r"\bBH\b"), "Boko Haram - Jamatu Ahli is-Sunnah lid-Dawatai wal-Jihad"),
+    # Other armed groups and forces of the region, under ACLED's names.
+    (
+        re.compile(r"\bMNJ\b|\bNigerien Movement for Justice\b"),
+        "MNJ: Nigerien Movement for Justice",
+    ),
+    (
+        re.compile(r"\bMSA\b|\bMovement for (?:the )?Salvation of Azawad\b"),
+        "MSA: Movement for Azawad Salvation",
+    ),
+    (re.compile(r"\bGATIA\b"), "GATIA: Imghad Tuareg and Allies Self-Defense Group"),
+    (re.compile(r"\bFLAA\b"), "FLAA: The Air and Azawagh Liberation Front"),
+    (
+        re.compile(r"\bMNJTF\b|\bMultinational Joint Task Force\b"),
+        "MNJTF: Multinational Joint Task Force",
+    ),
+    (re.compile(r"\bG5[ -]Sahel(?: Force| Joint Force)?\b|\bFC-G5S\b"), "G5S: G5 Sahel Force"),
+    (re.compile(r"\bMUJAO\b|\bMUJWA\b"), "MUJAO: Movement for Unity and Jihad in West Africa"),
+    (
+        re.compile(r"\bAQIM\b|\bAl[- ]Qaeda in the Islamic Maghreb\b"),
+        "AQIM: Al Qaeda in the Islamic Maghreb",
+    ),
+    (re.compile(r"\bAnsar Dine\b"), "Ansar Dine"),
+    (re.compile(r"\b(?:Al[- ])?Mourabitoune\b"), "Al Mourabitoune Battalion"),
 ]
 
 
