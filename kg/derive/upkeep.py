@@ -43,13 +43,34 @@ def _add(facts: Facts, q: ox.Quad | ox.Triple) -> None:
 
 
 def read_all(db: ox.Store, skip: Collection[str]) -> Facts:
-    """Every fact the rules read, from every named graph not in ``skip``."""
+    """Every fact the rules read, from every named graph not in ``skip``.
+
+    One SPARQL query per predicate over the union of those graphs: its solutions carry
+    only subject and object, where ``quads_for_pattern`` decodes the predicate and graph of
+    every quad too (half the time at 10k events, the read being most of a rebuild).
+    """
     facts = Facts()
+    graphs = [g for g in db.named_graphs() if isinstance(g, ox.NamedNode) and g.value not in skip]
+    if not graphs:
+        return facts
+    date_types = {rules.XSD + "date", rules.XSD + "dateTime"}
     for predicate in rules.READ:
-        for q in db.quads_for_pattern(None, ox.NamedNode(predicate), None, None):
-            g = q.graph_name
-            if isinstance(g, ox.NamedNode) and g.value not in skip:
-                _add(facts, q)
+        # The predicate is one of the rules' own constants, never user text.
+        found = db.query(f"SELECT ?s ?o WHERE {{ ?s <{predicate}> ?o }}", default_graph=graphs)
+        if predicate in (rules.START, rules.END):
+            days = facts.starts if predicate == rules.START else facts.ends
+            for subject, value in found:
+                s = _text(subject)
+                if s is not None and isinstance(value, ox.Literal) and value.datatype.value in date_types:
+                    day = rules.parse_day(value.value, value.datatype.value)
+                    if day is not None:
+                        days[s].append(day)
+            continue
+        for subject, value in found:
+            if isinstance(value, ox.NamedNode):
+                s = _text(subject)
+                if s is not None:
+                    facts.add(s, predicate, value.value)
     return facts
 
 
