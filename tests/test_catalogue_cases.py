@@ -1200,3 +1200,105 @@ def test_bad_input(
     check_message(c, paths, result)
     if not c.damaged:
         unchanged_but(template, store_dir, c.changes)
+
+
+def test_the_catalogue_has_200_cases() -> None:
+    """Issue 18.4: at least 200 cases, across every write path."""
+    assert len(CASES) >= 200
+    assert len({c.id for c in CASES}) == len(CASES)
+    paths = {c.id.split("-")[0] for c in CASES}
+    assert {"load", "add", "validate", "acled", "geonames", "un", "query", "drop", "store"} <= paths
+
+
+# --------------------------------------------------------------------------------------
+# What the ACLED answers above mean for the data (truth: the CSV text we wrote)
+# --------------------------------------------------------------------------------------
+
+
+def test_encoding_reads_a_cp1252_export_as_written(runner, template, tmp_path):
+    note = "JNIM\u2019s fighters attacked the camp at Kay\u00e8s \u2013 5 killed."
+    export = tmp_path / "resaved.csv"
+    export.write_bytes(acled((0, "notes", note)).encode("cp1252"))
+    store_dir = fresh_store(template, tmp_path)
+    refused = runner.invoke(cli, ["--store", str(store_dir), "import", "acled", str(export)])
+    assert refused.exit_code == 3 and "--encoding cp1252" in refused.stderr
+    done = runner.invoke(
+        cli, ["--store", str(store_dir), "import", "acled", "--encoding", "cp1252", str(export)]
+    )
+    assert done.exit_code == 0, done.output
+    texts = {
+        q.object.value
+        for q in ox.Store.read_only(str(store_dir)).quads_for_pattern(
+            None, ox.NamedNode(CKG + "text"), None, None
+        )
+    }
+    assert note in texts
+
+
+def test_an_empty_time_precision_is_a_day_and_said_so(runner, template, tmp_path):
+    from datetime import datetime
+
+    export = tmp_path / "a.csv"
+    export.write_text(acled((1, "time_precision", "")), encoding="utf-8")
+    store_dir = fresh_store(template, tmp_path)
+    done = runner.invoke(cli, ["--store", str(store_dir), "import", "acled", str(export)])
+    assert done.exit_code == 0, done.output
+    assert "1 row(s) with an empty time_precision read as day precision (line(s) 3)" in (
+        done.stderr
+    )
+    row = ACLED_ROWS[1]
+    day = datetime.strptime(row[ACLED_COLUMNS.index("event_date")], "%d %B %Y").date()
+    event = ox.NamedNode(f"{ID}event/acled/{row[0]}")
+    db = ox.Store.read_only(str(store_dir))
+    dates = {
+        q.predicate.value.rsplit("#", 1)[1]: q.object.value
+        for q in db.quads_for_pattern(event, None, None, None)
+        if q.predicate.value in (CKG + "startDate", CKG + "endDate")
+    }
+    assert dates == {"startDate": day.isoformat(), "endDate": day.isoformat()}
+
+
+def test_an_unclosed_quote_loses_only_the_rows_it_names(runner, template, tmp_path):
+    export = tmp_path / "a.csv"
+    export.write_text(unclosed_quote(), encoding="utf-8")
+    store_dir = fresh_store(template, tmp_path)
+    done = runner.invoke(cli, ["--store", str(store_dir), "import", "acled", str(export)])
+    assert done.exit_code == 1, done.output
+    message = next(line for line in done.stderr.splitlines() if "a quote opened" in line)
+    # The rows the message names are the rows missing from the store; the others are there.
+    first, last = (int(n) for n in message.split("lines ")[1].split(" ")[0].split("-"))
+    named = {ACLED_ROWS[line - 2][0] for line in range(first - 1, last + 1)}
+    db = ox.Store.read_only(str(store_dir))
+    imported = {
+        q.subject.value.rsplit("/", 1)[1]
+        for q in db.quads_for_pattern(None, ox.NamedNode(CKG + "acledId"), None, None)
+    }
+    assert named | imported == {r[0] for r in ACLED_ROWS}
+    assert not named & imported
+
+
+def test_a_window_at_the_64_bit_limit_is_answered(runner, template, tmp_path):
+    store_dir = fresh_store(template, tmp_path)
+    wide = runner.invoke(
+        cli,
+        [
+            "--store",
+            str(store_dir),
+            "query",
+            "run",
+            TWICE,
+            "-f",
+            "csv",
+            "-p",
+            "window",
+            str(2**63 - 1),
+        ],
+    )
+    assert wide.exit_code == 0, wide.output
+    # Every attack of the bundled data falls in 2025: a window of 1,000 days holds every
+    # pair, as the widest window must.
+    years = runner.invoke(
+        cli, ["--store", str(store_dir), "query", "run", TWICE, "-f", "csv", "-p", "window", "1000"]
+    )
+    assert sorted(wide.stdout.splitlines()) == sorted(years.stdout.splitlines())
+    assert len(wide.stdout.splitlines()) > 1
