@@ -23,7 +23,7 @@ from kg.errors import InputError, UsageError
 from kg.extract.candidates import Triples, candidate_graph
 from kg.extract.dates import Reference, find_dates
 from kg.extract.extractor import Candidate, Extraction, Passage
-from kg.extract.names import Mention, NameFinder
+from kg.extract.names import DEMONYMS, Mention, NameFinder
 from kg.extract.patterns import Found, ci, fatalities, finest, modality
 from kg.extract.staging import StagingStore, document_graph, open_staging, staging_graph
 from kg.extract.text import Document, Paragraph, decode
@@ -399,6 +399,18 @@ _ADMIN_WORD = re.compile(r"\s+(?:Department|Commune|Village|Town|Locality)$")
 _NOT_CODED = re.compile(r"\b(?:Province|Region|Prefecture)$")
 
 
+def _country_word(text: str) -> bool:
+    """A country or its people named ("Nigeria", "Nigers", "Burkinabe"): no event place."""
+    word = re.sub(r"['’]?s$", "", text).lower()
+    return word in _COUNTRY_NAMES or word in DEMONYMS
+
+
+_COUNTRY_NAMES = frozenset(
+    name.lower()
+    for name in (*CAPITALS, *DEMONYMS.values(), "Cote d'Ivoire", "Libya", "Cameroon", "Sudan")
+)
+
+
 def _as_place(text: str, mentions: list[Mention], start: int, name: str) -> Mention:
     """The mention at ``start`` as a place (a new, unresolved one when it is no place)."""
     found = next((x for x in mentions if x.start == start and x.kind == "place"), None)
@@ -444,6 +456,7 @@ def _note_places(text: str, mentions: list[Mention]) -> list[Mention]:
     for m in _split_of(mentions):
         if (
             m.kind == "actor"
+            or (not m.iri and _country_word(m.text))
             or _NOT_PLACES.search(m.text)
             or _NOT_CODED.search(m.text)
             or _ACRONYM_AFTER.match(text[m.end :])
