@@ -56,6 +56,8 @@ class SourceEntry:
     triples: int
     loaded_at: str | None = None
     title: str | None = None
+    #: the source as the meta graph names it (a file name as it was given)
+    given: str | None = None
 
 
 @dataclass(frozen=True)
@@ -71,18 +73,42 @@ def record_path(store_dir: str | Path) -> Path:
     return Path(store_dir) / RECORD_NAME
 
 
+def _absolute(
+    source: str | None, loaded_at: str | None, old: dict[str, SourceEntry], graph: str
+) -> str | None:
+    """The source as a path that works from any folder, when it names a file.
+
+    The meta graph keeps a file's name as it was given (``mali.csv``); the record is
+    written right after the command, from the folder it ran in, so a relative name that
+    exists there is made absolute. A graph not written since the last record keeps the
+    path resolved then, not one resolved against today's folder.
+    """
+    if not source or source.startswith(("ckg ", _BUNDLED_PREFIX)) or Path(source).is_absolute():
+        return source
+    before = old.get(graph)
+    if before is not None and before.given == source and before.loaded_at == loaded_at:
+        return before.source
+    path = Path(source)
+    return str(path.resolve()) if path.exists() else source
+
+
 def write_record(store_dir: str | Path, graphs: Iterable[GraphInfo]) -> Path:
     """Write the record of ``graphs`` atomically (temporary file, fsync, rename)."""
-    entries = [
-        {
-            "graph": str(g.iri),
-            "source": g.source,
-            "triples": int(g.triples),
-            "loaded_at": g.loaded_at.isoformat() if g.loaded_at else None,
-            "title": g.title,
-        }
-        for g in graphs
-    ]
+    previous = read_record(store_dir)
+    old = {e.graph: e for e in previous.entries} if previous is not None else {}
+    entries = []
+    for g in graphs:
+        loaded_at = g.loaded_at.isoformat() if g.loaded_at else None
+        entries.append(
+            {
+                "graph": str(g.iri),
+                "source": _absolute(g.source, loaded_at, old, str(g.iri)),
+                "given": g.source,
+                "triples": int(g.triples),
+                "loaded_at": loaded_at,
+                "title": g.title,
+            }
+        )
     body = {
         "version": _VERSION,
         "written_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
@@ -116,6 +142,7 @@ def read_record(store_dir: str | Path) -> SourcesRecord | None:
                 triples=int(e.get("triples") or 0),
                 loaded_at=e.get("loaded_at"),
                 title=e.get("title"),
+                given=e.get("given", e.get("source")),
             )
             for e in body["graphs"]
         )
@@ -230,17 +257,14 @@ def held_summary(entries: Iterable[SourceEntry]) -> list[str]:
     bundled = [e for e in entries if _kind(e) == "bundled"]
     if bundled:
         items.append(
-            f"the bundled data ({len(bundled)} graphs, {sum(e.triples for e in bundled):,} "
-            "triples)"
+            f"the bundled data ({len(bundled)} graphs, {sum(e.triples for e in bundled):,} triples)"
         )
     for entry in entries:
         if _kind(entry) == "bundled":
             continue
         when = f", {entry.loaded_at[:10]}" if entry.loaded_at else ""
         source = f" from {entry.source}" if entry.source else " (source unknown)"
-        items.append(
-            f"graph {_short_graph(entry.graph)}{source} ({entry.triples:,} triples{when})"
-        )
+        items.append(f"graph {_short_graph(entry.graph)}{source} ({entry.triples:,} triples{when})")
     return items
 
 

@@ -104,3 +104,36 @@ def test_a_damaged_store_lists_its_sources_and_the_given_commands_rebuild_it(
         done = runner.invoke(cli, shlex.split(command)[1:])
         assert done.exit_code in (0, 1), (command, done.output)
     assert data_graphs(rebuilt) == before
+
+
+def test_a_file_named_relatively_is_recorded_with_the_folder_it_was_named_from(
+    tmp_path, monkeypatch
+):
+    from datetime import UTC, datetime
+
+    from rdflib import URIRef
+
+    from kg.sources_record import write_record
+    from kg.store import GraphInfo
+
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "mali.csv").write_text("x\n", encoding="utf-8")
+    store = tmp_path / "store"
+    store.mkdir()
+    when = datetime(2026, 1, 2, tzinfo=UTC)
+    info = GraphInfo(URIRef(f"{G}import/acled/mali"), 10, source="mali.csv", loaded_at=when)
+    monkeypatch.chdir(work)
+    write_record(store, [info])
+    assert read_record(store).entries[0].source == str(work / "mali.csv")
+    # Rewritten later from another folder (after some other write): still the same file.
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "mali.csv").write_text("another file\n", encoding="utf-8")
+    monkeypatch.chdir(elsewhere)
+    write_record(store, [info])
+    assert read_record(store).entries[0].source == str(work / "mali.csv")
+    # Imported again from there, it is that folder's file.
+    again = GraphInfo(info.iri, 11, source="mali.csv", loaded_at=datetime(2026, 2, 1, tzinfo=UTC))
+    write_record(store, [again])
+    assert read_record(store).entries[0].source == str(elsewhere / "mali.csv")
