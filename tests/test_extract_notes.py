@@ -143,6 +143,23 @@ def test_the_actor_acled_codes(finder, note, actor):
             "On March 14, ISWAP militants fired three rockets at the Diffa airport.",
             "RemoteViolence",
         ),
+        ("Police clashed with stone-throwing traders protesting a new tax in Maradi.", "Riot"),
+        ("On May 2, miners protested at the Samira gold mine over unpaid wages.", "Protest"),
+        (
+            (
+                "On October 19, presumed ISGS militants ransacked a school and burned its books in "
+                "the village of Kiki."
+            ),
+            "StrategicDevelopment",
+        ),
+        (
+            (
+                "Four soldiers were killed and two wounded in an attack on Tuesday in the town of "
+                "Banibangou."
+            ),
+            "Battle",
+        ),
+        ("Two herders were killed by a missile fired by the army near Diffa.", "RemoteViolence"),
     ],
 )
 def test_the_kind_acled_codes(finder, note, kind):

@@ -36,12 +36,15 @@ _PROTEST = ci(
 )
 _RIOT = ci(
     r"\b(riot\w*|mob|mutin\w*|barricade\w*|burn(?:ed|t|ing)? (?:\w+ )?tyres|"
-    r"burn(?:ed|t|ing)? (?:\w+ )?tires|threw stones|stones|set fire|ransack\w*|"
+    r"burn(?:ed|t|ing)? (?:\w+ )?tires|threw stones|stones?|stone-throwing|set fire|ransack\w*|"
     r"vandali\w*|looted|clashed with (?:the )?(?:police|gendarmes|security forces)|angry|violent)"
 )
 _REMOTE = ci(
-    r"\b(IEDs?|improvised explosive|explosive devices?|explosives?|landmines?|mines?\b|"
-    r"shell(?:ed|ing|s)|mortars?|air ?strikes?|drone|bomb(?:ed|ing|s)?|rockets?|"
+    # "a mine", "by a mine", "mine explosion": not "the gold mine" or "the Arlit uranium mine".
+    r"\b(IEDs?|improvised explosive|explosive devices?|explosives?|landmines?|"
+    r"(?:(?<=\ba )|(?<=\bby a )|(?<=\bon a ))mines?\b|mines? (?:explo\w+|blast)|"
+    r"shell(?:ed|ing|s)|mortars?|artillery|missiles?|grenades?|air ?strikes?|drone|"
+    r"bomb(?:ed|ing|s)?|rockets?|"
     r"suicide|exploded|detonated|blew up|explosion)"
 )
 _CLASH = ci(
@@ -59,7 +62,7 @@ _VIOLENT = ci(
 )
 _ARMED = ci(
     r"\b(soldiers?|military|army|armed forces|gendarm\w*|police\w*|FDS|VDP|volunteer fighters|"
-    r"Koglweogo|Dozo|checkpoint|patrol|post|base|camp|convoy|position|detachment|brigade|"
+    r"Koglweogo|Dozo|checkpoint|patrol|post|base|convoy|position|detachment|brigade|"
     r"militants?|jihadists?|terrorists?|assailants|troops|security forces|defen[cs]e forces|"
     r"barracks|unit|militia\w*|station|customs)\b"
 )
@@ -121,13 +124,15 @@ def classify(text: str) -> tuple[str, str]:
     protest, riot = _PROTEST.search(text), _RIOT.search(text)
     if riot and (
         protest
-        or not _VIOLENT.search(text)
+        or (_CROWD.search(text) and not _VIOLENT.search(text))
         or riot.group(0).lower().startswith(("riot", "mob", "mutin"))
     ):
         return "Riot", riot.group(0)
+    if protest and _CLASH.search(text):
+        return "Riot", protest.group(0)  # a demonstration that clashed is a violent one
     if protest and (not _VIOLENT.search(text) or _protest_about_violence(text, protest)):
         return "Protest", protest.group(0)
-    m = _CLASH.search(text)
+    m = _CLASH.search(text) or _ARMED_HARMED.search(text)
     if m:
         return "Battle", m.group(0)
     m = _VIOLENT.search(text)
@@ -147,6 +152,19 @@ def classify(text: str) -> tuple[str, str]:
     return "StrategicDevelopment", ""
 
 
+#: Who riots: a crowd, not an armed group ("militants ransacked a school" is no riot).
+_CROWD = ci(
+    r"\b(mob|crowds?|youths?|residents|students|villagers|inhabitants|demonstrat\w*|"
+    r"supporters|angry|people|women|traders|workers|population)\b"
+)
+#: Soldiers or police as the ones killed or wounded: "five soldiers were killed", "one
+#: gendarme killed and two injured in an attack" — ACLED's armed clash.
+_ARMED_HARMED = ci(
+    r"\b(?:soldiers?|gendarmes?|policem[ae]n|police officers|troops|guards?(?:men)?|VDPs?|"
+    r"volunteer fighters)\s+(?:were\s+|was\s+|have been\s+|had been\s+)?(?:killed|wounded|"
+    r"injured)\b(?!\s+(?:a|an|the|\d+|one|two|three|four|five|six|seven|eight|nine|ten|"
+    r"several|civilians?|people|villagers)\b)"
+)
 _VICTIMS = ci(
     r"\b(civilians?|villagers?|people|persons?|residents?|women|children|man|men|"
     r"boy|girl|herders?|traders?|teachers?|imam|chief|youths?|individuals?|family|"
