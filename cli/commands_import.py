@@ -349,11 +349,12 @@ def import_geonames_command(
 def import_sanctions_command(
     ctx: click.Context, files: tuple[Path, ...], strict: bool, report: bool
 ) -> None:
-    """Import the UN Security Council consolidated sanctions list (XML), a graph per file.
+    """Import the UN Security Council consolidated sanctions list (XML).
 
     Groups and people become actors with their aliases, reference numbers and listing
     dates, matched to known nodes by reference number (and, for groups, by name); roles
     and mergers the comments state in unambiguous forms become memberships and lineage.
+    Each file is its own graph; a file failing after others were committed is exit 4.
 
     \b
     Example:
