@@ -219,6 +219,14 @@ def _same(a: tuple, b: tuple) -> bool:
     return bool(a[0] & b[0]) and a[1:] == b[1:]
 
 
+def _same_actor(found: str, acled: str) -> bool:
+    """The same ACLED actor name; "A and/or B" names the same pair as "B and/or A"."""
+    mine, theirs = found.split(" and/or "), acled.split(" and/or ")
+    return len(mine) == len(theirs) and all(
+        any(normalise(m) in actor_keys(t) for t in theirs) for m in mine
+    )
+
+
 def acled_benchmark(data: Path) -> None:
     import pandas as pd
 
@@ -284,9 +292,7 @@ def acled_benchmark(data: Path) -> None:
             score["location_written"] += written and located
             # actor1: the same name, or the same node when the project's resolver knows both.
             same_node = bool(n.actor_iri) and resolver.resolve_actor(row.actor1).iri == n.actor_iri
-            score["actor1"] += same_node or (
-                bool(n.actor) and normalise(n.actor) in actor_keys(row.actor1)
-            )
+            score["actor1"] += same_node or (bool(n.actor) and _same_actor(n.actor, row.actor1))
             score["type"] += ACLED_KIND.get(n.cls or "") == row.event_type
         total = score["rows"]
         print(

@@ -104,6 +104,19 @@ def test_the_place_acled_codes(finder, note, place):
             "On June 12, Kanuri tribesmen attacked a Fulani camp in Loumbouram.",
             "Kanuri Ethnic Militia (Niger)",
         ),
+        (
+            "On 23 June 2020, suspected Nigerian armed bandits attacked the village of Kelkele.",
+            "Unidentified Armed Group (Nigeria)",
+        ),
+        (
+            "Toubou ethnic militia and Tuareg ethnic militia clashed near Dirkou.",
+            "Toubou Ethnic Militia (Niger)",
+        ),
+        # No perpetrator named: ACLED's unidentified armed group of the country.
+        (
+            "On October 15, ten children were wounded by the explosion of a grenade in Toumour.",
+            "Unidentified Armed Group (Niger)",
+        ),
     ],
 )
 def test_the_actor_acled_codes(finder, note, actor):

@@ -262,6 +262,12 @@ def note_event(
     if actor is not None:
         actor = _named_after(text, mentions, actor) or actor
         actor = _compound(text, mentions, actor)
+    if actor is None and cls in _VIOLENT_KINDS and finder.default_country:
+        # Violence whose perpetrator the note does not name: ACLED's unidentified armed group.
+        name = f"Unidentified Armed Group ({finder.default_country})"
+        actor = Mention(
+            0, 0, name, "actor", finder.resolver.resolve_actor(name).iri, "", "convention", (), name
+        )
     if cls in ("Protest", "Riot") and finder.default_country and not _mutiny(actor):
         # ACLED's convention: demonstrators are "Protesters (Country)" or "Rioters (Country)".
         name = f"{'Protesters' if cls == 'Protest' else 'Rioters'} ({finder.default_country})"
@@ -329,7 +335,7 @@ _BRACKETS = re.compile(
 _VICTIM = ci(
     r"^\s*(?:\w+\s+){0,3}?(?:was|were|had been|have been|has been)\s+(?:\w+\s+)?"
     r"(?:killed|wounded|injured|attacked|ambushed|abducted|kidnapped|targeted|shot|executed|"
-    r"assassinated|beaten|hit)\b(?P<by>\s+(?:\w+\s+){0,6}?by\s+)?"
+    r"assassinated|beaten|hit)\b(?P<by>\s+(?:\w+\s+){0,8}?by\s+)?"
 )
 
 
@@ -350,6 +356,9 @@ def _named_after(text: str, mentions: list[Mention], actor: Mention) -> Mention 
             (m for m in mentions if m.kind == "actor" and after - 1 <= m.start <= after + 40), None
         )
     return None
+
+
+_VIOLENT_KINDS = ("Battle", "ViolenceAgainstCivilians", "RemoteViolence")
 
 
 def _mutiny(actor: Mention | None) -> bool:

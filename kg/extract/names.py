@@ -157,7 +157,7 @@ DESCRIPTORS: list[tuple[re.Pattern[str], str]] = [
     (
         re.compile(
             r"\b(?P<people>Fulani|Peul|Kanuri|Arab|Tuareg|Dogon|Mossi|Foulse|Zarma|Djerma|Hausa|"
-            r"Toubou|Bella|Daoussahak|Dawsahak|Lobi|Gourmantche|Bwaba|Marka|Fula)s?\s+(?:herders?|"
+            r"Toubou|Bella|Daoussahak|Dawsahak|Lobi|Gourmantche|Bwaba|Marka|Fula)s?\s+(?:ethnic\s+)?(?:herders?|"
             r"herdsmen|tribesmen|militia(?:men)?|gunmen|armed men|pastoralists|assailants)\b"
         ),
         "{people} Ethnic Militia ({country})",
@@ -193,9 +193,9 @@ DESCRIPTORS: list[tuple[re.Pattern[str], str]] = [
     ),
     (
         re.compile(
-            r"\b(?:unknown|unidentified)\s+(?:gunmen|armed men|assailants|attackers|"
+            rf"\b(?:(?P<dem>{_DEMONYM})\s+)?(?:unknown|unidentified)\s+(?:gunmen|armed men|assailants|attackers|"
             r"individuals|men|armed individuals|militants|group|armed group)\b|\bgunmen\b|\barmed men\b|"
-            r"\b(?:armed )?bandits\b",
+            rf"\b(?:(?P<dem2>{_DEMONYM})\s+)?(?:armed )?bandits\b",
             re.IGNORECASE,
         ),
         "Unidentified Armed Group ({country})",
@@ -327,7 +327,7 @@ class NameFinder:
             for m in pattern.finditer(text):
                 if any(a < m.end() and m.start() < b for a, b in taken):
                     continue
-                dem = m.groupdict().get("dem")
+                dem = m.groupdict().get("dem") or m.groupdict().get("dem2")
                 country = DEMONYMS.get(dem.lower()) if dem else self.default_country
                 if "{country}" in template and not country:
                     continue
