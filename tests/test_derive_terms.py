@@ -229,3 +229,25 @@ def test_lookup_name_gives_the_most_specific_classes(store: EmbeddedStore, seed:
                for d in run_question(store, "lookup_name", {"name": name}).dicts()
                if d["class"] is not None}
         assert got == {(r, c) for r, c in classes if r in named}, name
+
+
+def test_lookup_name_region_is_located_in_one_or_more_steps(store: EmbeddedStore) -> None:
+    """lookup_name's region: ckg:locatedIn+ (ckg:inRegion without the resource itself)."""
+    region, inner, town = ID["place/region"], ID["place/inner-region"], ID["place/town"]
+    triples = [
+        (region, RDF.type, CKG("AdminRegion")), (inner, RDF.type, CKG("AdminRegion")),
+        (inner, CKG("locatedIn"), region), (town, RDF.type, CKG("Town")),
+        (town, CKG("locatedIn"), ID["place/cercle"]), (ID["place/cercle"], CKG("locatedIn"), inner),
+    ]
+    for place in (region, inner, town):
+        triples.append((place, RDFS.label, Literal(str(place).rsplit("/", 1)[-1], lang="en")))
+    fill(store, {GRAPH["test/places"]: triples})
+    regions = {str(s) for s, p, o in triples if o == CKG("AdminRegion")}
+    up = reach(edges(triples, CKG_NS + "locatedIn"))
+    for place in (region, inner, town):
+        want = {o for s, o in up.itertuples(index=False) if s == str(place) and o in regions}
+        got = {str(d["region"]) for d in run_question(
+            store, "lookup_name", {"name": str(place).rsplit("/", 1)[-1].upper()}).dicts()
+            if d["region"] is not None}
+        assert got == want, place
+    assert want == {str(region), str(inner)}  # the town is in both, through a cercle
