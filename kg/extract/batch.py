@@ -404,6 +404,9 @@ _CODED = [
     ),
     re.compile(rf"[A-Z][\w'’-]*,? in the {_NAME} area\b"),
     re.compile(rf"[A-Z][\w'’-]* (?:quarter|neighbou?rhood|district) of {_NAME}"),
+    # A road named by its two ends: ACLED codes the first ("the axis Solle-Titao").
+    re.compile(r"\baxis (?:of )?(?:the )?([A-Z][\w'’]*)\s?[-–]\s?[A-Z]"),
+    re.compile(r"\b([A-Z][\w'’]*)\s?[-–]\s?[A-Z][\w'’]* (?:axis|road)\b"),
 ]
 #: Words right before a name that make it the event's place, besides "in", "at", "near":
 #: "attacked Toumour", "entered Mansila", "an attack on Gueskerou", "the road to Agadez".
@@ -422,7 +425,9 @@ _PLACE_NOUN = ci(
 #: A name followed by its acronym in brackets names a body: "(ONEA)", "(HALCIA)".
 _ACRONYM_AFTER = re.compile(r"^\s*\((?:[A-Z][A-Za-z-]*[A-Z]\)|[A-Z]{2,})")
 #: A trailing administrative word: "In-Ates Department" is coded as In-Ates.
-_ADMIN_WORD = re.compile(r"\s+(?:Department|Commune|Village|Town|Locality)$")
+_ADMIN_WORD = re.compile(
+    r"\s+(?:Department|Commune|Village|Town|Locality|Refugee Camp|Camp|Airport|Forest|Market|Mine)$"
+)
 _NOT_CODED = re.compile(r"\b(?:Province|Region|Prefecture)$")
 
 
