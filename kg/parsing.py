@@ -190,7 +190,8 @@ def _check_well_formed(data: bytes, where: str) -> None:
     except xml.parsers.expat.ExpatError as exc:
         what = xml.parsers.expat.errors.messages[exc.code]
         raise InputError(
-            f"not well-formed XML ({what}, column {exc.offset + 1}); fix the file and run again",
+            f"RDF/XML syntax error: not well-formed XML ({what}, column {exc.offset + 1}); "
+            "fix the file and run again",
             path=where,
             line=exc.lineno,
         ) from None

@@ -126,7 +126,11 @@ def _parse(path: Path) -> _Element:
         # which would import an entry with its comment cut out).
         from kg.parsing import preflight
 
-        preflight(data, str(path), "xml")
+        try:
+            preflight(data, str(path), "xml")
+        except InputError as exc:
+            if "not well-formed XML" not in str(exc):
+                raise  # an entity refused; a syntax error is said by expat below, for XML
         parser.Parse(data, True)
     except OSError as exc:
         raise InputError(f"cannot read the file: {exc.strerror or exc}", path=str(path)) from exc
