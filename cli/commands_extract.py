@@ -315,7 +315,7 @@ def review_command(
         ckg review 24 --set place ckgid:place/geonames/2455518
     """
     from kg.extract import review as rv
-    from kg.extract.staging import read_candidates, select
+    from kg.extract.staging import list_candidates, select
 
     actions = sum([do_accept, do_reject, bool(sets), show])
     if actions > 1:
@@ -339,7 +339,7 @@ def review_command(
                 doc = docs[0]
         elif doc not in docs:
             raise UsageError(f"no staged document {doc!r}; staged: {', '.join(docs) or 'none'}")
-        _g, cands = read_candidates(staging, doc)
+        cands = list_candidates(staging, doc)
         if do_accept:
             if not ids and not all_ and min_confidence is None:
                 raise UsageError("--accept needs IDS, --all or --min-confidence")

@@ -10,7 +10,7 @@ gate's message, and the rest are tried again; nothing that does not conform is w
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,11 +25,12 @@ from kg.extract.extractor import Extraction, extract_document
 from kg.extract.names import NameFinder
 from kg.extract.staging import (
     StagedCandidate,
+    StagedGraph,
     StagingStore,
     document_graph,
+    list_candidates,
     open_staging,
     payload,
-    read_candidates,
     staging_graph,
 )
 from kg.extract.text import Document, read_document
@@ -98,7 +99,7 @@ def extract_files(
                 doc_slug = slug(Path(doc.path).stem)
                 if staging.has(doc_slug):
                     reviewed = [
-                        c for c in read_candidates(staging, doc_slug)[1] if c.status != "pending"
+                        c for c in list_candidates(staging, doc_slug) if c.status != "pending"
                     ]
                     if reviewed:
                         raise UsageError(
@@ -180,14 +181,14 @@ def accept(
     """
     from kg.validation import Batch, commit_batch, validate_batch
 
-    g, _ = read_candidates(staging, doc_slug)
+    g = StagedGraph(staging, doc_slug)
     outcome = ReviewOutcome()
     remaining = [c for c in chosen if c.status in ("pending", "refused")]
     payloads = {c.id: payload(g, c.claim) for c in remaining}
     target = document_graph(doc_slug)
     if remaining and any(info.iri == target for info in store.graphs()):
-        held = store.export_graph(target)
-        done = [c for c in remaining if all(t in held for t in payloads[c.id])]
+        held = _holds(store, target)
+        done = [c for c in remaining if all(held(t) for t in payloads[c.id])]
         outcome.accepted.extend(c.id for c in done)
         remaining = [c for c in remaining if c not in done]
     for _round in range(5):
@@ -219,6 +220,18 @@ def accept(
     statuses.update({i: CKG.Refused for i in outcome.refused})
     _set_status(staging, doc_slug, statuses, outcome.refused)
     return outcome
+
+
+def _holds(store: Store, graph: URIRef) -> Callable[[tuple[Node, Node, Node]], bool]:
+    """Whether ``graph`` of the store holds a triple: an index look-up on an embedded store."""
+    from kg.embedded import to_ox
+
+    db = getattr(store, "db", None)
+    if db is not None:
+        node = ox.NamedNode(str(graph))
+        return lambda t: ox.Quad(*(to_ox(x) for x in t), node) in db
+    held = store.export_graph(graph)
+    return lambda t: t in held
 
 
 def _reason(r: object) -> str:

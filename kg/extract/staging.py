@@ -25,7 +25,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import Self, cast
+from typing import Self
 
 import pyoxigraph as ox
 from rdflib import RDF, Graph, URIRef
@@ -280,50 +280,92 @@ class StagedCandidate:
 
 
 def read_candidates(staging: StagingStore, doc_slug: str) -> tuple[Graph, list[StagedCandidate]]:
-    """The staging graph of a document and its candidates, in extraction order."""
-    g = staging.export(doc_slug)
-    out = []
+    """The staging graph of a document (as rdflib, for payloads) and its candidates."""
+    return staging.export(doc_slug), list_candidates(staging, doc_slug)
+
+
+def list_candidates(staging: StagingStore, doc_slug: str) -> list[StagedCandidate]:
+    """The candidates of a staged document, in extraction order.
+
+    Read from the staging store's triples in one pass into plain dictionaries: a batch of
+    2,730 notes (76k triples) lists in a fraction of the time an rdflib graph takes.
+    """
+    props: dict[str, dict[str, list[ox.NamedNode | ox.Literal]]] = {}
+    for t in staging.triples(doc_slug):
+        props.setdefault(t.subject.value, {}).setdefault(t.predicate.value, []).append(t.object)  # type: ignore[arg-type]
+
+    def first(node: str | None, prop: URIRef) -> str | None:
+        values = props.get(node or "", {}).get(str(prop))
+        return values[0].value if values else None
+
+    def every(node: str, prop: URIRef) -> list[str]:
+        return [v.value for v in props.get(node, {}).get(str(prop), [])]
+
     prefix = str(ID[f"claim/extract/{doc_slug}/"])
-    for claim in g.subjects(RDF.type, CKG.Claim):
-        n = (
-            str(claim)[len(prefix) :]
-            if str(claim).startswith(prefix)
-            else str(claim).rsplit("/", 1)[-1]
-        )
-        passage = g.value(claim, CKG.passage)
-        status = g.value(claim, CKG.candidateStatus)
-        par = g.value(passage, CKG.paragraph) if passage is not None else None
+    claim_type = str(CKG.Claim)
+    out = []
+    for claim in props:
+        if claim_type not in every(claim, RDF.type):
+            continue
+        n = claim[len(prefix) :] if claim.startswith(prefix) else claim.rsplit("/", 1)[-1]
+        passage = first(claim, CKG.passage)
+        status = first(claim, CKG.candidateStatus)
+        par = first(passage, CKG.paragraph)
+        about = every(claim, CKG.about)
         out.append(
             StagedCandidate(
                 f"{doc_slug}/{n}",
-                cast(URIRef, claim),
-                _STATUS_NAME.get(cast(URIRef, status), "pending"),
-                float(str(g.value(claim, CKG.confidence) or 0)),
-                str(g.value(claim, CKG.modality) or "").rsplit("#", 1)[-1],
-                str(g.value(claim, CKG.extractionRule) or ""),
-                str(g.value(claim, CKG.statement) or ""),
-                str(g.value(passage, CKG.text) or "") if passage is not None else "",
-                int(str(par)) if par is not None else None,
-                str(g.value(claim, CKG.reviewNote) or ""),
-                sorted(str(a) for a in g.objects(claim, CKG.about)),
+                URIRef(claim),
+                _STATUS_NAME.get(URIRef(status) if status else CKG.Pending, "pending"),
+                float(first(claim, CKG.confidence) or 0),
+                (first(claim, CKG.modality) or "").rsplit("#", 1)[-1],
+                first(claim, CKG.extractionRule) or "",
+                first(claim, CKG.statement) or "",
+                first(passage, CKG.text) or "",
+                int(par) if par is not None else None,
+                first(claim, CKG.reviewNote) or "",
+                sorted(about),
                 [
-                    (
-                        str(a),
-                        str(name),
-                        sorted(str(c) for c in g.objects(a, CKG.resolutionCandidate)),
-                    )
-                    for a in g.objects(claim, CKG.about)
-                    for name in g.objects(a, CKG.unresolvedName)
+                    (a, name, sorted(every(a, CKG.resolutionCandidate)))
+                    for a in about
+                    for name in every(a, CKG.unresolvedName)
                 ],
             )
         )
     out.sort(
         key=lambda c: [int(x) if x.isdigit() else 0 for x in c.id[len(doc_slug) + 1 :].split("/")]
     )
-    return g, out
+    return out
 
 
-def payload(g: Graph, claim: Node) -> Graph:
+class StagedGraph:
+    """A read-only view of one staging graph with the look-ups :func:`payload` makes.
+
+    Each look-up is an index look-up in the staging store, so the payload of one candidate
+    of a 2,730-note batch is read without loading the batch's 76k triples.
+    """
+
+    def __init__(self, staging: StagingStore, doc_slug: str):
+        self._db, self._graph = staging.db, _graph(doc_slug)
+
+    def triples(self, pattern: tuple[Node | None, Node | None, Node | None]) -> Iterator[tuple]:
+        """The triples matching ``pattern`` (None matches anything), as rdflib terms."""
+        from kg.embedded import to_ox, to_rdflib
+
+        s, p, o = (to_ox(t) if t is not None else None for t in pattern)
+        for q in self._db.quads_for_pattern(s, p, o, self._graph):
+            yield to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)
+
+    def objects(self, subject: Node, predicate: Node) -> Iterator[Node]:
+        """The objects of ``subject predicate ?o``."""
+        for _s, _p, o in self.triples((subject, predicate, None)):
+            yield o
+
+    def __contains__(self, pattern: tuple[Node | None, Node | None, Node | None]) -> bool:
+        return any(True for _ in self.triples(pattern))
+
+
+def payload(g: Graph | StagedGraph, claim: Node) -> Graph:
     """What accepting ``claim`` asserts: the claim, its passage and document, and the nodes
     it is about that the extraction minted or described (not the events it links to by
     ``partOf`` or ``causedBy``: those are candidates of their own)."""
