@@ -70,6 +70,8 @@ REMEDIES = (
     "its parameters",
     "e.g.",
     "create",
+    "lists",
+    "is the server running",
 )
 
 
@@ -390,6 +392,10 @@ XFAIL = {
     **{
         f"query-file-{id}": "a question file that does not parse is not named in the message"
         for id in ("syntax-error", "update-with-a-select")
+    },
+    **{
+        id: "the message says what is wrong but not what to do"
+        for id in ("extract-empty-file", "push-endpoint-not-a-url")
     },
     "load-jsonld-bad-id": (
         "a JSON-LD node whose @id is not an IRI is dropped without a word (the JSON-LD "
@@ -1047,6 +1053,66 @@ STORE = [
     ),
 ]
 
+# --------------------------------------------------------------------------------------
+# Documents in (extract, review), reasoning, and push (which only reads the store)
+# --------------------------------------------------------------------------------------
+
+SERVER = "http://127.0.0.1:9/sparql"  # nothing listens on port 9 (discard)
+OTHER = [
+    case("extract-empty-file", "extract", "r.txt", "", 3, "r.txt: the file is empty"),
+    case("extract-binary", "extract", "r.txt", b"\x00\x01report" * 20, 3, "the file is binary"),
+    case(
+        "extract-latin-1",
+        "extract",
+        "r.txt",
+        "Attaque \u00e0 Kayes le 1er juillet 2025.\n".encode("latin-1"),
+        3,
+        "r.txt:1: the text is not UTF-8",
+        "--encoding",
+    ),
+    case("extract-unknown-type", "extract", "r.docx", "x\n", 3, "unknown file type '.docx'"),
+    Case(
+        "review-nothing-staged",
+        ("review", "--accept", "1"),
+        (),
+        2,
+        ("nothing is staged", "ckg extract FILE"),
+        names_file=False,
+    ),
+    Case(
+        "reason-unknown-profile",
+        ("reason", "--profile", "owl-full"),
+        (),
+        2,
+        ("'owl-full' is not one of",),
+        names_file=False,
+    ),
+    Case(
+        "push-server-unreachable",
+        ("push", "--endpoint", SERVER),
+        (),
+        3,
+        ("connection refused", "is the server running"),
+        names_file=False,
+    ),
+    Case(
+        "push-endpoint-not-a-url",
+        ("push", "--endpoint", "localhost:3030/ds"),
+        (),
+        2,
+        ("is not an http(s) URL",),
+        names_file=False,
+    ),
+    Case(
+        "push-unknown-graph",
+        ("push", "nothing/here", "--endpoint", SERVER),
+        (),
+        2,
+        ("no graph", "'ckg graphs' lists the graphs"),
+        names_file=False,
+    ),
+]
+
 CASES: list[Case] = [
     *rdf_cases(),
     *LOAD_GRAPHS,
@@ -1056,6 +1122,7 @@ CASES: list[Case] = [
     *QUERIES,
     *DROPS,
     *STORE,
+    *OTHER,
 ]
 
 
