@@ -174,6 +174,7 @@ def extract_command(
                 reference=reference,
                 output=output,
                 staging=staging,
+                replace=replace,
             )
         finally:
             if staging is not None:

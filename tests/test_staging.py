@@ -168,3 +168,26 @@ def test_candidates_do_not_reach_the_store_before_accept(bundled_store_dir, runn
     finally:
         s.close()
     assert extracted == []
+
+
+def test_staging_a_csv_again_keeps_its_review_unless_replace(bundled_store_dir, runner):
+    store = str(bundled_store_dir)
+    batch = ["--store", store, "extract", "--csv", str(FIXTURES / "notes.csv")]
+    batch += ["--id-column", "event_id_cnty", "--date-column", "year", "--country", "Mali"]
+    assert runner.invoke(cli, batch).exit_code == 0
+    assert runner.invoke(cli, batch).exit_code == 0  # all pending: staged again
+    cands = json.loads(runner.invoke(cli, ["--store", store, "review", "-f", "json"]).stdout)
+    runner.invoke(cli, ["--store", store, "review", cands[0]["id"], "--reject"])
+    again = runner.invoke(cli, batch)
+    assert again.exit_code == 2 and "--replace" in again.output
+    statuses = [
+        c["status"]
+        for c in json.loads(runner.invoke(cli, ["--store", store, "review", "-f", "json"]).stdout)
+    ]
+    assert "rejected" in statuses
+    assert runner.invoke(cli, [*batch, "--replace"]).exit_code == 0
+    statuses = [
+        c["status"]
+        for c in json.loads(runner.invoke(cli, ["--store", store, "review", "-f", "json"]).stdout)
+    ]
+    assert set(statuses) == {"pending"}

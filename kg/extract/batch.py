@@ -510,6 +510,28 @@ def _note_places(text: str, mentions: list[Mention]) -> list[Mention]:
     )
 
 
+def _check_not_reviewed(
+    store: Store, staging: StagingStore | None, csv_slug: str, path: Path
+) -> None:
+    """Refuse to stage a CSV again over candidates already reviewed (without --replace)."""
+    from kg.extract.staging import list_candidates
+
+    own = staging is None
+    staging = staging or open_staging(store)
+    try:
+        if not staging.has(csv_slug):
+            return
+        reviewed = [c for c in list_candidates(staging, csv_slug) if c.status != "pending"]
+    finally:
+        if own:
+            staging.close()
+    if reviewed:
+        raise UsageError(
+            f"{path}: {csv_slug} is staged with {len(reviewed)} reviewed candidates; "
+            "extracting it again replaces them: add --replace"
+        )
+
+
 def _reference(value: str, name: str, line: int) -> Reference | None:
     value = (value or "").strip()
     if not value:
@@ -535,6 +557,7 @@ def extract_csv(
     output: Path | None = None,
     write: bool = True,
     staging: StagingStore | None = None,
+    replace: bool = False,
 ) -> BatchResult:
     """Extract every row of ``path`` into the staging graph ``graph/staging/<stem>``.
 
@@ -557,8 +580,10 @@ def extract_csv(
             raise UsageError(
                 f"{path}: no column {column!r}; columns: {', '.join(reader.fieldnames or [])}"
             )
-    finder = make_finder(store, country)
     csv_slug = slug(path.stem)
+    if write and output is None and not replace:
+        _check_not_reviewed(store, staging, csv_slug, path)
+    finder = make_finder(store, country)
     graph = Triples()
     result = BatchResult(0, 0, 0, 0.0, "", resolver=finder.resolver)
     for i, row in enumerate(reader):
