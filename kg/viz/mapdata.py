@@ -728,8 +728,8 @@ def _fetch_events(
         places_of[str(e)].add(str(v))
     # Several places (inferred super-places, say): _fetch_places keeps the innermost.
     for key, ev in data.events.items():
-        cands = sorted(places_of.get(key, ()))
-        ev.place = cands[0] if cands else None
+        cands = places_of.get(key)
+        ev.place = min(cands) if cands else None
 
     types: dict[str, dict[str, None]] = defaultdict(dict)
     generic = {str(CKG.Event), str(CKG.ViolentEvent)}

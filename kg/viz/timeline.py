@@ -12,6 +12,7 @@ import itertools
 import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 from html import escape
 from pathlib import Path
 
@@ -50,7 +51,9 @@ class Glyph:
     events: list[str] = field(default_factory=list)
 
 
+@lru_cache(maxsize=65536)
 def _day(text: str | None) -> date | None:
+    # Cached: 100k events fall on a few thousand days.
     if not text:
         return None
     try:
@@ -66,18 +69,15 @@ def pairs_from_answer(data: MapData, result: QueryResult) -> list[Pair]:
     dates: then the pair is the town's events that cover those dates.
     """
     pairs: list[Pair] = []
+    numbers = (XSD.integer, XSD.int, XSD.long, XSD.decimal)  # looked up once, not per cell
+    day_type = XSD.date
     for row in result.rows:
         events = [str(t) for t in row if isinstance(t, URIRef) and str(t) in data.events]
         towns = [str(t) for t in row if isinstance(t, URIRef) and str(t) in data.places]
-        dates = [_day(str(t)) for t in row if isinstance(t, Literal) and t.datatype == XSD.date]
+        dates = [_day(str(t)) for t in row if isinstance(t, Literal) and t.datatype == day_type]
         gap = None
         for t in row:
-            if isinstance(t, Literal) and t.datatype in (
-                XSD.integer,
-                XSD.int,
-                XSD.long,
-                XSD.decimal,
-            ):
+            if isinstance(t, Literal) and t.datatype in numbers:
                 try:
                     gap = int(t)
                 except ValueError:
