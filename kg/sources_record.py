@@ -26,7 +26,6 @@ means the advice is less specific.
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 import shlex
@@ -165,12 +164,8 @@ def refresh_record(store_dir: str | Path) -> bool:
 
         from kg.embedded import EmbeddedStore
 
-        db = ox.Store.read_only(str(folder))
-        try:
-            graphs = EmbeddedStore(db, str(folder)).graphs()
-        finally:
-            del db
-            gc.collect()
+        # A read-only handle takes no lock, so dropping it needs no garbage collection.
+        graphs = EmbeddedStore(ox.Store.read_only(str(folder)), str(folder)).graphs()
         write_record(folder, graphs)
         return True
     except Exception:  # noqa: BLE001 - the record is advice; a failure must not fail a write
