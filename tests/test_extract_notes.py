@@ -72,6 +72,9 @@ def _event(finder, text: str, year: int = 2020):
         ),
         ("On June 6, police raided a press conference at the University of Dori.", "Dori"),
         ("Hundreds of students rioted through the streets of Zinder.", "Zinder"),
+        ("Residents of Douna staged a march in support of their mayor.", "Douna"),
+        ("About 300 evicted farmers marched to Banfora to demand compensation.", "Banfora"),
+        ("The Ministry of Economy and Finance suspended the tax on fuel.", "Niamey"),
         ("On 7 March 2020, militants attacked the Tiwa military base, killing eight.", "Tiwa"),
         # No place named: a national-level event, coded to the capital.
         ("Teachers went on strike to demand better pay.", "Niamey"),

@@ -413,7 +413,8 @@ _CODED = [
 _PLACE_VERB = ci(
     r"\b(?:attack|attacked|entered|raided|stormed|overran|besieged|targeted|hit|struck|invaded|"
     r"(?:attacks?|assaults?|raids?|incursions?) (?:on|against|in)|(?:road|route|way|axis) "
-    r"(?:to|from|between)|into|towards?|residents of|inhabitants of|university of)\s+(?:the\s+)?$"
+    r"(?:to|from|between)|into|towards?|residents of|inhabitants of|university of|"
+    r"(?:marched|went|moved|travell?ed|headed|returned|fled) to|fled|flee)\s+(?:the\s+)?$"
 )
 #: Words right after a name that make it a place: "Bobo-Dioulasso city hall", "Dosso farmers".
 _PLACE_NOUN = ci(
@@ -453,17 +454,33 @@ def _as_place(text: str, mentions: list[Mention], start: int, name: str) -> Ment
 
 
 def _split_of(mentions: list[Mention]) -> list[Mention]:
-    """ "University of Dori", "Citizen Movement of Pouytenga": a body's name ending in a
-    place; the unknown name's words after its last "of" are a name of their own."""
+    """ "University of Dori", "Residents of Douna", "Citizen Movement of Pouytenga": an
+    unknown name "A of B" is a body or people of the place B; B becomes a name of its own,
+    marked as named after "of"."""
     out = []
     for m in mentions:
         head, sep, tail = m.text.rpartition(" of ")
         if m.kind == "name" and sep and tail[:1].isupper() and _NOT_PLACES.search(head):
+            # The tail of a body's name may be a place ("University of Dori") or not
+            # ("Ministry of Economy"): it needs a cue of its own, unless the head is the
+            # people or a building of a place.
             start = m.start + len(head) + len(sep)
-            out.append(Mention(start, m.end, tail, "name"))
+            of_place = _PEOPLE_OR_BUILDING.search(head)
+            out.append(Mention(start, m.end, tail, "name", method=_OF_TAIL if of_place else ""))
+        elif m.kind == "name" and sep and tail[:1].isupper() and _PEOPLE_OR_BUILDING.search(head):
+            start = m.start + len(head) + len(sep)
+            out.append(Mention(start, m.end, tail, "name", method=_OF_TAIL))
         else:
             out.append(m)
     return out
+
+
+_OF_TAIL = "named after 'of'"
+#: The head of "A of B" when B is a place: its people or one of its buildings.
+_PEOPLE_OR_BUILDING = re.compile(
+    r"\b(?:Residents|Citizens|Inhabitants|Students|People|Youths?|Women|Traders|Villages?|Towns?|"
+    r"City|University|Hospital|Mosque|Mayor|Chief|Market|Streets|Prefecture|Commune)$"
+)
 
 
 def _note_places(text: str, mentions: list[Mention]) -> list[Mention]:
@@ -495,7 +512,7 @@ def _note_places(text: str, mentions: list[Mention]) -> list[Mention]:
         ):
             continue
         before = text[max(0, m.start - 40) : m.start]
-        cue = _PLACE_CUE.search(before) or _PLACE_VERB.search(before)
+        cue = m.method == _OF_TAIL or _PLACE_CUE.search(before) or _PLACE_VERB.search(before)
         admin = _ADMIN_AFTER.match(text[m.end :])
         noun = _PLACE_NOUN.match(text[m.end :])
         if m.kind == "place" or cue or admin or noun:
