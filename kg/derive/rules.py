@@ -253,9 +253,14 @@ class Sequence:
 
     @property
     def iri(self) -> str:
-        """A name made from the town and the attacks: the same content, the same IRI."""
-        digest = hashlib.md5("\n".join((self.town, *self.attacks)).encode("utf-8")).hexdigest()
-        return f"{_DERIVED}sequence/{digest}"
+        """A name made from the town and the first of its scopes (kind, then group; every
+        attack first): a town has one sequence per scope, so the name is unique, and it
+        stays when an attack joins the sequence. A ``ckg add`` then rewrites only the steps
+        that changed, not every step of the towns it touches (its steps are the sequence's
+        IRI, a slash and their position)."""
+        kind, group = min(self.scopes, key=lambda scope: (scope[0], scope[1] or ""))
+        key = "\n".join((self.town, kind, group or ""))
+        return f"{_DERIVED}sequence/{hashlib.md5(key.encode('utf-8')).hexdigest()}"
 
 
 def scope_iri(kind: str, group: str | None) -> str:
