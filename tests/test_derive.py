@@ -26,7 +26,7 @@ from kg.terms import CKG_NS, GRAPH, ID
 
 pd = pytest.importorskip("pandas")
 
-CKG = lambda name: URIRef(CKG_NS + name)  # noqa: E731
+CKG = lambda name: URIRef(CKG_NS + name)
 DATE = URIRef("http://www.w3.org/2001/XMLSchema#date")
 FLAGSHIP = get_question("towns_attacked_twice")
 
