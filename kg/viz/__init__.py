@@ -6,9 +6,12 @@
   interactive, offline HTML map;
 * :mod:`kg.viz.report` builds the self-contained briefing;
 * :mod:`kg.viz.export` writes an answer as GeoJSON, CSV or KML;
-* :mod:`kg.viz.chromium` drives headless Chromium for the browser tests and benchmark.
+* :mod:`kg.viz.chromium` drives headless Chromium for the browser tests and benchmark;
+* :mod:`kg.viz.fonts` names the font fallback chain every picture asks for, so that
+  Arabic, Tifinagh or N'Ko names are drawn, not boxes.
 
-Country outlines: Natural Earth 1:50m (public domain), see ``kg/viz/data/BOUNDARIES.md``.
+Country outlines: Natural Earth 1:50m; admin-1 regions of the G5 Sahel: Natural Earth
+1:10m (both public domain), see ``kg/viz/data/BOUNDARIES.md``.
 """
 
 from __future__ import annotations
