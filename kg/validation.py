@@ -284,6 +284,18 @@ def parse_batch(paths: Sequence[str | Path], graph: URIRef | str | None = None) 
         ds = _parse_file(path)
         batch.files.append(str(path))
         for s, p, o, ctx in ds.quads((None, None, None, None)):
+            if isinstance(s, Literal) or not isinstance(p, URIRef):
+                # rdflib reads generalized RDF; the store cannot hold it (it failed there).
+                what = (
+                    "a literal as its subject"
+                    if isinstance(s, Literal)
+                    else "a predicate that is not an IRI"
+                )
+                raise InputError(
+                    f"the statement {s.n3()} {p.n3()} {o.n3()} has {what}, which RDF does "
+                    "not allow: fix that statement (nothing was read)",
+                    path=str(path),
+                )
             gid = ctx.identifier if isinstance(ctx, Graph) else ctx
             if gid is None or gid == DATASET_DEFAULT_GRAPH_ID:
                 key: Node | None = target
