@@ -191,3 +191,12 @@ def test_staging_a_csv_again_keeps_its_review_unless_replace(bundled_store_dir, 
         for c in json.loads(runner.invoke(cli, ["--store", store, "review", "-f", "json"]).stdout)
     ]
     assert set(statuses) == {"pending"}
+
+
+def test_a_command_that_stages_nothing_leaves_no_staging_store(bundled_store_dir, runner, tmp_path):
+    store = str(bundled_store_dir)
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    assert runner.invoke(cli, ["--store", store, "extract", str(empty)]).exit_code == 3
+    assert runner.invoke(cli, ["--store", store, "review"]).exit_code == 2  # nothing staged
+    assert not (bundled_store_dir / "ckg-staging").exists()

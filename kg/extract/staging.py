@@ -73,11 +73,28 @@ _IN_MEMORY: weakref.WeakKeyDictionary[object, ox.Store] = weakref.WeakKeyDiction
 class StagingStore:
     """An Oxigraph store of staging graphs, one per extracted document."""
 
-    def __init__(self, db: ox.Store, location: str, *, owned: bool):
-        self.db = db
+    def __init__(self, db: ox.Store | None, location: str, *, folder: Path | None = None):
+        self._db = db
         #: The folder, or a note saying it lives in memory (for messages).
         self.location = location
-        self._owned = owned  # a store on disk is closed with this object
+        #: On disk: opened (and created) on first use, closed with this object. A command
+        #: that stops before it stages anything leaves no staging store behind.
+        self._folder = folder
+
+    @property
+    def db(self) -> ox.Store:
+        """The pyoxigraph store (opened, and created, on first use)."""
+        if self._db is None:
+            assert self._folder is not None
+            try:
+                self._folder.mkdir(exist_ok=True)
+                self._db = ox.Store(str(self._folder))
+            except OSError as exc:
+                raise StoreError(
+                    f"cannot open the staging store {self._folder}: {exc}; "
+                    "is another ckg process reviewing this store?"
+                ) from exc
+        return self._db
 
     def __enter__(self) -> Self:
         return self
@@ -89,12 +106,17 @@ class StagingStore:
 
     def close(self) -> None:
         """Flush and release the staging store (an in-memory one stays with its main store)."""
-        if self._owned:
-            self.db.flush()
-            del self.db
+        if self._folder is not None and self._db is not None:
+            self._db.flush()
+            self._db = None
+
+    def _exists(self) -> bool:
+        return self._db is not None or (self._folder is not None and self._folder.is_dir())
 
     def documents(self) -> list[str]:
         """The slugs of the staged documents."""
+        if not self._exists():
+            return []
         return sorted(
             g.value[len(STAGING_PREFIX) :]
             for g in self.db.named_graphs()
@@ -103,7 +125,7 @@ class StagingStore:
 
     def has(self, doc_slug: str) -> bool:
         """Whether ``doc_slug`` is staged."""
-        return self.db.contains_named_graph(_graph(doc_slug))
+        return self._exists() and self.db.contains_named_graph(_graph(doc_slug))
 
     def triples(self, doc_slug: str) -> Iterator[ox.Triple]:
         """The staging graph of a document, as pyoxigraph triples."""
@@ -217,15 +239,9 @@ def open_staging(store: Store, *, migrate_old: bool = True) -> StagingStore:
         db = _IN_MEMORY.get(store)
         if db is None:
             db = _IN_MEMORY[store] = ox.Store()
-        staging = StagingStore(db, f"{store.location} (staging, in memory)", owned=False)
+        staging = StagingStore(db, f"{store.location} (staging, in memory)")
     else:
-        try:
-            staging = StagingStore(ox.Store(str(folder)), str(folder), owned=True)
-        except OSError as exc:
-            raise StoreError(
-                f"cannot open the staging store {folder}: {exc}; "
-                "is another ckg process reviewing this store?"
-            ) from exc
+        staging = StagingStore(None, str(folder), folder=folder)
     if migrate_old:
         migrate(store, staging)
     return staging
