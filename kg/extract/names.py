@@ -230,14 +230,13 @@ GROUP_NAMES: list[tuple[re.Pattern[str], str]] = [
         "JNIM: Group for Support of Islam and Muslims",
     ),
     (
-        re.compile(r"\bBoko Haram\b|\bJAS\b"),
+        re.compile(r"\bBoko Haram\b|\bJAS\b|\bBH\b"),
         "Boko Haram - Jamatu Ahli is-Sunnah lid-Dawatai wal-Jihad",
     ),
     (
         re.compile(r"\bISWAP?\b|\bIslamic State (?:in )?West Africa(?: Province)?\b"),
         "Islamic State (West Africa)",
     ),
-    (re.compile(r"\bBH\b"), "Boko Haram - Jamatu Ahli is-Sunnah lid-Dawatai wal-Jihad"),
     # Other armed groups and forces of the region, under ACLED's names.
     (
         re.compile(r"\bMNJ\b|\bNigerien Movement for Justice\b"),
