@@ -375,7 +375,10 @@ def _code_only(text: str) -> str:
 def _kind(text: str, origin: str) -> QuestionKind:
     match = _KIND.search(_code_only(text))
     if match is None:
-        raise QueryError(f"{origin}: no SELECT, ASK, CONSTRUCT or DESCRIBE in the query")
+        raise QueryError(
+            f"{origin}: no SELECT, ASK, CONSTRUCT or DESCRIBE in the query; a question only "
+            "reads (an update is never run): change the store with 'ckg load' or 'ckg add'"
+        )
     return match.group(1).lower()  # type: ignore[return-value]
 
 

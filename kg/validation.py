@@ -320,7 +320,9 @@ def parse_batch(paths: Sequence[str | Path], graph: URIRef | str | None = None) 
                 names.append(str(path))
     if len(batch) == 0:
         raise InputError(
-            "the batch holds no triples", path=", ".join(batch.files) if batch.files else None
+            "the batch holds no triples: nothing to add. Check the file (is it in the format "
+            "its extension says? N-Triples has no @prefix; a JSON-LD @id must be an IRI)",
+            path=", ".join(batch.files) if batch.files else None,
         )
     return batch
 
