@@ -24,7 +24,7 @@ from kg.cli.commands_store import (
 )
 from kg.cli.main import cli, handle_errors, store_option
 
-from kg.errors import UsageError
+from kg.errors import QueryError, UsageError
 from kg.store import Store
 from kg.terms import INFERRED_GRAPH
 
@@ -235,7 +235,13 @@ def query_run(
             note(ctx, line)
         bindings = checked.bindings
         with _as_of(ctx, full, day) as store:
-            result = store.query(question.text, bindings, include_inferred=not no_inferred)
+            try:
+                result = store.query(question.text, bindings, include_inferred=not no_inferred)
+            except QueryError as exc:
+                if file is None or str(exc).startswith(str(file)):
+                    raise
+                # A question file of the user's: the message names it (issue 19).
+                raise QueryError(f"{file}: {exc}; fix the question file") from exc
             text = _evidence_text(store, result, fmt) if evidence else result_text(result, fmt)
     seconds = time.perf_counter() - started
     if result.kind == "select":

@@ -375,10 +375,6 @@ XFAIL = {
         for id in ("ttl-bad-unicode-escape", "nt-triple-over-two-lines")
     },
     **{
-        f"query-file-{id}": "a question file that does not parse is not named in the message"
-        for id in ("syntax-error", "update-with-a-select")
-    },
-    **{
         id: "the message says what is wrong but not what to do"
         for id in ("extract-empty-file", "push-endpoint-not-a-url")
     },
