@@ -138,7 +138,7 @@ def classify(text: str) -> tuple[str, str]:
     m = _VIOLENT.search(text)
     armed = _ARMED.search(text[m.end() : m.end() + 60]) if m else None
     victims = _VICTIMS.search(text[m.end() : m.end() + 60]) if m else None
-    on_armed = bool(armed) and not (victims and victims.start() < armed.start())
+    on_armed = armed is not None and not (victims and victims.start() < armed.start())
     sd = _STRATEGIC.search(text)
     if m and sd and not on_armed and (not _HARM.search(text) or _NO_HARM.search(text)):
         return "StrategicDevelopment", sd.group(0)  # an attack that only looted or burned
@@ -485,9 +485,9 @@ _PEOPLE_OR_BUILDING = re.compile(
 
 def _note_places(text: str, mentions: list[Mention]) -> list[Mention]:
     for pattern in _CODED:
-        m = pattern.search(text)
-        if m and not _NOT_PLACES.search(m.group(1)) and not _NOT_CODED.search(m.group(1)):
-            place = _as_place(text, mentions, m.start(1), m.group(1))
+        said = pattern.search(text)
+        if said and not _NOT_PLACES.search(said.group(1)) and not _NOT_CODED.search(said.group(1)):
+            place = _as_place(text, mentions, said.start(1), said.group(1))
             if place.level != "country":  # "near the Mali border" says no more than Mali
                 return [place]
     # ACLED writes the coded location before its admin areas: "Djibo (Djibo, Soum)", and

@@ -229,7 +229,7 @@ def _holds(store: Store, graph: URIRef) -> Callable[[tuple[Node, Node, Node]], b
     db = getattr(store, "db", None)
     if db is not None:
         node = ox.NamedNode(str(graph))
-        return lambda t: ox.Quad(*(to_ox(x) for x in t), node) in db
+        return lambda t: ox.Quad(to_ox(t[0]), to_ox(t[1]), to_ox(t[2]), node) in db
     held = store.export_graph(graph)
     return lambda t: t in held
 

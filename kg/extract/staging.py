@@ -25,7 +25,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import Self
+from typing import Self, cast
 
 import pyoxigraph as ox
 from rdflib import RDF, Graph, URIRef
@@ -145,7 +145,7 @@ class StagingStore:
         """Where a staged document came from and its title."""
         node = _graph(doc_slug)
         found = {
-            q.predicate: q.object.value
+            q.predicate: str(getattr(q.object, "value", q.object))
             for q in self.db.quads_for_pattern(node, None, None, ox.DefaultGraph())
         }
         return found.get(_SOURCE), found.get(_TITLE)
@@ -217,7 +217,8 @@ def _graph(doc_slug: str) -> ox.NamedNode:
 
 def _nt(triples: Iterable[ox.Triple]) -> str:
     # pyoxigraph serialises the terms (escaping included); N-Triples is valid SPARQL data.
-    return ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+    data = ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES)
+    return data.decode("utf-8") if data else ""
 
 
 def staging_folder(store: Store) -> Path | None:
@@ -308,7 +309,8 @@ def list_candidates(staging: StagingStore, doc_slug: str) -> list[StagedCandidat
     """
     props: dict[str, dict[str, list[ox.NamedNode | ox.Literal]]] = {}
     for t in staging.triples(doc_slug):
-        props.setdefault(t.subject.value, {}).setdefault(t.predicate.value, []).append(t.object)  # type: ignore[arg-type]
+        subject = cast(ox.NamedNode, t.subject)  # the writer makes no blank nodes
+        props.setdefault(subject.value, {}).setdefault(t.predicate.value, []).append(t.object)  # type: ignore[arg-type]
 
     def first(node: str | None, prop: URIRef) -> str | None:
         values = props.get(node or "", {}).get(str(prop))
