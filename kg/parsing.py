@@ -236,6 +236,17 @@ def _check_contexts(data: bytes, where: str) -> None:
     except (ValueError, RecursionError):
         return  # not JSON: the parser says where
     for key, value in _context_values(doc):
+        if key == "@id":
+            # JSON-LD drops a node whose @id is not an IRI without a word: say so instead.
+            if isinstance(value, str) and _NOT_IN_IRI.search(value):
+                raise InputError(
+                    f"JSON-LD @id {value!r} is not an IRI (spaces, quotes, braces or "
+                    "backslashes are not allowed), and the node would be dropped without a "
+                    "word; fix the @id",
+                    path=where,
+                    line=_line(data, data.find(json.dumps(value).encode())) or None,
+                )
+            continue
         for item in value if isinstance(value, list) else [value]:
             if isinstance(item, str):
                 raise InputError(
@@ -246,13 +257,16 @@ def _check_contexts(data: bytes, where: str) -> None:
                 )
 
 
+_NOT_IN_IRI = re.compile(r'[\s<>"{}|^`\\]')
+
+
 def _context_values(node: Any) -> Iterator[tuple[str, Any]]:
     stack = [node]
     while stack:
         item = stack.pop()
         if isinstance(item, dict):
             for key, value in item.items():
-                if key in ("@context", "@import"):
+                if key in ("@context", "@import", "@id"):
                     yield key, value
                 stack.append(value)
         elif isinstance(item, list):
