@@ -4,14 +4,13 @@ What it measures (each step in a fresh child process, so that peak memory is tha
 
 1. ``ckg import acled`` of the real ACLED files in ``../shared/data`` (Burkina Faso and
    Niger, HDX layout) into a fresh embedded store: triples, seconds, triples/s, peak RSS
-   (the event index is built as part of the import, so its cost is in these figures);
-   then pyoxigraph's bulk loader alone on the same triples (the ceiling for any importer
-   that writes through it, same run); then ``towns_attacked_twice`` (JNIM, and any
-   perpetrator) and the same rule computed by pandas over the same CSVs; the answers must
-   be equal. The question is timed three ways: as ``ckg query run`` answers it (pairs
-   from the event index, labels, regions, perpetrators and sources by SPARQL; first run
-   after the import and best of ``--repeat``), the pairs alone (what pandas computes),
-   and the plain SPARQL with no index (``--no-plain`` skips it; minutes at 1M rows).
+   (the derived graph is kept in step as part of the import, so its cost is in these
+   figures); then pyoxigraph's bulk loader alone on the same triples (the ceiling for any
+   importer that writes through it, same run); then ``towns_attacked_twice`` (JNIM, and
+   any perpetrator) and the same rule computed by pandas over the same CSVs; the answers
+   must be equal. The question is the saved text as ``ckg query run`` sends it (pairs from
+   the derived graph, labels, regions, perpetrators and sources), timed on its first run
+   after the import and as the best of ``--repeat``.
 2. The same for synthetic ACLED-format CSVs (current layout) of 100k rows, and of 1M rows
    with ``--million``.
 
@@ -295,24 +294,13 @@ def _child(args: argparse.Namespace) -> None:
                 bindings["__perpetrator_iri"] = URIRef(args.perpetrator)
             timings = []
             answer = None
-            accelerate = args.mode == "accelerated"
             for _ in range(args.repeat):
                 started = time.perf_counter()
-                answer = store.query(text, bindings, accelerate=accelerate)
+                answer = store.query(text, bindings)
                 timings.append(time.perf_counter() - started)
             assert answer is not None
             rows = answer.dicts()
             result["first_seconds"] = timings[0]
-            if accelerate:
-                # The part pandas computes too: the pairs alone, without labels and sources.
-                from kg.accelerate import attack_pairs
-
-                core = []
-                for _ in range(args.repeat):
-                    started = time.perf_counter()
-                    attack_pairs(store, dict(bindings), True)
-                    core.append(time.perf_counter() - started)
-                result["core_seconds"] = min(core)
             prefix = "https://w3id.org/conflict-kg/id/event/acled/"
             result["rows"] = sorted(
                 (str(r["first"])[len(prefix) :], str(r["second"])[len(prefix) :], int(r["gapDays"]))
@@ -386,53 +374,43 @@ def _bench_files(label: str, paths: list[Path], workdir: Path, args: argparse.Na
     for perpetrator, names in cases:
         who = "JNIM" if perpetrator else "any perpetrator"
         rows, pandas_seconds = _pandas_timed(attacks, args.window, names, args.repeat)
-        modes = ["accelerated"] + (["plain"] if args.plain else [])
-        for mode in modes:
-            answer = _run_child(
-                "--step",
-                "question",
-                "--mode",
-                mode,
-                "--store",
-                str(store),
-                "--window",
-                str(args.window),
-                "--perpetrator",
-                perpetrator,
-                "--repeat",
-                str(args.repeat),
-                timeout=args.query_timeout,
-            )
-            head = f"[{label}] towns_attacked_twice window={args.window} ({who}, {mode})"
-            if answer is None:
-                print(
-                    f"{head}: did not finish in {args.query_timeout:.0f} s; pandas "
-                    f"{len(rows)} towns in {pandas_seconds:.3f} s; "
-                    f"ratio > {args.query_timeout / pandas_seconds:,.0f}x",
-                    flush=True,
-                )
-                continue
-            sparql_rows = [tuple(r) for r in answer["rows"]]
-            same = sparql_rows == rows
-            ok &= same
-            core = ""
-            if "core_seconds" in answer:
-                core = (
-                    f"; the pairs alone (what pandas computes) {answer['core_seconds']:.3f} s, "
-                    f"ratio {answer['core_seconds'] / pandas_seconds:.1f}x"
-                )
+        answer = _run_child(
+            "--step",
+            "question",
+            "--store",
+            str(store),
+            "--window",
+            str(args.window),
+            "--perpetrator",
+            perpetrator,
+            "--repeat",
+            str(args.repeat),
+            timeout=args.query_timeout,
+        )
+        head = f"[{label}] towns_attacked_twice window={args.window} ({who})"
+        if answer is None:
             print(
-                f"{head}: {len(sparql_rows)} towns in {answer['seconds']:.3f} s with labels, "
-                f"regions, perpetrators and sources (first run after the import "
-                f"{answer['first_seconds']:.2f} s), pandas {len(rows)} towns in "
-                f"{pandas_seconds:.3f} s, ratio {answer['seconds'] / pandas_seconds:.1f}x{core}; "
-                f"answers {'EQUAL' if same else 'DIFFER'}; query peak RSS "
-                f"{answer['peak_rss_mb']:,.0f} MB; load average {os.getloadavg()[0]:.1f}",
+                f"{head}: did not finish in {args.query_timeout:.0f} s; pandas "
+                f"{len(rows)} towns in {pandas_seconds:.3f} s; "
+                f"ratio > {args.query_timeout / pandas_seconds:,.0f}x",
                 flush=True,
             )
-            if not same:
-                print(f"    SPARQL only: {sorted(set(sparql_rows) - set(rows))[:5]}")
-                print(f"    pandas only: {sorted(set(rows) - set(sparql_rows))[:5]}")
+            continue
+        sparql_rows = [tuple(r) for r in answer["rows"]]
+        same = sparql_rows == rows
+        ok &= same
+        print(
+            f"{head}: {len(sparql_rows)} towns in {answer['seconds']:.3f} s with labels, "
+            f"regions, perpetrators and sources (first run after the import "
+            f"{answer['first_seconds']:.2f} s), pandas {len(rows)} towns in "
+            f"{pandas_seconds:.3f} s, ratio {answer['seconds'] / pandas_seconds:.1f}x; "
+            f"answers {'EQUAL' if same else 'DIFFER'}; query peak RSS "
+            f"{answer['peak_rss_mb']:,.0f} MB; load average {os.getloadavg()[0]:.1f}",
+            flush=True,
+        )
+        if not same:
+            print(f"    SPARQL only: {sorted(set(sparql_rows) - set(rows))[:5]}")
+            print(f"    pandas only: {sorted(set(rows) - set(sparql_rows))[:5]}")
     return ok
 
 
@@ -454,12 +432,6 @@ def main(argv: list[str] | None = None) -> int:
         help="give up on one SPARQL answer after this many seconds",
     )
     parser.add_argument(
-        "--no-plain",
-        dest="plain",
-        action="store_false",
-        help="skip the plain SPARQL run of the question (minutes at 1M rows)",
-    )
-    parser.add_argument(
         "--no-ceiling",
         dest="ceiling",
         action="store_false",
@@ -472,7 +444,6 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--store", help=argparse.SUPPRESS)
     parser.add_argument("--perpetrator", default="", help=argparse.SUPPRESS)
-    parser.add_argument("--mode", default="accelerated", help=argparse.SUPPRESS)
     parser.add_argument("files", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
