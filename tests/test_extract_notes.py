@@ -115,6 +115,13 @@ def test_the_place_acled_codes(finder, note, place):
             "Toubou ethnic militia and Tuareg ethnic militia clashed near Dirkou.",
             "Toubou Ethnic Militia (Niger)",
         ),
+        (
+            (
+                "On December 18, four people were wounded in clashes between pastoralists and "
+                "farmers in Tam."
+            ),
+            "Unidentified Communal Militia (Niger)",
+        ),
         # No perpetrator named: ACLED's unidentified armed group of the country.
         (
             "On October 15, ten children were wounded by the explosion of a grenade in Toumour.",

@@ -263,8 +263,10 @@ def note_event(
         actor = _named_after(text, mentions, actor) or actor
         actor = _compound(text, mentions, actor)
     if actor is None and cls in _VIOLENT_KINDS and finder.default_country:
-        # Violence whose perpetrator the note does not name: ACLED's unidentified armed group.
-        name = f"Unidentified Armed Group ({finder.default_country})"
+        # Violence whose perpetrator the note does not name: ACLED's unidentified armed
+        # group, or its unidentified communal militia when communities fight each other.
+        kind = "Communal Militia" if _COMMUNAL.search(text) else "Armed Group"
+        name = f"Unidentified {kind} ({finder.default_country})"
         actor = Mention(
             0, 0, name, "actor", finder.resolver.resolve_actor(name).iri, "", "convention", (), name
         )
@@ -358,6 +360,10 @@ def _named_after(text: str, mentions: list[Mention], actor: Mention) -> Mention 
     return None
 
 
+_COMMUNAL = ci(
+    r"\b(?:inter-?communal|communal|inter-?ethnic|farmers? and (?:herders|herdsmen|pastoralists)|"
+    r"(?:herders|herdsmen|pastoralists?) and farmers?|land dispute|chieftaincy)\b"
+)
 _VIOLENT_KINDS = ("Battle", "ViolenceAgainstCivilians", "RemoteViolence")
 
 
