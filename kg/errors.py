@@ -102,9 +102,10 @@ def fault_message(exc: BaseException, store_dir: str | Path | None = None) -> st
     if isinstance(exc, OSError):
         name = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
         if exc.errno == errno.ENOSPC or "No space left" in text:
+            where = "" if name else " (of the store, or of the output)"
             return (
-                f"{name}no space left on the device: free some space and run the command "
-                "again (a store write is one transaction: it either happened or not)"
+                f"{name}no space left on the device{where}: free some space and run the "
+                "command again (a store write is one transaction: it either happened or not)"
             )
         if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
             return f"{name}permission denied ({exc.strerror or text}): check who may write there"
