@@ -104,6 +104,10 @@ def test_the_place_acled_codes(finder, note, place):
             "Mutiny of Military Forces of Niger",
         ),
         (
+            "Mutinying soldiers fired shots in the air and looted shops in Tahoua.",
+            "Rioters (Niger)",
+        ),
+        (
             "On June 12, Kanuri tribesmen attacked a Fulani camp in Loumbouram.",
             "Kanuri Ethnic Militia (Niger)",
         ),
@@ -167,6 +171,8 @@ def test_the_actor_acled_codes(finder, note, actor):
             "RemoteViolence",
         ),
         ("Police clashed with stone-throwing traders protesting a new tax in Maradi.", "Riot"),
+        ("Soldiers mutinied over unpaid wages and took over the town of Diffa.", "Battle"),
+        ("Mutinying soldiers fired shots in the air and looted shops in Tahoua.", "Riot"),
         ("On May 2, miners protested at the Samira gold mine over unpaid wages.", "Protest"),
         (
             (

@@ -121,6 +121,11 @@ def classify(text: str) -> tuple[str, str]:
             # An IED that opens an ambush, then an exchange of fire: ACLED codes a battle.
             return "Battle", clash.group(0)
         return "RemoteViolence", m.group(0)
+    mutiny = _MUTINY_FIGHT.search(text)
+    if mutiny:
+        # Mutineers who fight or take territory are an armed group in battle; mutineers
+        # who fire in the air and loot are rioters (ACLED's two codings of mutinies).
+        return "Battle", mutiny.group(0)
     protest, riot = _PROTEST.search(text), _RIOT.search(text)
     if riot and (
         protest
@@ -152,6 +157,10 @@ def classify(text: str) -> tuple[str, str]:
     return "StrategicDevelopment", ""
 
 
+_MUTINY_FIGHT = ci(
+    r"\bmutin\w*\b(?=.*\b(?:took over|taking over|seized|occupied|fighting|fought|clash\w*|"
+    r"regained|battle)\b)"
+)
 #: Who riots: a crowd, not an armed group ("militants ransacked a school" is no riot).
 _CROWD = ci(
     r"\b(mob|crowds?|youths?|residents|students|villagers|inhabitants|demonstrat\w*|"
@@ -270,7 +279,7 @@ def note_event(
         actor = Mention(
             0, 0, name, "actor", finder.resolver.resolve_actor(name).iri, "", "convention", (), name
         )
-    if cls in ("Protest", "Riot") and finder.default_country and not _mutiny(actor):
+    if cls in ("Protest", "Riot") and finder.default_country:
         # ACLED's convention: demonstrators are "Protesters (Country)" or "Rioters (Country)".
         name = f"{'Protesters' if cls == 'Protest' else 'Rioters'} ({finder.default_country})"
         actor = Mention(
@@ -365,10 +374,6 @@ _COMMUNAL = ci(
     r"(?:herders|herdsmen|pastoralists?) and farmers?|land dispute|chieftaincy)\b"
 )
 _VIOLENT_KINDS = ("Battle", "ViolenceAgainstCivilians", "RemoteViolence")
-
-
-def _mutiny(actor: Mention | None) -> bool:
-    return actor is not None and actor.name.startswith("Mutiny of ")
 
 
 def _compound(text: str, mentions: list[Mention], actor: Mention) -> Mention:
