@@ -109,8 +109,8 @@ def write_output(ctx: click.Context, text: str, output: Path | None, what: str) 
 @click.option(
     "--bulk/--no-bulk",
     default=None,
-    help="Force (or forbid) pyoxigraph's bulk loader: less memory, but a crash "
-    "midway leaves the graphs marked stale. Default: bulk above 64 MB.",
+    help="Force (or forbid) pyoxigraph's bulk loader: less memory; the new content is "
+    "written beside the old and switched to in one transaction. Default: bulk above 64 MB.",
 )
 @click.option(
     "--reason",
@@ -170,8 +170,8 @@ def load_command(
     The files are checked against the SHACL shapes in the context of the store, as 'ckg
     add' checks a batch: if they do not conform the report is printed, nothing is written
     and the exit code is 1. --no-validate skips the check and marks the graphs
-    'unvalidated' in 'ckg graphs'. Bulk loads (above 64 MB) are not validated and are
-    marked the same way.
+    'unvalidated' in 'ckg graphs'. Bulk loads (above 64 MB) are checked the same way,
+    with the whole store as it will be, before they replace anything.
 
     Refused, with nothing written: triples that change the ontology (subClassOf, domain,
     range, disjointness, owl:sameAs between two of the graph's nodes…; exit 1, unless
@@ -214,6 +214,8 @@ def load_command(
             allow_empty=allow_empty,
             guard=OntologyGuard(allow=allow_ontology) if files else None,
             check=_load_check(store, validate=not no_validate) if files else None,
+            judge=_judge if files and not no_validate else None,
+            progress=lambda line: click.echo(line, err=True),
         )
         before = {str(i.iri): i.loaded_at for i in store.graphs()}
         try:
@@ -223,7 +225,7 @@ def load_command(
         unchecked = [
             g
             for r in reports
-            if not is_bundled_source(r.source) and (no_validate or r.bulk)
+            if not is_bundled_source(r.source) and (no_validate or (r.bulk and not r.validated))
             for g in r.graphs
         ]
         if files and unchecked:
@@ -270,7 +272,7 @@ def _interrupted(store: Store, before: dict[str, Any]) -> None:
         raise CkgError(
             f"interrupted, but after the write: {len(changed)} graph(s) were committed "
             f"({', '.join(changed[:5])}{' …' if len(changed) > 5 else ''}); 'ckg graphs' shows "
-            "them (a graph marked stale was cut short by a bulk load: load it again)"
+            "them"
         )
     raise CkgError("interrupted before anything was written: the store is unchanged")
 
@@ -288,7 +290,6 @@ def _load_check(store: Store, *, validate: bool) -> Any:
 
     def check(content: Any, origins: Any) -> None:
         from kg.axioms import future_dates
-        from kg.errors import GateError
         from kg.formats import shorten
         from kg.loading import validate_content
 
@@ -299,17 +300,23 @@ def _load_check(store: Store, *, validate: bool) -> Any:
         if not validate:
             return
 
-        report = validate_content(store, content, origins)
-        if report.failed("violation"):
-            click.echo(report.render("text"), nl=False)
-            counts = report.counts()
-            raise GateError(
-                f"not loaded: the files do not conform to the shapes ({counts['violation']} "
-                "violation(s), listed above); the store is unchanged. Fix the files, or give "
-                "--no-validate to load them unchecked (marked unvalidated in 'ckg graphs')"
-            )
+        _judge(validate_content(store, content, origins))
 
     return check
+
+
+def _judge(report: Any) -> None:
+    """Refuse a load whose files do not conform (the report goes to stdout)."""
+    from kg.errors import GateError
+
+    if report.failed("violation"):
+        click.echo(report.render("text"), nl=False)
+        counts = report.counts()
+        raise GateError(
+            f"not loaded: the files do not conform to the shapes ({counts['violation']} "
+            "violation(s), listed above); the store is unchanged. Fix the files, or give "
+            "--no-validate to load them unchecked (marked unvalidated in 'ckg graphs')"
+        )
 
 
 # --------------------------------------------------------------------------- graphs, stats, drop
@@ -325,8 +332,8 @@ def graphs_command(ctx: click.Context, fmt: str, endpoint: str | None) -> None:
     """List the named graphs with their triple counts and metadata.
 
     Columns: graph, triples, loaded (UTC), source, title, stale. A stale inferred graph
-    needs 'ckg reason'; a stale data graph is an interrupted bulk load (load it again);
-    'unvalidated' marks a graph loaded with --no-validate (or in bulk), never checked
+    needs 'ckg reason'; a stale data graph was cut short by a bulk load of an older ckg
+    (load it again); 'unvalidated' marks a graph loaded with --no-validate, never checked
     against the shapes.
 
     \b

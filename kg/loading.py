@@ -10,8 +10,10 @@ Loading a source again replaces its graphs; graphs it no longer contains are dro
 Loading marks the inferred graph stale, because its consequences may no longer hold.
 
 Files bigger than :data:`BULK_BYTES` in total go through pyoxigraph's bulk loader after a
-full syntax check: much less memory and time, but a crash in the middle leaves the graphs
-marked stale instead of untouched (``ckg graphs`` shows it; load again to repair).
+full syntax check: much less memory and time. The new content is written beside the old
+and switched to in one transaction (:meth:`kg.embedded.EmbeddedStore.bulk_replace`), after
+the whole store as it will be is validated when the policy asks (``LoadPolicy.judge``):
+killed at any moment, every graph is its old or its new version.
 """
 
 from __future__ import annotations
@@ -88,6 +90,8 @@ class LoadReport:
     dropped: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     bulk: bool = False
+    #: A bulk load checked against the shapes before its switch (``LoadPolicy.judge``).
+    validated: bool = False
 
 
 #: Graphs ckg maintains itself: a file may replace them only when the user names them
@@ -116,6 +120,12 @@ class LoadPolicy:
     #: Called with the parsed content (graph -> triples) and each graph's files before
     #: anything is written; raises to refuse (``ckg load`` validates against the shapes).
     check: Callable[[Mapping[str, list[ox.Triple]], Mapping[str, list[str]]], None] | None = None
+    #: Bulk loads, whose content is not held in memory: called before the switch with the
+    #: whole-store validation report (:func:`validate_bulk`) of the store as it will be;
+    #: raises to refuse, and the store stays as it was. None: the load is not validated.
+    judge: Callable[[Any], None] | None = None
+    #: Progress lines of that validation (stderr in the CLI).
+    progress: Callable[[str], None] | None = None
 
 
 def file_graph(path: str | Path) -> URIRef:
@@ -516,8 +526,21 @@ def _bulk(store: EmbeddedStore, sources: Sequence[Source], policy: LoadPolicy) -
             from kg.axioms import check_change
 
             notes = check_change(store, guard)
-    _pre_mark_stale(store, existing, names)
-    counts = store.bulk_replace(list(names), quads, meta=meta)
+    judge = policy.judge
+
+    def check(where: Mapping[str, str]) -> None:
+        if judge is not None:
+            judge(validate_bulk(store, where, progress=policy.progress))
+
+    # The inferred graph is marked stale in the transaction that switches to the new data.
+    counts = store.bulk_replace(
+        list(names),
+        quads,
+        meta=meta,
+        stale=_stale_targets(existing, names),
+        check=check if judge is not None else None,
+        progress=policy.progress,
+    )
     reports = []
     for source, graphs in checked:
         dropped = [g for g in _stale_graphs(existing, source, graphs) if g not in names]
@@ -529,11 +552,44 @@ def _bulk(store: EmbeddedStore, sources: Sequence[Source], policy: LoadPolicy) -
                 graphs={g: counts[g] for g in graphs},
                 dropped=dropped,
                 bulk=True,
+                validated=judge is not None,
             )
         )
     if reports:
         reports[-1].notes.extend(notes)
     return reports
+
+
+def validate_bulk(
+    store: EmbeddedStore,
+    where: Mapping[str, str],
+    *,
+    progress: Callable[[str], None] | None = None,
+) -> Any:
+    """Validate a bulk load before its switch: the whole store as it will be, fast engine.
+
+    ``where`` maps each loaded graph to the graph holding its new content (see
+    :meth:`kg.embedded.EmbeddedStore.bulk_replace`). Results about nodes the loaded graphs
+    do not describe were there before: they are marked ``preexisting`` and do not make the
+    report fail, as :func:`kg.validation.validate_batch` does for a batch.
+    """
+    from kg.validation import _set_conforms
+    from kg.validation_store import validate_store_fast
+
+    report = validate_store_fast(store, progress=progress, replaced=where)
+    loaded = {_short_graph(g) for g in where} | set(where)
+    for r in report.results:
+        if not loaded.intersection(r.graphs):
+            r.preexisting = True
+    report.checked = f"the bulk load in the context of the store at {store.location}"
+    _set_conforms(report)
+    return report
+
+
+def _short_graph(graph: str) -> str:
+    from kg.validation import _short
+
+    return str(_short(URIRef(graph)))
 
 
 #: Meta-graph flag of a graph loaded without checking it against the shapes.

@@ -44,7 +44,7 @@ import re
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -1089,8 +1089,17 @@ def support_triples(copy: ox.Store, graphs: Sequence[str]) -> Graph:
 # --------------------------------------------------------------------------------------
 
 
-def validate_store_fast(store: Store, *, progress: Progress | None = None) -> Any:
+def validate_store_fast(
+    store: Store,
+    *,
+    progress: Progress | None = None,
+    replaced: Mapping[str, str] | None = None,
+) -> Any:
     """Validate every asserted graph of an embedded store with the shapes as SPARQL.
+
+    ``replaced`` maps graphs to the graph holding their next version (a bulk load's
+    temporary graph, :meth:`kg.embedded.EmbeddedStore.bulk_replace`): the store is
+    validated as it will be, and results name the graphs by their own names.
 
     Same report as :func:`kg.validation.validate_store` with pySHACL (same focus nodes,
     paths, constraint components, severities and messages). Raises :class:`Unsupported`
@@ -1128,15 +1137,19 @@ def validate_store_fast(store: Store, *, progress: Progress | None = None) -> An
         for info in all_infos
         if str(info.iri) not in skip and not str(info.iri).startswith(STAGING_PREFIX)
     ]
-    names = [str(info.iri) for info in infos]
-    triples = sum(info.triples for info in infos)
+    swap = {k: v for k, v in (replaced or {}).items() if k != v}
+    names = [str(info.iri) for info in infos if str(info.iri) not in swap]
+    sizes = {str(info.iri): info.triples for info in all_infos}
+    for where in swap.values():
+        sizes[where] = _count_graph(db, where)
+    names = sorted({*names, *swap.values()})
+    triples = sum(sizes.get(n, 0) for n in names)
     findings: list[Finding] = []
     lap("setup")
     with checkpoint(db, store.location) as copy:
         support = support_triples(copy, names)
         g = ox.NamedNode(str(SUPPORT_GRAPH))
         copy.extend([ox.Quad(_to_ox(s), _to_ox(p), _to_ox(o), g) for s, p, o in support])
-        sizes = {str(info.iri): info.triples for info in all_infos}
         tr = Translator(copy, _default_graph(copy, sizes, names), shapes)
         shape_nodes = tr.shape_nodes()
         lap("checkpoint")
@@ -1167,7 +1180,7 @@ def validate_store_fast(store: Store, *, progress: Progress | None = None) -> An
             graph, labels, checked="the store", triples=triples, seconds=0.0
         )
     lap("report")
-    attach_sources(results, store)
+    attach_sources(results, store, rename={v: k for k, v in swap.items()}, hidden=set(swap))
     lap("sources")
     report = Report(
         results,
@@ -1181,7 +1194,13 @@ def validate_store_fast(store: Store, *, progress: Progress | None = None) -> An
     return report
 
 
-def attach_sources(results: Sequence[Any], store: Any) -> None:
+def attach_sources(
+    results: Sequence[Any],
+    store: Any,
+    *,
+    rename: Mapping[str, str] | None = None,
+    hidden: set[str] | None = None,
+) -> None:
     """:func:`kg.validation._attach_sources` for a whole store, by index lookups.
 
     The same graphs in the same order (sorted by IRI: the original's GRAPH ?g walks the
@@ -1189,18 +1208,22 @@ def attach_sources(results: Sequence[Any], store: Any) -> None:
     is about: the original's two queries per 400 results took 170 s at 27k results.
     """
     from kg.derive import DERIVED_GRAPH
+    from kg.embedded import BULK_PENDING_PREFIX as pending
     from kg.embedded import to_ox
     from kg.validation import _chunks, _short, passages_query
 
     db = store.db
-    skip = {str(META_GRAPH), str(INFERRED_GRAPH), str(DERIVED_GRAPH)}
+    skip = {str(META_GRAPH), str(INFERRED_GRAPH), str(DERIVED_GRAPH), *(hidden or ())}
+    rename = rename or {}
     focus = sorted({r.focus for r in results if isinstance(r.focus, URIRef)})
     graphs: dict[Node, list[str]] = {}
     for n in focus:
         names = {
-            q.graph_name.value
+            rename.get(q.graph_name.value, q.graph_name.value)
             for q in db.quads_for_pattern(to_ox(n), None, None, None)
             if isinstance(q.graph_name, ox.NamedNode)
+            and q.graph_name.value not in skip
+            and (q.graph_name.value in rename or not q.graph_name.value.startswith(pending))
         }
         # In the order of the store's sorted graph names, as the original's GRAPH ?g walks.
         graphs[n] = list(dict.fromkeys(_short(URIRef(g)) for g in sorted(names - skip)))
@@ -1218,6 +1241,14 @@ def attach_sources(results: Sequence[Any], store: Any) -> None:
         r.graphs = list(graphs.get(r.focus, []))
         if r.focus in passages:
             r.passage, r.document = passages[r.focus]
+
+
+def _count_graph(db: ox.Store, graph: str) -> int:
+    answer = db.query(
+        "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+        named_graphs=[ox.NamedNode(graph)],
+    )
+    return next((int(row[0].value) for row in answer), 0)
 
 
 def _default_graph(copy: ox.Store, sizes: dict[str, int], names: Sequence[str]) -> list[str] | None:
