@@ -225,3 +225,40 @@ def test_kill_at_any_moment_of_a_bulk_load_leaves_old_or_new(
     assert outcomes[1].endswith("old, leftovers dropped"), outcomes
     # Killed once switched, before the temporary graphs were dropped: new, cleaned on open.
     assert outcomes[4].endswith("new, leftovers dropped"), outcomes
+
+
+BAD = Path(__file__).parent / "bad_batches"
+
+
+def test_bulk_load_is_validated_before_it_replaces_anything(bundled_store_dir: Path) -> None:
+    """ckg load --bulk: a file that does not conform is refused with the store unchanged;
+    a conforming one is loaded and not marked unvalidated (issue 19)."""
+    store = open_store(bundled_store_dir, create=False)
+    try:
+        before = set(store.quads())
+    finally:
+        store.close()
+    runner = CliRunner()
+    bad = BAD / "11-jnim-attack-2012.trig"  # JNIM attack in 2012, before JNIM's founding
+    result = runner.invoke(cli, ["--store", str(bundled_store_dir), "load", "--bulk", str(bad)])
+    assert result.exit_code == 1, result.output
+    assert "Event before its perpetrator existed" in result.stdout
+    assert "the store is unchanged" in result.stderr
+    assert "bulk: checking the new version" in result.stderr
+    assert not _leftovers(bundled_store_dir)
+    store = open_store(bundled_store_dir, create=False)
+    try:
+        assert set(store.quads()) == before
+    finally:
+        store.close()
+    # The same file with the 2012 date moved after the founding conforms.
+    good = bundled_store_dir.parent / "good.trig"
+    good.write_text(bad.read_text(encoding="utf-8").replace("2012-06-01", "2019-06-01"))
+    assert good.read_text(encoding="utf-8") != bad.read_text(encoding="utf-8")
+    result = runner.invoke(cli, ["--store", str(bundled_store_dir), "load", "--bulk", str(good)])
+    assert result.exit_code == 0, result.output
+    assert "unvalidated" not in result.stderr
+    assert "with the bulk loader" in result.stderr
+    rows = _rows(bundled_store_dir)
+    (row,) = [r for g, r in rows.items() if g.endswith("/curator-batch")]
+    assert row["stale"] == "" and int(row["triples"]) == len(Dataset().parse(good, format="trig"))
