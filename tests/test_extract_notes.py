@@ -173,6 +173,8 @@ def test_the_actor_acled_codes(finder, note, actor):
         ("Police clashed with stone-throwing traders protesting a new tax in Maradi.", "Riot"),
         ("Soldiers mutinied over unpaid wages and took over the town of Diffa.", "Battle"),
         ("Mutinying soldiers fired shots in the air and looted shops in Tahoua.", "Riot"),
+        # Violence by people no armed group leads: ACLED's mob violence.
+        ("On March 3, striking students assaulted two teachers in Zinder.", "Riot"),
         ("On May 2, miners protested at the Samira gold mine over unpaid wages.", "Protest"),
         (
             (

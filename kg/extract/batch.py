@@ -272,13 +272,18 @@ def note_event(
         actor = _named_after(text, mentions, actor) or actor
         actor = _compound(text, mentions, actor)
     if actor is None and cls in _VIOLENT_KINDS and finder.default_country:
-        # Violence whose perpetrator the note does not name: ACLED's unidentified armed
-        # group, or its unidentified communal militia when communities fight each other.
-        kind = "Communal Militia" if _COMMUNAL.search(text) else "Armed Group"
-        name = f"Unidentified {kind} ({finder.default_country})"
-        actor = Mention(
-            0, 0, name, "actor", finder.resolver.resolve_actor(name).iri, "", "convention", (), name
-        )
+        if _CIVIL.search(text) and not _COMMUNAL_MILITIA.search(text):
+            # Violence by people no armed group leads (students, residents, activists,
+            # villagers, a mob): ACLED's mob violence, a riot by rioters.
+            cls, word = "Riot", _CIVIL.search(text).group(0)  # type: ignore[union-attr]
+        else:
+            # Violence whose perpetrator the note does not name: ACLED's unidentified armed
+            # group, or its unidentified communal militia when communities' militias fight.
+            kind = "Communal Militia" if _COMMUNAL_MILITIA.search(text) else "Armed Group"
+            name = f"Unidentified {kind} ({finder.default_country})"
+            actor = Mention(
+                0, 0, name, "actor", finder.resolver.resolve_actor(name).iri, "", "convention", (), name
+            )
     if cls in ("Protest", "Riot") and finder.default_country:
         # ACLED's convention: demonstrators are "Protesters (Country)" or "Rioters (Country)".
         name = f"{'Protesters' if cls == 'Protest' else 'Rioters'} ({finder.default_country})"
@@ -369,9 +374,16 @@ def _named_after(text: str, mentions: list[Mention], actor: Mention) -> Mention 
     return None
 
 
-_COMMUNAL = ci(
-    r"\b(?:inter-?communal|communal|inter-?ethnic|farmers? and (?:herders|herdsmen|pastoralists)|"
-    r"(?:herders|herdsmen|pastoralists?) and farmers?|land dispute|chieftaincy)\b"
+#: Communities' militias: "clashes between pastoralist and farmer militias".
+_COMMUNAL_MILITIA = ci(
+    r"\b(?:militias?|militiamen|inter-?communal|communal|inter-?ethnic|farmers? and "
+    r"(?:herders|herdsmen|pastoralists)|(?:herders|herdsmen|pastoralists?) and farmers?|"
+    r"land dispute|chieftaincy)\b"
+)
+#: People who are no armed group: their violence is mob violence.
+_CIVIL = ci(
+    r"\b(?:mob|crowds?|youths?|residents|students|villagers|inhabitants|activists|supporters|"
+    r"political (?:groups|opponents)|opponents|parents|traders|workers|women|men from)\b"
 )
 _VIOLENT_KINDS = ("Battle", "ViolenceAgainstCivilians", "RemoteViolence")
 
