@@ -126,6 +126,12 @@ def test_the_place_acled_codes(finder, note, place):
             ),
             "Unidentified Communal Militia (Niger)",
         ),
+        # Boko Haram was the Islamic State's West Africa Province from March 2015 to August 2016.
+        ("On 6 February 2016, Boko Haram militants attacked Bosso.", "Islamic State (West Africa)"),
+        (
+            "On 3 May 2020, Boko Haram militants attacked Bosso.",
+            "Boko Haram - Jamatu Ahli is-Sunnah lid-Dawatai wal-Jihad",
+        ),
         # No perpetrator named: ACLED's unidentified armed group of the country.
         (
             "On October 15, ten children were wounded by the explosion of a grenade in Toumour.",

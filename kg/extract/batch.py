@@ -15,6 +15,7 @@ import csv
 import re
 import time
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from rdflib import Dataset
@@ -282,7 +283,15 @@ def note_event(
             kind = "Communal Militia" if _COMMUNAL_MILITIA.search(text) else "Armed Group"
             name = f"Unidentified {kind} ({finder.default_country})"
             actor = Mention(
-                0, 0, name, "actor", finder.resolver.resolve_actor(name).iri, "", "convention", (), name
+                0,
+                0,
+                name,
+                "actor",
+                finder.resolver.resolve_actor(name).iri,
+                "",
+                "convention",
+                (),
+                name,
             )
     if cls in ("Protest", "Riot") and finder.default_country:
         # ACLED's convention: demonstrators are "Protesters (Country)" or "Rioters (Country)".
@@ -298,6 +307,26 @@ def note_event(
         if day is None:
             return None, mentions
     b, e = day.spans[0]
+    middle = b + (e - b) / 2  # a note dated to its year only: the middle of the year
+    if (
+        actor is not None
+        and actor.name == _BOKO_HARAM
+        and _ISWAP_YEARS[0] <= middle < _ISWAP_YEARS[1]
+    ):
+        # From its pledge to the Islamic State (7 March 2015) to its split (August 2016),
+        # Boko Haram was the Islamic State's West Africa Province: ACLED codes it so.
+        iswap = "Islamic State (West Africa)"
+        actor = Mention(
+            actor.start,
+            actor.end,
+            actor.text,
+            "actor",
+            finder.resolver.resolve_actor(iswap).iri,
+            "",
+            "name at the time",
+            (),
+            iswap,
+        )
     f = Found(
         "event",
         cls,
@@ -385,6 +414,8 @@ _CIVIL = ci(
     r"\b(?:mob|crowds?|youths?|residents|students|villagers|inhabitants|activists|supporters|"
     r"political (?:groups|opponents)|opponents|parents|traders|workers|women|men from)\b"
 )
+_BOKO_HARAM = "Boko Haram - Jamatu Ahli is-Sunnah lid-Dawatai wal-Jihad"
+_ISWAP_YEARS = (date(2015, 3, 7), date(2016, 8, 3))
 _VIOLENT_KINDS = ("Battle", "ViolenceAgainstCivilians", "RemoteViolence")
 
 
