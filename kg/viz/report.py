@@ -725,19 +725,17 @@ def build_briefing(
             f"{more}</article>"
         )
     plist = []
+    # Passages the events carry (the findings' on a big store), found once by IRI.
+    event_passages = {
+        p.passage_iri: p for e in data.events.values() for p in e.passages if p.passage_iri
+    }
     for piri, pid in passage_ids.items():
         c = passage_text.get(piri)
         text, doc = None, ""
         if c is not None:
             text, doc = c["text"], c["docTitle"] or (short(c["doc"]) if c["doc"] else "")
-        else:
-            for e in data.events.values():
-                for p in e.passages:
-                    if p.passage_iri == piri:
-                        text, doc = p.text, p.document or ""
-                        break
-                if text is not None:
-                    break
+        elif piri in event_passages:
+            text, doc = event_passages[piri].text, event_passages[piri].document or ""
         plist.append(
             f'<li id="{pid}" value="{pid.split("-")[1]}"><blockquote><p>“{escape(text or "")}”</p>'
             f"<footer>{escape(doc)}</footer></blockquote></li>"
