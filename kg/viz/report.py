@@ -195,14 +195,38 @@ def columns(variables: list[str]) -> list[tuple[int, int | None]]:
     return out
 
 
+#: Letters of the right-to-left scripts (Hebrew, Arabic, Syriac, Thaana, N'Ko and their
+#: presentation forms).
+_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+#: A field of a list: what lies between commas, tabs and line ends.
+_FIELD = re.compile("[^,\t\n]+")
+
+
+def text_html(text: str) -> str:
+    """``text`` escaped for HTML, each field holding right-to-left letters isolated.
+
+    A GeoNames line lists alternate names in many scripts, then coordinates
+    ("…,تمبكتو<TAB>19.7<TAB>-3.6…"): without isolation the numbers after an Arabic name
+    join its right-to-left run and are shown reversed ("3.6- 19.7"). Each comma- or
+    tab-separated field with such letters goes in ``<bdi>``, so it keeps its own
+    direction and the rest reads left to right.
+    """
+    html = escape(text)
+    if not _RTL.search(text):
+        return html
+    return _FIELD.sub(
+        lambda m: f"<bdi>{m.group(0)}</bdi>" if _RTL.search(m.group(0)) else m.group(0), html
+    )
+
+
 def _short_text(text: str) -> str:
     if len(text) <= CELL_CHARS:
-        return escape(text)
+        return text_html(text)
     cut = text.rfind(" ", 0, CELL_CHARS - 20)
     cut = cut if cut > 40 else CELL_CHARS - 20
     return (
-        f'<details class="long"><summary>{escape(text[:cut])} …</summary>'
-        f"{escape(text[cut:])}</details>"
+        f'<details class="long"><summary>{text_html(text[:cut])} …</summary>'
+        f"{text_html(text[cut:])}</details>"
     )
 
 
@@ -377,7 +401,7 @@ def _finding(
         src = " · ".join(x for x in (p.modality, p.document) if x)
         quotes.append(
             f'<li><span class="when">{escape(human_date(e))}</span> '
-            f"<q>{escape(_sentence(p.text, [str(town), e.label]))}</q>"
+            f"<q>{text_html(_sentence(p.text, [str(town), e.label]))}</q>"
             f'<span class="src"> {escape(src)}{link}</span></li>'
         )
     return (
@@ -737,7 +761,7 @@ def build_briefing(
         elif piri in event_passages:
             text, doc = event_passages[piri].text, event_passages[piri].document or ""
         plist.append(
-            f'<li id="{pid}" value="{pid.split("-")[1]}"><blockquote><p>“{escape(text or "")}”</p>'
+            f'<li id="{pid}" value="{pid.split("-")[1]}"><blockquote><p>“{text_html(text or "")}”</p>'
             f"<footer>{escape(doc)}</footer></blockquote></li>"
         )
     parts.append(f"""<section id="claims"><h2>Claims and passages</h2>
