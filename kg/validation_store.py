@@ -1226,7 +1226,7 @@ def attach_sources(
             and (q.graph_name.value in rename or not q.graph_name.value.startswith(pending))
         }
         # In the order of the store's sorted graph names, as the original's GRAPH ?g walks.
-        graphs[n] = list(dict.fromkeys(_short(URIRef(g)) for g in sorted(names - skip)))
+        graphs[n] = list(dict.fromkeys(_short(URIRef(g)) for g in sorted(names)))
     about = ox.NamedNode(str(CKG.about))
     claimed = {_rdflib(q.object) for q in db.quads_for_pattern(None, about, None, None)}
     asked = [n for n in focus if n in claimed]

@@ -262,3 +262,19 @@ def test_bulk_load_is_validated_before_it_replaces_anything(bundled_store_dir: P
     rows = _rows(bundled_store_dir)
     (row,) = [r for g, r in rows.items() if g.endswith("/curator-batch")]
     assert row["stale"] == "" and int(row["triples"]) == len(Dataset().parse(good, format="trig"))
+    # The bad file over the good one (a replacement, written beside the old version first).
+    store = open_store(bundled_store_dir, create=False)
+    try:
+        loaded = set(store.quads())
+    finally:
+        store.close()
+    good.write_text(bad.read_text(encoding="utf-8"))
+    result = runner.invoke(cli, ["--store", str(bundled_store_dir), "load", "--bulk", str(good)])
+    assert result.exit_code == 1, result.output
+    assert "source: ckggraph:doc/curator-batch" in result.stdout  # its own name, not the temporary one
+    assert "1 replaced, 0 new" in result.stderr
+    store = open_store(bundled_store_dir, create=False)
+    try:
+        assert set(store.quads()) == loaded
+    finally:
+        store.close()
