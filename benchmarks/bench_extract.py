@@ -298,7 +298,7 @@ def acled_benchmark(data: Path) -> None:
         print(
             f"{path.name:42} {total:5d} "
             + " ".join(
-                f"{score[k] / total:{w}.0%}"
+                f"{score[k] / total:{w}.1%}"
                 for k, w in (("date", 6), ("location", 9), ("actor1", 7), ("type", 6))
             )
             + f" {result.rows / seconds:8.0f}"
