@@ -314,29 +314,6 @@ class _Text(str):
     language: str | None = None
 
 
-_SCAN_PREDICATES: dict[str, list[str]] = {
-    f"?e {name} ?v": [iri]
-    for name, iri in {
-        "ckg:place": str(CKG.place),
-        "rdf:type": str(RDF.type),
-        "ckg:startDate": str(CKG.startDate),
-        "ckg:endDate": str(CKG.endDate),
-        "ckg:fatalities": str(CKG.fatalities),
-        "ckg:eventType": str(CKG.eventType),
-        "ckg:perpetrator": str(CKG.perpetrator),
-        "ckg:target": str(CKG.target),
-        "ckg:partOf": str(CKG.partOf),
-        "ckg:latitude": str(CKG.latitude),
-        "ckg:longitude": str(CKG.longitude),
-        "ckg:locatedIn": str(CKG.locatedIn),
-    }.items()
-}
-_SCAN_PREDICATES["{ ?e skos:prefLabel ?v } UNION { ?e rdfs:label ?v }"] = [
-    str(SKOS.prefLabel),
-    str(RDFS.label),
-]
-
-
 def _lang_rank(term: Node | None) -> int:
     # English first, then untagged, then French, then anything: the briefings are English.
     if isinstance(term, (Literal, _Text)):
@@ -378,6 +355,8 @@ class _Fetcher:
         self._scans: dict[str, list] = {}
         #: True for the default map, whose events are (nearly) all the store's events.
         self.scan_events = False
+        #: The default map's scan of attack classes (``?e rdf:type ?v`` with the classes).
+        self.attack_pattern = ""
 
     def run(self, template: str, var: str, iris: Sequence[str] | None, scope: str = "") -> list:
         """Rows of ``template`` with ``{scope}`` replaced by VALUES chunks (or ``scope``)."""
@@ -412,6 +391,8 @@ class _Fetcher:
         """
         todo = [(p, t) for p, t in dict.fromkeys(patterns) if f"{t}|{p}" not in self._scans]
         if len(todo) < 2 or getattr(self.store, "db", None) is None:
+            for pattern, text in todo:
+                self.scan(pattern, text=text)
             return
         refresh = getattr(self.store, "refresh_derived", None)
         if refresh is not None:
@@ -425,7 +406,7 @@ class _Fetcher:
                 self._scans[f"{text}|{pattern}"] = rows
 
     def _direct_scan(self, pattern: str, *, refresh: bool = True) -> list | None:
-        """A one-predicate pattern read from an embedded store as CSV text, or None.
+        """A pattern's (?e, ?v) read from an embedded store as CSV text, or None.
 
         The default map of a 100k-event store scans a dozen predicates of every event;
         through :meth:`Store.query` each cell becomes an rdflib term (most of the 44 s
@@ -436,8 +417,6 @@ class _Fetcher:
         its index instead of one per graph (a scan of 100k start dates: 1.2 s against
         about 4 s over three graphs listed).
         """
-        if pattern not in _SCAN_PREDICATES:
-            return None
         return self._direct(pattern, refresh=refresh)
 
     def _direct(self, pattern: str, scope: str = "", *, refresh: bool = True) -> list | None:
@@ -723,23 +702,25 @@ def _fetch_events(
         # The default map: every attack (or, when all are asked for, every placed event).
         # asked for. Both scans are cached and serve again for places and types below.
         f.scan_events = True
-        f.prefetch(
-            [
-                ("?e ckg:place ?v" if all_events else "?e rdf:type ?v", False),
-                ("?e ckg:startDate ?v", True),
-                ("?e ckg:endDate ?v", True),
-                ("?e ckg:place ?v", False),
-                ("?e ckg:perpetrator ?v", False),
-                ("?e ckg:partOf ?v", False),
-                ("?e rdf:type ?v", False),
-            ]
-        )
+        common = [
+            ("?e ckg:startDate ?v", True),
+            ("?e ckg:endDate ?v", True),
+            ("?e ckg:place ?v", False),
+            ("?e ckg:perpetrator ?v", False),
+            ("?e ckg:partOf ?v", False),
+        ]
         if all_events:
+            f.prefetch([*common, ("?e rdf:type ?v", False)])
             chosen = {str(e) for e, _ in f.scan("?e ckg:place ?v")}
         else:
             # Every attack, placed or not: one without a place is listed as not drawn.
+            # Only the attack classes are read (an ACLED import types as many claims
+            # and passages as events).
             attack = attack_classes(f)
-            chosen = {str(e) for e, t in f.scan("?e rdf:type ?v") if str(t) in attack}
+            typed = f"?e rdf:type ?v . VALUES ?v {{ {' '.join(URIRef(c).n3() for c in sorted(attack))} }}"
+            f.attack_pattern = typed
+            f.prefetch([(typed, False), *common])
+            chosen = {str(e) for e, t in f.scan(typed) if str(t) in attack}
         iris = sorted(chosen)
     for iri in iris:
         data.events.setdefault(iri, Event(iri=iri, label=""))
@@ -749,7 +730,7 @@ def _fetch_events(
     details = not (f.scan_events and len(todo) > DETAILS_UP_TO)
     data.details_skipped = not details
     if details and f.scan_events:
-        f.prefetch(DETAIL_SCANS)
+        f.prefetch([*DETAIL_SCANS, ("?e rdf:type ?v", False)])
 
     if details:
         for e, v in f.facts(LABEL_PATTERN, todo):
@@ -772,7 +753,14 @@ def _fetch_events(
 
     types: dict[str, dict[str, None]] = defaultdict(dict)
     generic = {str(CKG.Event), str(CKG.ViolentEvent)}
-    for e, v in f.facts("?e rdf:type ?v", todo):
+    # A big default map knows its attacks' attack classes; their other types come
+    # with the details of the few it shows.
+    type_rows = (
+        f.scan(f.attack_pattern)
+        if not details and f.attack_pattern
+        else f.facts("?e rdf:type ?v", todo)
+    )
+    for e, v in type_rows:
         if str(v) not in generic:
             types[str(e)][str(v)] = None
     if details:
@@ -853,6 +841,10 @@ def _fetch_details(f: _Fetcher, data: MapData, todo: list[str]) -> None:
         f.note_label(e, v)
     _fetch_fatalities(f, data, todo)
     extra: dict[str, list[str]] = defaultdict(list)
+    generic = {str(CKG.Event), str(CKG.ViolentEvent)}
+    for e, v in f.facts("?e rdf:type ?v", todo, whole=whole):
+        if str(v) not in generic:
+            extra[str(e)].append(str(v))
     for e, v in f.facts("?e ckg:eventType ?v", todo, whole=whole):
         extra[str(e)].append(str(v))
     targets: dict[str, list[str]] = defaultdict(list)
@@ -957,7 +949,8 @@ def _fetch_place_rows(f: _Fetcher, data: MapData, iris: list[str]) -> dict[str, 
             pt = _wkt_point(wkt.get(URIRef(key)))
             if pt:
                 place.lon, place.lat = pt
-    for p, v in f.facts("?e rdf:type ?v", iris, whole=many):
+    typed = "False|?e rdf:type ?v" in f._scans
+    for p, v in f.facts("?e rdf:type ?v", iris, whole=len(iris) > WHOLE_SCAN_FROM or typed):
         place = data.places[str(p)]
         if str(v) not in place.types:
             place.types.append(str(v))
