@@ -1,18 +1,29 @@
 # Two commands, on a fresh machine with Python 3.11 and make:
 #   make run    set up, load the bundled report into a fresh store, answer every question
 #   make test   set up (with the optional servers and browser where apt can), run the tests
+#   make test-fast  while editing: the tests without browser, Virtuoso, Java, kill or slow ones
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STORE  ?= .ckg
 
-.PHONY: run test setup setup-test system-deps bench clean
+.PHONY: run test test-fast setup setup-test system-deps bench clean
 
 run: setup
 	$(BIN)/ckg --store $(STORE) demo --fresh
 
 test: system-deps setup-test
 	$(BIN)/python -m pytest -q
+
+# While editing (aim: under two minutes on an idle 2-core machine): no browser, Virtuoso, Java, kill or slow
+# tests, and not the end-to-end suites below (each drives the CLI over whole stores, for
+# minutes together). `make test` runs everything; run it before a commit is shared.
+END_TO_END := catalogue_bad_input catalogue_cases bad_batches shapes validate_scale \
+	validate_cli derive derive_terms cli_store extract extract_docs staging viz \
+	roles_gate as_of evidence docs_console
+test-fast: setup-test
+	$(BIN)/python -m pytest -q -m "not (browser or virtuoso or java or kill or slow)" \
+		$(foreach t,$(END_TO_END),--ignore=tests/test_$(t).py)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -24,6 +24,9 @@ from kg.bundled import load_bundled
 from kg.embedded import open_store
 from kg.terms import META_GRAPH
 
+# Kills real ckg processes mid-commit (seconds each): left out of make test-fast.
+pytestmark = pytest.mark.kill
+
 TRIPLES = 12_000
 
 
