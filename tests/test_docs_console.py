@@ -43,7 +43,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 
 #: Pages whose console blocks are all marked: run, or not run with a reason.
-CONVERTED = ("saved-questions.md", "store.md", "reasoning.md")
+CONVERTED = ("saved-questions.md", "store.md", "reasoning.md", "questions.md")
 
 MARKER = re.compile(
     r"^<!-- console: (bundled|empty|continues|not run: [^>]+) -->\n```console\n", re.MULTILINE
@@ -194,10 +194,23 @@ class Shell:
                 lines = lines[-int(args[0].lstrip("-n")) :]
             elif name == "cut" and args[0].startswith("-c"):
                 low, high = args[0][2:].split("-")
-                lines = [line[int(low) - 1 : int(high)] for line in lines]
-            elif name == "cut" and args[0].startswith("-f"):
+                # GNU cut counts bytes, not characters ("—" is three).
+                lines = [
+                    line.encode()[int(low) - 1 : int(high)].decode(errors="ignore")
+                    for line in lines
+                ]
+            elif name == "cut":
+                delimiter = "\t"
+                if args[0].startswith("-d"):
+                    delimiter = args[0][2:] or args[1]
+                    args = args[1:] if args[0][2:] else args[2:]
                 keep = [int(n) - 1 for n in args[0][2:].split(",")]
-                lines = ["\t".join(line.split("\t")[k] for k in keep) for line in lines]
+                lines = [
+                    delimiter.join(
+                        line.split(delimiter)[k] for k in keep if k < len(line.split(delimiter))
+                    )
+                    for line in lines
+                ]
             elif name == "grep":
                 after = 0
                 if args[0] == "-A":
