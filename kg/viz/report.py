@@ -45,6 +45,9 @@ MAP_DETAILS = 5000
 MAX_FINDINGS = 8
 #: Claims listed per document (the rest are counted).
 MAX_CLAIMS_PER_DOCUMENT = 60
+#: Up to this many claims in the store all are read; above, the first of each document
+#: only (the rest are counted by one grouped query).
+CLAIMS_IN_FULL_UP_TO = 5000
 #: Above this many triples the briefing does not run the full validation itself: the
 #: whole-store check reads everything into memory (34 s for 2,000 ACLED rows, minutes at
 #: 100k events); ``ckg validate`` does it on demand.
@@ -130,11 +133,50 @@ def validation_status(store: Store, *, max_triples: int | None = VALIDATE_UP_TO_
     return Validation("violations", text, count)
 
 
-def _claims(store: Store) -> list[dict]:
-    """Every claim with its passage, modality, statement, document and what it is about."""
+def claim_counts(store: Store) -> dict[str, int]:
+    """Claims per document IRI (``""``: claims whose passage names no document)."""
+    q = f"""PREFIX ckg: <{CKG._NS}>
+SELECT ?doc (COUNT(DISTINCT ?claim) AS ?n) WHERE {{
+  ?claim ckg:passage ?passage . ?passage ckg:text ?text .
+  OPTIONAL {{ ?passage ckg:inDocument ?doc }}
+}} GROUP BY ?doc"""
+    out: dict[str, int] = {}
+    for doc, n in store.query(q).rows:
+        key = "" if doc is None else str(doc)
+        out[key] = out.get(key, 0) + int(n or 0)
+    return out
+
+
+def _claims(store: Store, counts: dict[str, int] | None = None) -> list[dict]:
+    """Claims with their passage, modality, statement, document and what they are about.
+
+    Every claim when the store holds at most :data:`CLAIMS_IN_FULL_UP_TO`; else, per
+    document, the first :data:`MAX_CLAIMS_PER_DOCUMENT` by passage (an ACLED import has
+    one claim per row: 100k of them would be read only to be counted).
+    """
+    if counts is None or sum(counts.values()) <= CLAIMS_IN_FULL_UP_TO:
+        return _claim_rows(store, "")
+    out: list[dict] = []
+    for doc in sorted(counts):
+        if doc:
+            scope = f"?passage ckg:inDocument {URIRef(doc).n3()} ."
+        else:
+            scope = "FILTER NOT EXISTS { ?passage ckg:inDocument ?anyDoc }"
+        first = (
+            f"{{ SELECT ?claim ?passage WHERE {{ ?claim ckg:passage ?passage . "
+            f"?passage ckg:text ?anyText . {scope} }} "
+            f"ORDER BY ?passage ?claim LIMIT {MAX_CLAIMS_PER_DOCUMENT} }}"
+        )
+        out.extend(_claim_rows(store, first))
+    return out
+
+
+def _claim_rows(store: Store, first: str) -> list[dict]:
+    """The claims ``first`` (a sub-select of ?claim ?passage, or every claim) in full."""
     q = f"""PREFIX ckg: <{CKG._NS}>
 PREFIX dcterms: <{DCTERMS}>
 SELECT ?claim ?about ?passage ?text ?modality ?statement ?doc ?docTitle ?dataset WHERE {{
+  {first}
   ?claim ckg:passage ?passage . ?passage ckg:text ?text .
   OPTIONAL {{ ?claim ckg:about ?about }}
   OPTIONAL {{ ?claim ckg:modality ?modality }}
@@ -159,8 +201,13 @@ def _natural(text: str) -> tuple:
     return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", text))
 
 
-def _documents(claims: list[dict]) -> list[tuple[str, str, bool, list[dict]]]:
-    """Claims grouped by document: reports first (most claims first), then datasets."""
+def _documents(
+    claims: list[dict], counts: dict[str, int] | None = None
+) -> list[tuple[str, str, bool, list[dict], int]]:
+    """Claims grouped by document, with each one's number of claims in the store.
+
+    Reports come first (most claims first), then datasets.
+    """
     by_doc: dict[str, list[dict]] = defaultdict(list)
     for c in claims:
         by_doc[c["doc"]].append(c)
@@ -168,8 +215,9 @@ def _documents(claims: list[dict]) -> list[tuple[str, str, bool, list[dict]]]:
     for doc, items in by_doc.items():
         items.sort(key=lambda c: (_natural(c["passage"]), _natural(c["claim"])))
         title = items[0]["docTitle"] or (short(doc) if doc else "no document")
-        out.append((doc, title, any(c["dataset"] for c in items), items))
-    out.sort(key=lambda d: (d[2], -len(d[3]), d[1]))
+        total = max((counts or {}).get(doc, 0), len(items))
+        out.append((doc, title, any(c["dataset"] for c in items), items, total))
+    out.sort(key=lambda d: (d[2], -d[4], d[1]))
     return out
 
 
@@ -410,7 +458,7 @@ def _finding(
     )
 
 
-def _store_summary(data: MapData, claims: list[dict], docs: int) -> str:
+def _store_summary(data: MapData, claims: int, docs: int) -> str:
     events = list(data.events.values())
     n = len(events)
     located = len(data.located_events())
@@ -435,7 +483,7 @@ def _store_summary(data: MapData, claims: list[dict], docs: int) -> str:
     return (
         f"The store holds <strong>{_plural(n, 'attack')}</strong>{not_drawn}{span}, "
         f"at {_plural(len(towns), 'place')}{actor_text}; "
-        f"{_plural(len(claims), 'claim')} from {_plural(docs, 'source')} say where the facts come from."
+        f"{_plural(claims, 'claim')} from {_plural(docs, 'source')} say where the facts come from."
     )
 
 
@@ -530,13 +578,15 @@ def build_briefing(
     brief.validation = validation
     t = lap("validation", t)
     graphs = store.graphs()
-    claims = _claims(store)
-    docs = _documents(claims)
+    counts = claim_counts(store)
+    claims = _claims(store, counts)
+    docs = _documents(claims, counts)
+    n_claims = sum(counts.values())
 
     # Anchors: each passage once; claims link to passages, answers' IRIs to their claims.
     passage_ids: dict[str, str] = {}
     shown_claims: list[dict] = []
-    for _doc, _title, _ds, items in docs:
+    for _doc, _title, _ds, items, _total in docs:
         shown_claims.extend(items[:MAX_CLAIMS_PER_DOCUMENT])
     finding_events = [data.events[i] for p in pairs[:MAX_FINDINGS] for i in (p.first, p.second) if i in data.events]
     for e in finding_events:  # the findings' passages must have anchors too
@@ -586,7 +636,7 @@ def build_briefing(
         "not validated": "was not validated here",
     }[v.status]
     parts.append(f"""<header><h1>{escape(title)}</h1>
-<p class="lead">{_store_summary(data, claims, len(docs))} The store {vshort} (<a href="#validation">details</a>).</p>
+<p class="lead">{_store_summary(data, n_claims, len(docs))} The store {vshort} (<a href="#validation">details</a>).</p>
 <nav class="toc" aria-label="contents"><a href="#findings">Findings</a> · <a href="#map-section">Map</a> ·
 <a href="#timeline">Timeline</a> · <a href="#validation">Validation</a> · <a href="#sources">Sources</a> ·
 <a href="#questions">Questions</a> · <a href="#claims">Claims and passages</a></nav></header>""")
@@ -721,7 +771,7 @@ def build_briefing(
     # -- details: claims by document, reports first
     cparts = []
     k = 0
-    for doc, doc_title, is_dataset, items in docs:
+    for doc, doc_title, is_dataset, items, total in docs:
         crow = []
         for c in items[:MAX_CLAIMS_PER_DOCUMENT]:
             k += 1
@@ -734,16 +784,16 @@ def build_briefing(
                 f'<td><a class="passage-link" href="#{pid}">passage {pid.split("-")[1]}</a></td></tr>'
             )
         more = ""
-        if len(items) > MAX_CLAIMS_PER_DOCUMENT:
+        if total > MAX_CLAIMS_PER_DOCUMENT:
             more = (
-                f'<p class="more">First {MAX_CLAIMS_PER_DOCUMENT} of {len(items):,} claims; '
+                f'<p class="more">First {MAX_CLAIMS_PER_DOCUMENT} of {total:,} claims; '
                 f"list them all with <code>ckg query run claims_of_source -p document "
                 f"{escape(short(doc) if doc else '')}</code>.</p>"
             )
         kind = "dataset (reference data)" if is_dataset else "document"
         cparts.append(
             f'<article class="document"><h3>{escape(doc_title)}</h3>'
-            f'<p class="muted">{kind} · {_plural(len(items), "claim")}</p>'
+            f'<p class="muted">{kind} · {_plural(total, "claim")}</p>'
             '<div class="table-wrap"><table class="claims"><thead><tr><th>claim</th><th>about</th>'
             f"<th>modality</th><th>source</th></tr></thead><tbody>{''.join(crow)}</tbody></table></div>"
             f"{more}</article>"
