@@ -1216,17 +1216,25 @@ def attach_sources(
     skip = {str(META_GRAPH), str(INFERRED_GRAPH), str(DERIVED_GRAPH), *(hidden or ())}
     rename = rename or {}
     focus = sorted({r.focus for r in results if isinstance(r.focus, URIRef)})
-    graphs: dict[Node, list[str]] = {}
-    for n in focus:
-        names = {
-            rename.get(q.graph_name.value, q.graph_name.value)
-            for q in db.quads_for_pattern(to_ox(n), None, None, None)
-            if isinstance(q.graph_name, ox.NamedNode)
-            and q.graph_name.value not in skip
-            and (q.graph_name.value in rename or not q.graph_name.value.startswith(pending))
-        }
-        # In the order of the store's sorted graph names, as the original's GRAPH ?g walks.
-        graphs[n] = list(dict.fromkeys(_short(URIRef(g)) for g in sorted(names)))
+    found: dict[Node, set[str]] = {n: set() for n in focus}
+    # The distinct graphs of each focus node, a few thousand nodes per query: Oxigraph
+    # walks each node's quads itself (one quads_for_pattern per node, every quad turned
+    # into a Python object, took 1.9 s for 5,475 nodes; this, a tenth of that).
+    for i in range(0, len(focus), 5000):
+        chunk = " ".join(str(to_ox(n)) for n in focus[i : i + 5000])
+        answer = db.query(
+            f"SELECT DISTINCT ?s ?g WHERE {{ VALUES ?s {{ {chunk} }} GRAPH ?g {{ ?s ?p ?o }} }}"
+        )
+        for row in answer:
+            g = row[1].value
+            if g in skip or (g not in rename and g.startswith(pending)):
+                continue
+            found[_rdflib(row[0])].add(rename.get(g, g))  # type: ignore[index]
+    # In the order of the store's sorted graph names, as the original's GRAPH ?g walks.
+    graphs = {
+        n: list(dict.fromkeys(_short(URIRef(g)) for g in sorted(names)))
+        for n, names in found.items()
+    }
     about = ox.NamedNode(str(CKG.about))
     claimed = {_rdflib(q.object) for q in db.quads_for_pattern(None, about, None, None)}
     asked = [n for n in focus if n in claimed]
