@@ -10,16 +10,17 @@ needs Java, a server, minutes) says why instead: ``<!-- console: not run: REASON
 On a page listed in :data:`CONVERTED`, every console block carries one of these markers.
 
 What may differ from run to run is normalised on both sides before comparing: durations
-(``in 0.36 s`` -> ``in N s``), timestamps, and the folders of absolute paths (only the
-file name is kept). A line holding only ``…`` stands for any number of lines.
+(``in 0.36 s`` -> ``in N s``, ``"seconds": 0.54``), timestamps, and the folders of
+absolute paths (only the file name is kept). A line holding only ``…`` stands for any
+number of lines.
 
 Commands are ``ckg …`` (run in-process through click's runner), with ``2>&1``, a pipe into
-``head -N``, ``tail -N``, ``cut -cA-B``, ``cut -fA,B``, or ``grep [-A N] REGEX``, ``> FILE``,
-and a trailing ``; echo "exit=$?"``; besides them ``grep REGEX FILE``, ``echo $?``, ``mkdir``, ``touch`` and
-``cat FILE`` (a file the folder does not have yet is written from the lines shown, as a
-reader copying the page would). ``tests/`` is reachable from the folder, so a page may
-load ``tests/fixtures/…``. Anything else is refused by name, so a page cannot silently
-skip a line.
+``head -N``, ``tail -N``, ``cut -cA-B`` (bytes, as GNU cut counts), ``cut [-dX] -fA,B``, or
+``grep [-A N] REGEX``, ``> FILE``, and a trailing ``; echo "exit=$?"``; besides them
+``grep REGEX FILE``, ``echo $?``, ``mkdir``, ``touch`` and ``cat FILE`` (a file the folder
+does not have yet is written from the lines shown, as a reader copying the page would).
+``tests/`` is reachable from the folder, so a page may load ``tests/fixtures/…``. Anything
+else is refused by name, so a page cannot silently skip a line.
 
 ``python tests/test_docs_console.py docs/PAGE.md`` rewrites the page's shown output with
 what the commands print today (read the diff before committing it).
@@ -43,7 +44,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 
 #: Pages whose console blocks are all marked: run, or not run with a reason.
-CONVERTED = ("saved-questions.md", "store.md", "reasoning.md", "questions.md")
+CONVERTED = ("saved-questions.md", "store.md", "reasoning.md", "questions.md", "gate.md")
 
 MARKER = re.compile(
     r"^<!-- console: (bundled|empty|continues|not run: [^>]+) -->\n```console\n", re.MULTILINE
@@ -99,6 +100,7 @@ def blocks(page: str) -> list[Block]:
 # ---------------------------------------------------------------- the small shell
 
 _DURATION = re.compile(r"\b\d+(?:\.\d+)? ?(s|ms)\b")
+_JSON_SECONDS = re.compile(r'("seconds": )\d+(?:\.\d+)?')
 _STAMP = re.compile(r"\b\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z\b")
 _FOLDERS = re.compile(r"(?<![\w:/.~-])/(?:[\w.+~-]+/)+")
 
@@ -108,6 +110,7 @@ def normalise(lines: list[str]) -> list[str]:
     out = []
     for line in lines:
         line = _DURATION.sub(r"N \1", line)
+        line = _JSON_SECONDS.sub(r"\1N", line)
         line = _STAMP.sub("YYYY-MM-DDTHH:MM:SSZ", line)
         line = _FOLDERS.sub("…/", line)
         out.append(line.rstrip())
