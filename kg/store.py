@@ -9,7 +9,10 @@ Conventions every backend keeps:
 * Each source lives in its own named graph. ``replace_graph`` swaps a graph's content in
   one transaction: readers see the old graph or the new one, never a mix.
 * The graph :data:`kg.terms.META_GRAPH` holds one description per graph (source,
-  loaded-at, triple count) and is never part of a query's default graph.
+  loaded-at, triple count), about the graphs' IRIs. The embedded store answers over
+  Oxigraph's union of all its graphs, so these few triples are in its default graph
+  (no data pattern matches them); a server is sent the data graphs by name and leaves
+  them out. ``GRAPH ?g`` never reaches them on either.
 * A query's default graph is the union of the data graphs; the inferred graph
   (:data:`kg.terms.INFERRED_GRAPH`) is included unless ``include_inferred=False``, and
   the derived graph (:data:`kg.derive.DERIVED_GRAPH`) always is.
