@@ -380,10 +380,6 @@ XFAIL = {
         for command in ("add", "validate")
         for id in ("ttl-bad-unicode-escape", "nt-triple-over-two-lines")
     },
-    **{
-        id: "the message says what is wrong but not what to do"
-        for id in ("extract-empty-file", "push-endpoint-not-a-url")
-    },
 }
 
 

@@ -84,7 +84,10 @@ def connect(
 def _check_url(name: str, url: str) -> None:
     parts = urllib.parse.urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise UsageError(f"{name} {url!r} is not an http(s) URL")
+        raise UsageError(
+            f"{name} {url!r} is not an http(s) URL; write the whole address, for example "
+            "http://localhost:8890/sparql"
+        )
     if parts.username or parts.password:
         # Never echo the URL: it holds the secret.
         raise UsageError(
