@@ -245,6 +245,12 @@ def test_bulk_load_is_validated_before_it_replaces_anything(bundled_store_dir: P
     assert "Event before its perpetrator existed" in result.stdout
     assert "the store is unchanged" in result.stderr
     assert "bulk: checking the new version" in result.stderr
+    # docs/validation.md shows this run: its progress and error lines are these.
+    page = (Path(__file__).parents[1] / "docs" / "validation.md").read_text(encoding="utf-8")
+    block = page[page.index("$ ckg load --bulk old-reports.trig") :].split("```")[0]
+    shown = [line for line in block.splitlines() if line.startswith(("bulk:", "Error:"))]
+    assert len(shown) == 3 and all(line in result.stderr for line in shown), shown
+    assert all(line in result.stdout for line in block.splitlines() if line.startswith("    "))
     assert not _leftovers(bundled_store_dir)
     store = open_store(bundled_store_dir, create=False)
     try:
