@@ -34,7 +34,7 @@ from kg.embedded import EmbeddedStore, to_rdflib
 from kg.errors import InputError, UsageError
 from kg.parsing import MAX_LITERAL, check_literal, preflight
 from kg.store import Store
-from kg.terms import GRAPH, INFERRED_GRAPH, META_GRAPH, ONTOLOGY_GRAPH
+from kg.terms import GRAPH, INFERRED_GRAPH, META_GRAPH, ONTOLOGY_GRAPH, STAGING_PREFIX
 
 #: Formats by file extension (lower case, with the dot).
 FORMATS: dict[str, ox.RdfFormat] = {
@@ -631,7 +631,11 @@ def _hiding(store: Store, graphs: set[str]) -> Iterator[None]:
     if names is None or not graphs:
         yield
         return
-    store._graph_names = lambda: [g for g in names() if g not in graphs]  # type: ignore[attr-defined]
+    # A staging name (never a data graph) stays in the list so that some graph is left
+    # out of the default graph, and the store lists the graphs it reads instead of using
+    # Oxigraph's union of all graphs, which would still read the hidden ones.
+    left_out = STAGING_PREFIX + "hidden-while-validating"
+    store._graph_names = lambda: [g for g in names() if g not in graphs] + [left_out]  # type: ignore[attr-defined]
     try:
         yield
     finally:
