@@ -2,9 +2,10 @@
 
 Opening a populated store parses nothing: the folder *is* the database. Every write that
 replaces graphs is one SPARQL Update request, which Oxigraph applies in one transaction, so
-a reader (or a crash) sees the old graphs or the new ones, never a mix. Only
-:meth:`EmbeddedStore.bulk_replace`, used for very large files, trades that guarantee for
-speed; it marks its graphs stale until it has finished, so an interrupted bulk load shows.
+a reader (or a crash) sees the old graphs or the new ones, never a mix. So does
+:meth:`EmbeddedStore.bulk_replace`, used for very large files: it bulk-loads the new
+version beside the old one and switches in one transaction; :func:`open_store` drops
+what an interrupted bulk load left.
 
 A question reads the union of the store's graphs, as Oxigraph unions them itself: data,
 inferred and derived graphs, and the meta graph's description of each graph (its IRI as
@@ -82,6 +83,9 @@ _DERIVE_SKIP = _NotDerivedFrom(_NOT_DERIVED_FROM)
 _DERIVED_STALE = (
     f"GRAPH <{_META.value}> {{ <{_DERIVED}> <{CKG_NS}stale> true . }}"
 )
+#: Meta-graph note of the derived graph: a digest of the lines :meth:`EmbeddedStore.refresh_derived`
+#: wrote (any other write of the graph rewrites its description without it).
+_DERIVED_DIGEST = CKG_NS + "derivedDigest"
 #: Where :meth:`EmbeddedStore.bulk_replace` writes a graph's new version until the switch
 #: (a staging name: no question, derivation or validation reads it).
 BULK_PENDING_PREFIX = STAGING_PREFIX + "bulk-pending/"
@@ -721,9 +725,18 @@ class EmbeddedStore:
         node = ox.NamedNode(_DERIVED)
         if not lines and not self.has_graph(DERIVED_GRAPH):
             return 0  # nothing to derive, nothing derived before: the store stays as it is
+        # The digest of the content this method wrote last is in the meta graph; any other
+        # write of the derived graph rewrites its description without it. Equal digests
+        # and the graph still holding as many triples: it holds these lines, and reading
+        # it back (most of a rebuild that changes nothing, e.g. a re-import of the same
+        # file) is skipped; a count is one query, a read-back decodes every triple.
+        new = set(lines)
+        digest = _lines_digest(new)
+        if self._derived_digest() == digest and self._count(_DERIVED) == len(new):
+            self._write_derived_meta(len(new), digest)
+            return len(new)
         # Only the difference is written: removing and loading triples one by one is what
         # costs (a rebuild after a small change touches few of them).
-        new = set(lines)
         old = set(
             self.db.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=node)
             .decode("utf-8")
@@ -743,10 +756,18 @@ class EmbeddedStore:
             raise StoreError(f"internal error: derived facts did not parse: {exc}") from exc
         except OSError as exc:
             raise StoreError(f"writing {self.location} failed: {exc}") from exc
-        self._write_derived_meta(len(new))
+        self._write_derived_meta(len(new), digest)
         return len(new)
 
-    def _write_derived_meta(self, count: int) -> None:
+    def _derived_digest(self) -> str | None:
+        """The digest :meth:`refresh_derived` recorded with the derived graph's content."""
+        for q in self.db.quads_for_pattern(
+            ox.NamedNode(_DERIVED), ox.NamedNode(_DERIVED_DIGEST), None, _META
+        ):
+            return q.object.value
+        return None
+
+    def _write_derived_meta(self, count: int, digest: str | None = None) -> None:
         desc = _meta_triples(
             _DERIVED,
             count,
@@ -755,6 +776,10 @@ class EmbeddedStore:
             "Derived facts",
             _new_revision(),
         )
+        if digest is not None:
+            desc.append(
+                ox.Triple(ox.NamedNode(_DERIVED), ox.NamedNode(_DERIVED_DIGEST), ox.Literal(digest))
+            )
         self._update(
             f"{_meta_delete(_DERIVED)} ;\nINSERT DATA {{ GRAPH <{_META.value}> {{ {_nt(desc)} }} }}"
         )
@@ -938,6 +963,16 @@ def _has_blank(t: ox.Triple) -> bool:
 
 def _nt(triples: Iterable[ox.Triple]) -> str:
     return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+
+
+def _lines_digest(lines: Iterable[str]) -> str:
+    """A digest of a set of N-Triples lines, whatever their order."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for line in sorted(lines):
+        h.update(line.encode("utf-8"))
+    return h.hexdigest()
 
 
 def _meta_delete(name: str) -> str:

@@ -235,22 +235,25 @@ def test_flagship_agrees_with_pandas_for_every_filter(store: EmbeddedStore, seed
         assert got == pandas_flagship(table, **case), case
 
 
-def test_day_numbers_and_intervals(store: EmbeddedStore) -> None:
+def test_intervals(store: EmbeddedStore) -> None:
     graphs, table = random_data(7)
     fill(store, graphs)
     rows = store.query(
-        "PREFIX ckg: <https://w3id.org/conflict-kg/ontology#> SELECT ?e ?sd ?ed ?s ?end "
-        "WHERE { ?e ckg:startDay ?sd ; ckg:endDay ?ed ; ckg:intervalStart ?s ; ckg:intervalEnd ?end }"
+        "PREFIX ckg: <https://w3id.org/conflict-kg/ontology#> SELECT ?e ?s ?end "
+        "WHERE { ?e ckg:intervalStart ?s ; ckg:intervalEnd ?end }"
     ).rows
-    got = {str(e): (int(sd), int(ed), str(s), str(en)) for e, sd, ed, s, en in rows}
-    epoch = pd.Timestamp("1970-01-01")
+    got = {str(e): (str(s), str(en)) for e, s, en in rows}
     want = {
-        r.event: ((r.start - epoch).days + 719163, (r.end - epoch).days + 719163,
-                  r.start.date().isoformat(), r.end.date().isoformat())
+        r.event: (r.start.date().isoformat(), r.end.date().isoformat())
         for r in table.itertuples(index=False)
     }
     # Every dated event has its interval (attacks or not); the attacks' are the oracle's.
     assert {e: got[e] for e in want} == want
+    # Day numbers are no longer derived: no question reads them (two triples per event).
+    assert not store.query(
+        "PREFIX ckg: <https://w3id.org/conflict-kg/ontology#> "
+        "ASK { { ?e ckg:startDay ?d } UNION { ?e ckg:endDay ?d } }"
+    ).boolean
 
 
 def test_places_get_their_towns_and_regions(store: EmbeddedStore) -> None:

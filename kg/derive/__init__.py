@@ -1,6 +1,6 @@
 """The derived graph: facts the saved questions need that no source states.
 
-Day numbers of each event's interval, each place's towns and regions, and each attack's
+Each event's interval, each place's towns and regions, and each attack's
 next attack at the same town (overall, per kind of attack, per perpetrating group with its
 factions). :mod:`kg.derive.rules` states and computes each rule; :mod:`kg.derive.upkeep`
 reads the facts from a store and works out what a write changes. The embedded store keeps
@@ -13,7 +13,7 @@ runs as written on every engine.
 >>> f.add("urn:e1", "http://www.w3.org/2001/XMLSchema#date", "")  # ignored: not a rule's predicate
 >>> f.add("urn:e1", rules.START, "2025-01-06", rules.XSD + "date")
 >>> [line.split()[1] for line in derived_lines(f)][:2]
-['<https://w3id.org/conflict-kg/ontology#startDay>', '<https://w3id.org/conflict-kg/ontology#endDay>']
+['<https://w3id.org/conflict-kg/ontology#intervalStart>', '<https://w3id.org/conflict-kg/ontology#intervalEnd>']
 """
 
 from __future__ import annotations

@@ -8,9 +8,9 @@ property paths at query time; this module is where each rule is written exactly,
 interval: it starts on its earliest start date and ends on its latest ``ckg:endDate``
 (on its start date when it has none). Dates are ``xsd:date`` (or the day of an
 ``xsd:dateTime``); other values are not dates and are ignored. The derived graph gives
-``ckg:startDay`` and ``ckg:endDay`` (integer day numbers: :meth:`datetime.date.toordinal`,
-day 1 is 0001-01-01) and ``ckg:intervalStart`` and ``ckg:intervalEnd`` (the same days as
-``xsd:date``).
+``ckg:intervalStart`` and ``ckg:intervalEnd`` (those days as ``xsd:date``). Day numbers
+(``ckg:startDay``, ``ckg:endDay``) are no longer written: no question read them, and they
+were two triples per event (the gaps, which are day counts, are on the steps).
 
 **Places.** A *town* is anything asserted (or inferred) to be a ``ckg:Town``,
 ``ckg:Village`` or ``ckg:Settlement``; a *region* a ``ckg:AdminRegion``. Each place gets
@@ -87,6 +87,7 @@ READ = (
 )
 
 # What the rules write.
+#: Written by earlier versions (day numbers); kept so that an update removes them.
 START_DAY = CKG_NS + "startDay"
 END_DAY = CKG_NS + "endDay"
 INTERVAL_START = CKG_NS + "intervalStart"
@@ -335,7 +336,7 @@ def _date(d: date) -> str:
 
 
 def event_lines(facts: Facts, events: Iterable[str] | None = None) -> Iterator[str]:
-    """Kinds, parts, day numbers and interval of each event (or of ``events``)."""
+    """Kinds, parts and interval of each event (or of ``events``)."""
     kinds_of = kinds_of_classes(facts.subclass_of)
     chosen = set(facts.starts) | set(facts.types) | set(facts.part_of) if events is None else events
     for event in sorted(chosen):
@@ -354,8 +355,6 @@ def event_lines(facts: Facts, events: Iterable[str] | None = None) -> Iterator[s
         span = interval(facts, event)
         if span is None:
             continue
-        yield f"{s} <{START_DAY}> {_integer(span[0].toordinal())} .\n"
-        yield f"{s} <{END_DAY}> {_integer(span[1].toordinal())} .\n"
         yield f"{s} <{INTERVAL_START}> {_date(span[0])} .\n"
         yield f"{s} <{INTERVAL_END}> {_date(span[1])} .\n"
 
