@@ -752,30 +752,46 @@ def _build_report(
     """Turn pyshacl's report graph into results in words, rewriting its messages to match."""
     shapes = shapes_graph()
     results = []
+    # Per shape and per node, computed once: a whole store's tens of thousands of results
+    # name few shapes and repeat nodes (every attack attributed to the same group).
+    labels: dict[Node, str] = {}
+    about_shape: dict[Node | None, tuple[str | None, Node | None, Node | None, Node | None]] = {}
+
+    def label(n: Node) -> str:
+        if n not in labels:
+            labels[n] = _label(data, n)
+        return labels[n]
+
     for node in report_graph.subjects(RDF.type, SH.ValidationResult):
         focus = report_graph.value(node, SH.focusNode)
         value = report_graph.value(node, SH.value)
         shape = report_graph.value(node, SH.sourceShape)
         severity = _SEVERITY_OF.get(report_graph.value(node, SH.resultSeverity), "violation")
+        if shape not in about_shape:
+            shape_iri = shape if isinstance(shape, URIRef) else _owning_shape(shapes, shape)
+            about_shape[shape] = (
+                _path_text(shapes, shapes.value(shape, SH.path)) if shape is not None else None,
+                shape_iri,
+                shapes.value(shape_iri, CKGSH.fix) if shape_iri is not None else None,
+                shapes.value(shape_iri, RDFS.label) if shape_iri is not None else None,
+            )
+        shape_path, shape_iri, fix, shape_label = about_shape[shape]
         path = _path_text(report_graph, report_graph.value(node, SH.resultPath))
         if path is None:
-            path = _path_text(shapes, shapes.value(shape, SH.path)) if shape is not None else None
+            path = shape_path
         if value == focus:
             value = None  # a node-level result: the value is the focus node itself
-        focus_label = _label(data, focus)
+        focus_label = label(focus)
         value_label = None if value is None else _labelled(data, value)
         raw = [str(m) for m in report_graph.objects(node, SH.resultMessage)]
         # In the sentence a node is named by its label alone; the detail line adds the IRI.
-        value_word = None if value is None else _label(data, value)
+        value_word = None if value is None else label(value)
         message = _fill(raw[0] if raw else "", focus, focus_label, value, value_word)
         if not message:
             message = f"{focus_label} does not satisfy {_short(shape) if shape else 'a shape'}."
         for m in list(report_graph.objects(node, SH.resultMessage)):
             report_graph.remove((node, SH.resultMessage, m))
         report_graph.add((node, SH.resultMessage, Literal(message, lang="en")))
-        shape_iri = shape if isinstance(shape, URIRef) else _owning_shape(shapes, shape)
-        fix = shapes.value(shape_iri, CKGSH.fix) if shape_iri is not None else None
-        shape_label = shapes.value(shape_iri, RDFS.label) if shape_iri is not None else None
         results.append(
             ValidationResult(
                 severity=severity,
@@ -826,13 +842,35 @@ def _fill(
     if value is not None:
         vtext = value_label or _short(value)
         out = out.replace("{$value}", vtext).replace("{?value}", vtext)
-        if isinstance(value, URIRef) and str(value) in out:  # (compiling costs ms per IRI)
-            out = re.sub(re.escape(str(value)) + r"(?![\w/#.-])", lambda _m: vtext, out)
+        if isinstance(value, URIRef) and str(value) in out:
+            out = _replace_iri(out, str(value), vtext)
     else:
         out = out.replace(" (found {$value})", "").replace("{$value}", "(none)")
     if isinstance(focus, URIRef) and str(focus) in out:
-        out = re.sub(re.escape(str(focus)) + r"(?![\w/#.-])", lambda _m: focus_label, out)
+        out = _replace_iri(out, str(focus), focus_label)
     return out
+
+
+def _replace_iri(text: str, iri: str, replacement: str) -> str:
+    r"""``re.sub(re.escape(iri) + r"(?![\w/#.-])", replacement, text)`` without compiling a
+    pattern per IRI (1.2 of the 4.7 s of wording 5,475 results): an IRI is replaced where
+    no character of a longer IRI follows it."""
+    out = []
+    i = 0
+    while True:
+        j = text.find(iri, i)
+        if j < 0:
+            out.append(text[i:])
+            return "".join(out)
+        k = j + len(iri)
+        following = text[k : k + 1]
+        if following and (following.isalnum() or following in "_/#.-"):
+            out.append(text[i : j + 1])  # not this one; the regex would retry at j + 1
+            i = j + 1
+            continue
+        out.append(text[i:j])
+        out.append(replacement)
+        i = k
 
 
 # --------------------------------------------------------------------------------------

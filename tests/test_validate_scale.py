@@ -325,3 +325,20 @@ def test_join_order_rewrite_keeps_every_answer(bundled_store_dir: Path, query: s
         assert rewritten == {"shapes": 2, _REWRITE_CASES[0]: 1}.get(query, 0)
     finally:
         store.close()
+
+
+def test_iri_replacement_in_messages_is_the_regex_it_replaces() -> None:
+    """kg.validation._replace_iri names a node by its label where the regex did (random
+    texts of IRI pieces, the regex as the truth)."""
+    import re
+
+    from kg.validation import _replace_iri
+
+    rng = random.Random(1)
+    for _ in range(20_000):
+        iri = "".join(rng.choice("ab/") for _ in range(rng.randint(1, 3)))
+        text = "".join(rng.choice("ab/#.-_é: 1" + iri) for _ in range(rng.randint(0, 20)))
+        if rng.random() < 0.5:
+            text += iri
+        expected = re.sub(re.escape(iri) + r"(?![\w/#.-])", lambda _m: "X", text)
+        assert _replace_iri(text, iri, "X") == expected, (iri, text)
