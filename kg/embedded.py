@@ -591,7 +591,8 @@ class EmbeddedStore:
 
         try:
             try:
-                self.db.bulk_extend(renamed())
+                # Every graph filled in place: the quads go to the loader untouched.
+                self.db.bulk_extend(renamed() if len(in_place) < len(graphs) else quads())
                 for name, path in (files or {}).items():
                     self.db.bulk_load(
                         path=path, format=ox.RdfFormat.N_TRIPLES, to_graph=targets[name]
