@@ -6,9 +6,11 @@ not from what the extractor wrote.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from kg.cli.main import cli
 from rdflib import RDF, Graph, URIRef
 
@@ -50,6 +52,20 @@ def _staged_quads(store_dir: Path) -> set:
             return set(staging.db.quads_for_pattern(None, None, None, None))
     finally:
         s.close()
+
+
+@pytest.fixture(scope="module")
+def extracted_report(_bundled_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the bundled store after ``ckg extract report.txt``, shared by the tests
+    that only read what that one extraction staged (the same run each used to repeat)."""
+    store_dir = tmp_path_factory.mktemp("extracted") / "store"
+    shutil.copytree(_bundled_template, store_dir)
+    (store_dir / "LOCK").unlink(missing_ok=True)
+    result = CliRunner().invoke(
+        cli, ["--store", str(store_dir), "extract", str(FIXTURES / "report.txt")]
+    )
+    assert result.exit_code == 0, result.output
+    return store_dir
 
 
 def _attacks(g: Graph) -> dict[str, tuple[str, str, set[str], set[str]]]:
@@ -94,18 +110,16 @@ def test_extract_finds_the_attack_stated_in_the_fixture_sentence(runner, bundled
     assert "Bamako" not in labels and "Gogui" not in labels and "Molodo" not in labels
 
 
-def test_paragraph_numbers_are_lines_of_the_text_file(bundled_store_dir, runner):
-    runner.invoke(cli, ["--store", str(bundled_store_dir), "extract", str(FIXTURES / "report.txt")])
-    g = _staging(bundled_store_dir, "report")
+def test_paragraph_numbers_are_lines_of_the_text_file(extracted_report):
+    g = _staging(extracted_report, "report")
     lines = (FIXTURES / "report.txt").read_text("utf-8").splitlines()
     for p in g.subjects(RDF.type, CKG.Passage):
         line = lines[int(g.value(p, CKG.paragraph)) - 1]
         assert str(g.value(p, CKG.text)) in line
 
 
-def test_hostages_modality_and_unresolved_place(bundled_store_dir, runner):
-    runner.invoke(cli, ["--store", str(bundled_store_dir), "extract", str(FIXTURES / "report.txt")])
-    g = _staging(bundled_store_dir, "report")
+def test_hostages_modality_and_unresolved_place(extracted_report):
+    g = _staging(extracted_report, "report")
     hostage = next(g.subjects(RDF.type, CKG.HostageTaking))
     assert int(g.value(hostage, CKG.hostageCount)) == 3  # "seizure of three hostages"
     claim = next(g.subjects(CKG.about, hostage))
@@ -123,9 +137,8 @@ def test_hostages_modality_and_unresolved_place(bundled_store_dir, runner):
     assert [(v[0], v[1]) for v in nioro] == [("2024-01-06", "2024-01-07")]
 
 
-def test_staging_is_not_part_of_questions(bundled_store_dir, runner):
-    runner.invoke(cli, ["--store", str(bundled_store_dir), "extract", str(FIXTURES / "report.txt")])
-    s = open_store(bundled_store_dir)
+def test_staging_is_not_part_of_questions(extracted_report):
+    s = open_store(extracted_report)
     try:
         q = f"SELECT (COUNT(*) AS ?n) WHERE {{ ?c <{CKG.candidateStatus}> ?s }}"
         assert int(s.query(q).rows[0][0]) == 0
@@ -134,10 +147,10 @@ def test_staging_is_not_part_of_questions(bundled_store_dir, runner):
         assert int(s.query(q).rows[0][0]) == 0
         # The candidates are in the staging store beside the store, not in the store.
         assert not [i for i in s.graphs() if str(i.iri).startswith(STAGING_PREFIX)]
-        assert (bundled_store_dir / "ckg-staging").is_dir()
+        assert (extracted_report / "ckg-staging").is_dir()
     finally:
         s.close()
-    g = _staging(bundled_store_dir, "report")
+    g = _staging(extracted_report, "report")
     assert len(list(g.subject_objects(CKG.candidateStatus))) > 0
 
 
