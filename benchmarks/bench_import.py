@@ -19,6 +19,12 @@ Usage::
     .venv/bin/python benchmarks/bench_import.py                 # real files + 100k
     .venv/bin/python benchmarks/bench_import.py --million       # also 1M rows
     .venv/bin/python benchmarks/bench_import.py --rows 20000    # a quick run
+    .venv/bin/python benchmarks/bench_import.py --rows 10000 --skip-real --compare-paths
+
+``--compare-paths`` also imports each file with the write path forced, transactional then
+bulk then transactional then bulk (fresh store, then the same file again into it), and
+prints the seconds of each and the ratio (what ``kg.importers.writing.IMPORT_BULK_BYTES``
+was chosen from).
 
 Figures go to stdout; the script never fails on a slow figure (benchmarks are not tests),
 but it exits 1 if a SPARQL answer differs from pandas.
@@ -258,6 +264,11 @@ def _child(args: argparse.Namespace) -> None:
     store = open_store(Path(args.store))
     try:
         if args.step == "import":
+            if args.path != "auto":
+                from kg.importers import writing
+
+                forced = 0 if args.path == "bulk" else 1 << 62
+                writing.bulk_threshold = lambda: forced
             started = time.perf_counter()
             summaries = import_acled(store, [Path(p) for p in args.files])
             seconds = time.perf_counter() - started
@@ -339,7 +350,31 @@ def _pandas_timed(
     return rows, min(timings)
 
 
+def _compare_paths(label: str, paths: list[Path], workdir: Path) -> None:
+    """The same import through each write path, alternating, same run: fresh and again."""
+    seconds: dict[str, list[float]] = {"transactional": [], "bulk": []}
+    again: dict[str, list[float]] = {"transactional": [], "bulk": []}
+    for round_ in range(2):
+        for path in ("no", "bulk"):
+            name = "bulk" if path == "bulk" else "transactional"
+            store = workdir / f"paths-{path}-{round_}"
+            for times in (seconds, again):
+                done = _run_child("--step", "import", "--path", path, "--store", str(store), *map(str, paths))
+                assert done is not None
+                times[name].append(done["seconds"])
+    for what, times in (("fresh store", seconds), ("same file again", again)):
+        t, b = times["transactional"], times["bulk"]
+        print(
+            f"[{label}] write paths, {what}: transactional {' / '.join(f'{x:.1f}' for x in t)} s, "
+            f"bulk {' / '.join(f'{x:.1f}' for x in b)} s; bulk takes {sum(b) / sum(t):.0%} of "
+            f"the transactional time (alternating, same run)",
+            flush=True,
+        )
+
+
 def _bench_files(label: str, paths: list[Path], workdir: Path, args: argparse.Namespace) -> bool:
+    if args.compare_paths:
+        _compare_paths(label, paths, workdir)
     store = workdir / f"store-{label.split()[0]}-{len(label)}"
     load = os.getloadavg()[0]
     imported = _run_child("--step", "import", "--store", str(store), *map(str, paths))
@@ -437,7 +472,13 @@ def main(argv: list[str] | None = None) -> int:
         action="store_false",
         help="skip timing pyoxigraph's bulk loader alone on the imported triples",
     )
+    parser.add_argument(
+        "--compare-paths",
+        action="store_true",
+        help="also time the import with each write path forced (transactional, bulk)",
+    )
     parser.add_argument("--workdir", default=None, help="folder for stores (default: a temp dir)")
+    parser.add_argument("--path", choices=["auto", "no", "bulk"], default="auto", help=argparse.SUPPRESS)
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument(
         "--step", choices=["import", "ceiling", "question"], help=argparse.SUPPRESS
