@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 
 
@@ -27,6 +29,8 @@ def _run(script: str, *args: str, tmp_path: Path) -> str:
     return done.stdout
 
 
+# A child process runs a whole benchmark (~4 CPU s): in `make test`, not while editing.
+@pytest.mark.slow
 def test_bench_import_runs_and_its_answers_equal_pandas(tmp_path):
     out = _run(
         "bench_import.py",

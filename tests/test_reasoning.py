@@ -587,6 +587,9 @@ def _seed_graph() -> Graph:
 _NOT_COVERED_OBJECTS = {OWL.Thing, RDFS.Datatype, OWL.AnnotationProperty, OWL.Class}
 
 
+# owlrl over the whole seed takes ~9 CPU s; the rules engine itself is checked by the fast
+# tests above, this cross-check with another engine runs in `make test`.
+@pytest.mark.slow
 def test_rules_engine_matches_owlrl_on_the_seed_graph() -> None:
     """For every predicate the rules engine writes, it derives exactly what owlrl derives."""
     seed = _seed_graph()
