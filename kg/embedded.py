@@ -27,6 +27,7 @@ candidates of ``ckg extract`` are never part of it (see :func:`_default_graph`).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
 import logging
@@ -95,7 +96,9 @@ _BULK_PENDING = CKG_NS + "bulkPending"
 log = logging.getLogger(__name__)
 
 
-def _default_graph(names: Sequence[str], include_inferred: bool) -> dict[str, Any]:
+def _default_graph(
+    names: Sequence[str], include_inferred: bool, *, hiding: bool = False
+) -> dict[str, Any]:
     """How to ask Oxigraph for a query's default graph: the union of the data graphs.
 
     When that union is every graph of the store but the meta graph, Oxigraph's own union
@@ -104,11 +107,13 @@ def _default_graph(names: Sequence[str], include_inferred: bool) -> dict[str, An
     3.9 s). The meta graph's few triples describe graphs (their IRIs as subjects, VoID
     and Dublin Core terms); they are then visible to a pattern such as ``?s ?p ?o`` and
     never match a data pattern. A store holding graphs a question must not read (staging
-    candidates, or the inferred graph when it is left out) gets the explicit list.
+    candidates, or the inferred graph when it is left out) gets the explicit list, and
+    so does a store ``hiding`` graphs (:meth:`EmbeddedStore.hiding`): the union would
+    still read them.
     """
     wanted = default_graphs(names, include_inferred)
     left_out = set(names) - set(wanted) - {str(META_GRAPH)}
-    if not left_out:
+    if not left_out and not hiding:
         return {"use_default_graph_as_union": True}
     return {"default_graph": [ox.NamedNode(g) for g in wanted]}
 
@@ -188,6 +193,8 @@ class EmbeddedStore:
         """Wrap an open pyoxigraph store; use :func:`open_store` rather than this."""
         self._db: ox.Store | None = db
         self.location = location
+        # Graphs left out of every query for a while (see hiding()).
+        self._hidden: frozenset[str] = frozenset()
 
     # ---- life cycle
 
@@ -217,7 +224,25 @@ class EmbeddedStore:
     # ---- reading
 
     def _graph_names(self) -> list[str]:
-        return sorted(g.value for g in self.db.named_graphs() if isinstance(g, ox.NamedNode))
+        return sorted(
+            g.value
+            for g in self.db.named_graphs()
+            if isinstance(g, ox.NamedNode) and g.value not in self._hidden
+        )
+
+    @contextlib.contextmanager
+    def hiding(self, graphs: Iterable[str]) -> Iterator[None]:
+        """Leave ``graphs`` out of every query and listing for the length of the block.
+
+        The gate judges a new version of a graph with the rest of the store but without
+        the version it replaces (``ckg load`` of a corrected file).
+        """
+        before = self._hidden
+        self._hidden = before | frozenset(str(g) for g in graphs)
+        try:
+            yield
+        finally:
+            self._hidden = before
 
     def data_graphs(self, include_inferred: bool = True) -> list[str]:
         """The graphs a query's default graph is made of (data, and inferred if asked)."""
@@ -246,7 +271,8 @@ class EmbeddedStore:
             if g not in _NOT_DERIVED_FROM and not g.startswith(STAGING_PREFIX)
         ]
         try:
-            answer = self.db.query(text, named_graphs=named, **_default_graph(names, include_inferred))
+            dataset = _default_graph(names, include_inferred, hiding=bool(self._hidden))
+            answer = self.db.query(text, named_graphs=named, **dataset)
             return _to_result(answer)
         except SyntaxError as exc:
             raise QueryError(f"the query does not parse: {exc}") from exc
@@ -267,7 +293,7 @@ class EmbeddedStore:
                 described.setdefault(q.subject.value, {})[_KEY_OF[q.predicate.value]] = q.object
         infos = []
         for name in sorted(set(self._graph_names()) | set(described)):
-            if name in _NOT_DERIVED_FROM:
+            if name in _NOT_DERIVED_FROM or name in self._hidden:
                 continue
             props = described.get(name, {})
             infos.append(_graph_info(name, props, lambda n=name: self._count(n)))

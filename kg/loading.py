@@ -34,7 +34,7 @@ from kg.embedded import EmbeddedStore, to_rdflib
 from kg.errors import InputError, UsageError
 from kg.parsing import MAX_LITERAL, check_literal, preflight
 from kg.store import Store
-from kg.terms import GRAPH, INFERRED_GRAPH, META_GRAPH, ONTOLOGY_GRAPH, STAGING_PREFIX
+from kg.terms import GRAPH, INFERRED_GRAPH, META_GRAPH, ONTOLOGY_GRAPH
 
 #: Formats by file extension (lower case, with the dot).
 FORMATS: dict[str, ox.RdfFormat] = {
@@ -625,21 +625,14 @@ def validate_content(
 
 @contextlib.contextmanager
 def _hiding(store: Store, graphs: set[str]) -> Iterator[None]:
-    # The embedded store's queries read the graph list from _graph_names(); for the
-    # length of the check, the graphs about to be replaced are left out of it.
-    names = getattr(store, "_graph_names", None)
-    if names is None or not graphs:
+    # For the length of the check, the graphs about to be replaced are left out of the
+    # embedded store's queries (other stores are not asked: they are sent graph lists).
+    hiding = getattr(store, "hiding", None)
+    if hiding is None or not graphs:
         yield
         return
-    # A staging name (never a data graph) stays in the list so that some graph is left
-    # out of the default graph, and the store lists the graphs it reads instead of using
-    # Oxigraph's union of all graphs, which would still read the hidden ones.
-    left_out = STAGING_PREFIX + "hidden-while-validating"
-    store._graph_names = lambda: [g for g in names() if g not in graphs] + [left_out]  # type: ignore[attr-defined]
-    try:
+    with hiding(graphs):
         yield
-    finally:
-        del store._graph_names  # type: ignore[attr-defined]
 
 
 def mark_unvalidated(store: Store, graphs: Iterable[str]) -> None:
