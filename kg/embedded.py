@@ -47,20 +47,10 @@ from kg.derive import upkeep as derive
 from kg.errors import QueryError, StoreError, UsageError
 from kg.sparql import bind_values
 from kg.store import GraphInfo, QueryResult, default_graphs
-from kg.terms import CKG_NS, INFERRED_GRAPH, META_GRAPH, STAGING_PREFIX
+from kg.terms import CKG_NS, INFERRED_GRAPH, META_GRAPH, META_PREDICATES, STAGING_PREFIX
 
-# The meta graph's vocabulary, the same as kg.remote's: one description per graph whose
-# subject is the graph's IRI.
-_DCT = "http://purl.org/dc/terms/"
-META_PREDICATES: dict[str, str] = {
-    "triples": "http://rdfs.org/ns/void#triples",
-    "source": _DCT + "source",
-    "loaded_at": _DCT + "modified",
-    "title": _DCT + "title",
-    "stale": CKG_NS + "stale",
-    # A fresh token on every write of the graph, in the same transaction as the data.
-    "revision": CKG_NS + "revision",
-}
+# The meta graph's vocabulary (kg.terms, shared with kg.remote): one description per graph
+# whose subject is the graph's IRI.
 _KEY_OF = {iri: key for key, iri in META_PREDICATES.items()}
 
 _XSD_STRING = str(XSD.string)
