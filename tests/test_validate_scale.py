@@ -342,3 +342,24 @@ def test_iri_replacement_in_messages_is_the_regex_it_replaces() -> None:
             text += iri
         expected = re.sub(re.escape(iri) + r"(?![\w/#.-])", lambda _m: "X", text)
         assert _replace_iri(text, iri, "X") == expected, (iri, text)
+
+
+def test_sparql_constraints_run_once_over_the_store_give_the_same_results(
+    bundled_store_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above _PREBIND_LIMIT focus nodes a SPARQL constraint is run once, not pre-bound:
+    the same results as pySHACL (forced here on a small random store)."""
+    import kg.validation_store
+
+    monkeypatch.setattr(kg.validation_store, "_PREBIND_LIMIT", 0)
+    a, _b = _random_lines(120, 4)
+    (tmp_path / "a.nt").write_text("\n".join(a) + "\n", encoding="utf-8")
+    store = open_store(bundled_store_dir, create=False)
+    try:
+        load_files(store, [tmp_path / "a.nt"], graph=GRAPH_A)
+        batch = parse_batch([BAD / "11-jnim-attack-2012.trig"])
+        store.replace_graphs(batch.graphs)
+    finally:
+        store.close()
+    fast, _reference = _compare(bundled_store_dir)
+    assert any(r.shape.endswith("#BeforeFoundingShape") for r in fast.results)
