@@ -12,8 +12,12 @@ STORE  ?= .ckg
 run: setup
 	$(BIN)/ckg --store $(STORE) demo --fresh
 
+# Two pytest workers (pytest-xdist), one per core; a whole file goes to one worker, so a
+# module's or Virtuoso's session fixture is built once (issue 20: CI under 10 minutes).
+PYTEST_JOBS ?= -n 2 --dist loadfile
+
 test: system-deps setup-test
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q $(PYTEST_JOBS)
 
 # While editing (aim: under two minutes on an idle 2-core machine): no browser, Virtuoso, Java, kill or slow
 # tests, and not the end-to-end suites below (each drives the CLI over whole stores, for
@@ -22,7 +26,7 @@ END_TO_END := catalogue_bad_input catalogue_cases bad_batches shapes validate_sc
 	validate_cli derive derive_terms cli_store extract extract_docs staging viz \
 	roles_gate as_of evidence docs_console
 test-fast: setup-test
-	$(BIN)/python -m pytest -q -m "not (browser or virtuoso or java or kill or slow)" \
+	$(BIN)/python -m pytest -q $(PYTEST_JOBS) -m "not (browser or virtuoso or java or kill or slow)" \
 		$(foreach t,$(END_TO_END),--ignore=tests/test_$(t).py)
 
 $(BIN)/python:
