@@ -31,6 +31,7 @@ import contextlib
 import functools
 import gc
 import logging
+import sys
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
@@ -133,7 +134,7 @@ def open_store(path: str | Path, *, create: bool = True) -> EmbeddedStore:
         )
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        db = ox.Store(str(folder))
+        db = open_rocksdb(folder)
     except OSError as exc:
         text = str(exc)
         if is_store and ("permission" in text.lower() or "read-only" in text.lower()):
@@ -148,6 +149,40 @@ def open_store(path: str | Path, *, create: bool = True) -> EmbeddedStore:
     store = EmbeddedStore(db, str(folder))
     _finish_interrupted_bulk(store)
     return store
+
+
+def open_rocksdb(folder: Path) -> ox.Store:
+    """``ox.Store(folder)``, by its absolute path, waiting for this process's own leftovers.
+
+    RocksDB refuses a folder this process already holds ("lock hold by current process")
+    until the last reference to the earlier ``ox.Store`` goes, and a reference kept in a
+    garbage cycle (a traceback, a suspended generator) goes only at the next collection.
+    One collection and a second try tell a leftover from a store really in use. The
+    absolute path makes the same folder one lock, whatever the working directory.
+    """
+    path = str(folder.resolve())
+    try:
+        return ox.Store(path)
+    except OSError as exc:
+        if "current process" not in str(exc):
+            raise
+    release_leftovers()
+    return ox.Store(path)
+
+
+def release_leftovers() -> None:
+    """Drop what keeps a closed ``ox.Store`` (and its RocksDB lock) alive in this process.
+
+    Two holders, both measured here: garbage cycles (a traceback, a suspended generator),
+    and pyparsing's packrat cache. Importing matplotlib's mathtext (any map or timeline)
+    turns packrat on for the whole process; from then on each rdflib SPARQL parse caches
+    the parse exceptions it met, tracebacks and all, and those frames reach back through
+    pyshacl into whichever of our functions asked, with their local variables.
+    """
+    parsing = sys.modules.get("pyparsing")
+    if parsing is not None:
+        parsing.ParserElement.reset_cache()
+    gc.collect()
 
 
 def _finish_interrupted_bulk(store: EmbeddedStore) -> None:
@@ -203,7 +238,7 @@ class EmbeddedStore:
             finally:
                 self._db = None
                 # RocksDB releases its LOCK when the last reference goes; make that now.
-                gc.collect()
+                release_leftovers()
 
     def __enter__(self) -> Self:
         return self
@@ -1053,7 +1088,7 @@ class _ReadOnlyStore(EmbeddedStore):
     def close(self) -> None:
         """Release the store; a read-only instance has nothing to flush."""
         self._db = None
-        gc.collect()
+        release_leftovers()
 
 
 def _stale_marks(names: Sequence[str], *, triples: bool = False) -> list[Any]:

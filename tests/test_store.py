@@ -105,6 +105,38 @@ def test_close_releases_the_lock_in_the_same_process(tmp_path):
         s.query("ASK {}")
 
 
+def test_close_releases_the_lock_even_when_pyparsing_keeps_frames(tmp_path):
+    # matplotlib (any map) turns pyparsing's packrat cache on for the whole process; from
+    # then on rdflib's SPARQL parser caches parse exceptions with their tracebacks, which
+    # keep alive the frames of whoever asked. A frame holding the pyoxigraph store kept
+    # RocksDB's lock after close(): the next command in the same process could not open
+    # the store (seen in CI: `ckg review` after `ckg map` in one test process).
+    import pyparsing
+
+    def ask(db: ox.Store) -> None:  # a frame holding the store, as our functions do
+        Graph().query("SELECT ?s WHERE { ?s ?p ?o FILTER(?o > 1) } ORDER BY ?s")
+
+    s = open_store(tmp_path / "s")
+    pyparsing.ParserElement.enable_packrat()
+    try:
+        ask(s.db)
+        s.close()
+        again = open_store(tmp_path / "s")
+        again.close()
+    finally:
+        pyparsing.ParserElement.disable_memoization()
+
+
+def test_a_store_opened_under_another_working_directory_is_the_same_lock(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    held = open_store(Path("s"))
+    try:
+        with pytest.raises(StoreError, match="in use"):
+            open_store(tmp_path / "s")
+    finally:
+        held.close()
+
+
 def test_default_graph_is_the_union_of_data_graphs_and_their_descriptions(store):
     store.replace_graph(G1, [(A, RDFS.label, Literal("Alpha"))], source="one")
     store.replace_graph(G2, [(B, RDFS.label, Literal("Beta"))], source="two")

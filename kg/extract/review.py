@@ -226,10 +226,11 @@ def _holds(store: Store, graph: URIRef) -> Callable[[tuple[Node, Node, Node]], b
     """Whether ``graph`` of the store holds a triple: an index look-up on an embedded store."""
     from kg.embedded import to_ox
 
-    db = getattr(store, "db", None)
-    if db is not None:
+    if getattr(store, "db", None) is not None:
         node = ox.NamedNode(str(graph))
-        return lambda t: ox.Quad(to_ox(t[0]), to_ox(t[1]), to_ox(t[2]), node) in db
+        # Through the store object, not its pyoxigraph store: a closure kept alive past
+        # store.close() must not keep RocksDB's lock (only the last reference releases it).
+        return lambda t: ox.Quad(to_ox(t[0]), to_ox(t[1]), to_ox(t[2]), node) in store.db
     held = store.export_graph(graph)
     return lambda t: t in held
 

@@ -86,9 +86,11 @@ class StagingStore:
         """The pyoxigraph store (opened, and created, on first use)."""
         if self._db is None:
             assert self._folder is not None
+            from kg.embedded import open_rocksdb
+
             try:
                 self._folder.mkdir(exist_ok=True)
-                self._db = ox.Store(str(self._folder))
+                self._db = open_rocksdb(self._folder)
             except OSError as exc:
                 raise StoreError(
                     f"cannot open the staging store {self._folder}: {exc}; "
@@ -107,8 +109,14 @@ class StagingStore:
     def close(self) -> None:
         """Flush and release the staging store (an in-memory one stays with its main store)."""
         if self._folder is not None and self._db is not None:
-            self._db.flush()
-            self._db = None
+            try:
+                self._db.flush()
+            finally:
+                self._db = None
+                # RocksDB releases its LOCK when the last reference goes: make that now.
+                from kg.embedded import release_leftovers
+
+                release_leftovers()
 
     def _exists(self) -> bool:
         return self._db is not None or (self._folder is not None and self._folder.is_dir())
@@ -364,14 +372,15 @@ class StagedGraph:
     """
 
     def __init__(self, staging: StagingStore, doc_slug: str):
-        self._db, self._graph = staging.db, _graph(doc_slug)
+        # The StagingStore, not its pyoxigraph store: closing it must release the lock.
+        self._staging, self._graph = staging, _graph(doc_slug)
 
     def triples(self, pattern: tuple[Node | None, Node | None, Node | None]) -> Iterator[tuple]:
         """The triples matching ``pattern`` (None matches anything), as rdflib terms."""
         from kg.embedded import to_ox, to_rdflib
 
         s, p, o = (to_ox(t) if t is not None else None for t in pattern)
-        for q in self._db.quads_for_pattern(s, p, o, self._graph):
+        for q in self._staging.db.quads_for_pattern(s, p, o, self._graph):
             yield to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)
 
     def objects(self, subject: Node, predicate: Node) -> Iterator[Node]:
