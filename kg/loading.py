@@ -32,7 +32,7 @@ from rdflib import Graph, Literal, URIRef
 from kg.axioms import OntologyGuard
 from kg.embedded import EmbeddedStore, to_rdflib
 from kg.errors import InputError, UsageError
-from kg.parsing import MAX_LITERAL, check_literal, preflight
+from kg.parsing import MAX_LITERAL, check_literal, preflight, syntax_error_text
 from kg.store import Store
 from kg.terms import GRAPH, INFERRED_GRAPH, META_GRAPH, ONTOLOGY_GRAPH
 
@@ -53,7 +53,6 @@ FORMATS: dict[str, ox.RdfFormat] = {
 #: Above this many bytes in one call, the embedded store loads with the bulk loader.
 BULK_BYTES = 64 * 1024 * 1024
 
-_POSITION = re.compile(r"^Parser error (?:at|between) [^:]*:\s*")
 _COLUMN = re.compile(r"column (\d+)")
 
 
@@ -357,18 +356,10 @@ def _parse(source: Source) -> Iterator[ox.Quad]:
 
 
 def _syntax_error(source: Source, exc: SyntaxError) -> InputError:
-    message = exc.msg if isinstance(exc.msg, str) else str(exc)
-    line = exc.lineno
-    column = exc.offset
+    text, line = syntax_error_text(exc)
     if line is None and source.format == ox.RdfFormat.RDF_XML:
         line = _xml_line(source)
-    detail = _POSITION.sub("", message)
-    where = f" (column {column})" if column else ""
-    return InputError(
-        f"syntax error{where}: {detail}; fix the file and load it again",
-        path=source.where(),
-        line=line,
-    )
+    return InputError(f"{text}; fix the file and load it again", path=source.where(), line=line)
 
 
 def _xml_line(source: Source) -> int | None:

@@ -53,7 +53,14 @@ from rdflib.term import Node
 
 from kg.errors import InputError, UsageError
 from kg.namespace import CKG
-from kg.parsing import MAX_LITERAL, check_literal, kind_of, preflight
+from kg.parsing import (
+    MAX_LITERAL,
+    check_literal,
+    kind_of,
+    preflight,
+    strict_syntax,
+    syntax_error_text,
+)
 from kg.sparql import values_block
 from kg.store import Store
 from kg.terms import (
@@ -364,6 +371,13 @@ def _parse_file(path: Path) -> Dataset:
             f"{message} (nothing was read: fix the file and run again)", path=str(path), line=line
         ) from exc
     _check_iris(ds, path, text)
+    # rdflib reads some invalid syntax; what it accepted must also pass ckg load's parser.
+    strict = strict_syntax(data, path.suffix, _UNRESOLVED_BASE)
+    if strict is not None:
+        message, line = syntax_error_text(strict)
+        raise InputError(
+            f"{message} (nothing was read: fix the file and run again)", path=str(path), line=line
+        )
     if len(data) > MAX_LITERAL:
         for o in ds.objects():
             if isinstance(o, Literal):

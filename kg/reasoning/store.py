@@ -319,8 +319,9 @@ def reason(
 
     Clears the store's "stale" mark on the inferred graph. Clashes with disjointness axioms
     are reported in the result, not raised: the triples are still written. On the embedded
-    store a large result goes in through the bulk loader: not one transaction, but the
-    graph is marked stale until the write has finished, so an interruption shows.
+    store a large result goes in through the bulk loader (:meth:`EmbeddedStore.bulk_replace`:
+    loaded beside, switched in one transaction); the graph stays marked stale until the
+    write has finished, so an interruption shows.
     """
     result = infer_store(store, profile, engine, scope)
     t0 = time.perf_counter()
