@@ -2,9 +2,10 @@
 # Installs the optional system packages the integration tests use, where this is possible
 # (root with apt-get). Never fails the build: a missing package makes its tests skip.
 set -u
-# fonts-noto-core: fonts for the scripts of GeoNames' alternate names (Arabic, Tifinagh, N'Ko,
-# Devanagari, ...) in maps and briefings; without it some are boxes (kg/viz/fonts.py).
-want=(virtuoso-opensource chromium default-jre-headless fonts-noto-core)
+# fonts-noto-core and fonts-noto-cjk: fonts for the scripts of GeoNames' alternate names
+# (Arabic, Tifinagh, N'Ko, Devanagari, ...; Chinese and Japanese for 19 places of Mali) in
+# maps and briefings; without them those names are boxes (kg/viz/fonts.py).
+want=(virtuoso-opensource chromium default-jre-headless fonts-noto-core fonts-noto-cjk)
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
   echo "system-deps: not root or no apt-get; tests needing ${want[*]} will skip" >&2
   exit 0

@@ -19,6 +19,7 @@ from kg.viz.scene import Scene, to_png, to_svg
 ARABIC = "تمبكتو"  # GeoNames 2449066, Tombouctou Region
 TIFINAGH = "ⴰⵣⴰⵓⴰⴷ"  # GeoNames 2462033, Azaouâd
 DEVANAGARI = "माली"  # GeoNames 2453866, Mali (needs fonts-noto-core)
+CJK = "ニオノ圏尼奧諾省"  # GeoNames' Japanese and Chinese names of Cercle de Niono (fonts-noto-cjk)
 TOFU = "\u0378"  # unassigned: no font has it, every renderer draws .notdef
 
 
@@ -60,6 +61,15 @@ def test_png_draws_devanagari_when_noto_is_installed(tmp_path):
     box = _png_pixels(TOFU, tmp_path, "tofu")
     for i, ch in enumerate(dict.fromkeys(DEVANAGARI)):
         assert _png_pixels(ch, tmp_path, f"d{i}") != box, f"U+{ord(ch):04X} drawn as a box"
+
+
+def test_png_draws_chinese_and_japanese_when_noto_cjk_is_installed(tmp_path):
+    if not any("CJK" in f for f in matplotlib_families()):
+        pytest.skip("fonts-noto-cjk is not installed (scripts/system-deps.sh installs it)")
+    assert all(font_files(CJK).values()), {c: f for c, f in font_files(CJK).items() if not f}
+    box = _png_pixels(TOFU, tmp_path, "tofu")
+    for i, ch in enumerate(dict.fromkeys(CJK)):
+        assert _png_pixels(ch, tmp_path, f"k{i}") != box, f"U+{ord(ch):04X} drawn as a box"
 
 
 def test_svg_and_pages_name_the_fallback_chain():

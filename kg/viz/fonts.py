@@ -13,8 +13,8 @@ ways:
 * PNG (matplotlib's Agg with its libraqm layout, which shapes and orders Arabic) gets
   the families of the chain that are installed, and falls back glyph by glyph.
 
-Chinese, Japanese and Korean alternates need ``fonts-noto-cjk`` (not installed by
-default: 60 MB); without it they stay boxes.
+Chinese, Japanese and Korean alternates (19 places of GeoNames' Mali file have some) need
+``fonts-noto-cjk``, which ``scripts/system-deps.sh`` installs too; without it they stay boxes.
 """
 
 from __future__ import annotations
@@ -82,8 +82,14 @@ def matplotlib_families() -> tuple[str, ...]:
                     continue
                 stem = path.stem.split("-")[0]
                 # "NotoSansArabic-Regular.ttf" is family "Noto Sans Arabic": only
-                # the files of wanted families are read.
-                if any(stem == f.replace(" ", "") for f in missing):
+                # the files of wanted families are read. A collection holds several
+                # ("NotoSansCJK-Regular.ttc": "Noto Sans CJK SC", "… JP", …).
+                collection = path.suffix.lower() == ".ttc"
+                if any(
+                    stem == f.replace(" ", "")
+                    or (collection and f.replace(" ", "").startswith(stem))
+                    for f in missing
+                ):
                     try:
                         fm.fontManager.addfont(str(path))
                     except (OSError, RuntimeError, ValueError):
