@@ -49,8 +49,8 @@ MAX_CLAIMS_PER_DOCUMENT = 60
 #: only (the rest are counted by one grouped query).
 CLAIMS_IN_FULL_UP_TO = 5000
 #: Above this many triples the briefing does not run the full validation itself: the
-#: whole-store check reads everything into memory (34 s for 2,000 ACLED rows, minutes at
-#: 100k events); ``ckg validate`` does it on demand.
+#: whole-store check would double a large briefing's time (about 40 s at 100k events,
+#: docs/validation.md); ``ckg validate`` does it on demand.
 VALIDATE_UP_TO_TRIPLES = 50_000
 #: From this many attacks on, a briefing with no questions named runs only the flagship
 #: and lists the others with the command that answers each: one saved question can take
