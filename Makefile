@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STORE  ?= .ckg
 
-.PHONY: run test test-fast setup setup-test system-deps bench clean
+.PHONY: run test test-fast lint setup setup-test system-deps bench clean
 
 run: setup
 	$(BIN)/ckg --store $(STORE) demo --fresh
@@ -16,8 +16,13 @@ run: setup
 # module's or Virtuoso's session fixture is built once (issue 20: CI under 10 minutes).
 PYTEST_JOBS ?= -n 2 --dist loadfile
 
-test: system-deps setup-test
+test: system-deps setup-test lint
 	$(BIN)/python -m pytest -q $(PYTEST_JOBS)
+
+# The package, CLI and tests stay lint-clean and formatted (seconds; part of make test).
+lint: setup-test
+	$(BIN)/ruff check kg cli tests
+	$(BIN)/ruff format --check kg cli tests
 
 # While editing (aim: under two minutes on an idle 2-core machine): no browser, Virtuoso, Java, kill or slow
 # tests, and not the end-to-end suites below (each drives the CLI over whole stores, for

@@ -24,25 +24,25 @@ Figures go to stdout; the script never fails on a slow figure.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
-from typing import Any
 import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-import synthetic  # noqa: E402
+import synthetic
 
-from kg.asof import as_of_store  # noqa: E402
-from kg.catalogue import bind_params, get_question  # noqa: E402
-from kg.embedded import EmbeddedStore, open_store  # noqa: E402
-from kg.evidence import evidence_for  # noqa: E402
-from kg.parameters import check_iri_params  # noqa: E402
-from kg.terms import GRAPH  # noqa: E402
+from kg.asof import as_of_store
+from kg.catalogue import bind_params, get_question
+from kg.embedded import EmbeddedStore, open_store
+from kg.evidence import evidence_for
+from kg.parameters import check_iri_params
+from kg.terms import GRAPH
 
 CKG = synthetic.CKG
 ID = synthetic.ID
@@ -72,9 +72,7 @@ def _build(folder: Path, events: int) -> EmbeddedStore:
                 f"{passage} <{CKG}inDocument> <{ID}doc/bench/{current}> .\n"
             )
     for key, issued in ((0, "2020-01-01"), (1, "2025-01-01")):
-        lines[key].append(
-            f'<{ID}doc/bench/{key}> <{DCT}issued> "{issued}"^^<{XSD}date> .\n'
-        )
+        lines[key].append(f'<{ID}doc/bench/{key}> <{DCT}issued> "{issued}"^^<{XSD}date> .\n')
         data = "".join(lines[key]).encode("utf-8")
         store.db.bulk_load(data, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graphs[key]))
     refresh = getattr(store, "refresh_derived", None)

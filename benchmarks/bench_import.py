@@ -359,7 +359,9 @@ def _compare_paths(label: str, paths: list[Path], workdir: Path) -> None:
             name = "bulk" if path == "bulk" else "transactional"
             store = workdir / f"paths-{path}-{round_}"
             for times in (seconds, again):
-                done = _run_child("--step", "import", "--path", path, "--store", str(store), *map(str, paths))
+                done = _run_child(
+                    "--step", "import", "--path", path, "--store", str(store), *map(str, paths)
+                )
                 assert done is not None
                 times[name].append(done["seconds"])
     for what, times in (("fresh store", seconds), ("same file again", again)):
@@ -478,11 +480,11 @@ def main(argv: list[str] | None = None) -> int:
         help="also time the import with each write path forced (transactional, bulk)",
     )
     parser.add_argument("--workdir", default=None, help="folder for stores (default: a temp dir)")
-    parser.add_argument("--path", choices=["auto", "no", "bulk"], default="auto", help=argparse.SUPPRESS)
-    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument(
-        "--step", choices=["import", "ceiling", "question"], help=argparse.SUPPRESS
+        "--path", choices=["auto", "no", "bulk"], default="auto", help=argparse.SUPPRESS
     )
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--step", choices=["import", "ceiling", "question"], help=argparse.SUPPRESS)
     parser.add_argument("--store", help=argparse.SUPPRESS)
     parser.add_argument("--perpetrator", default="", help=argparse.SUPPRESS)
     parser.add_argument("files", nargs="*", help=argparse.SUPPRESS)

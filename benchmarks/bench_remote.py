@@ -42,16 +42,16 @@ HERE = Path(__file__).resolve().parent
 # The benchmark reuses the synthetic generator and the test suite's server launcher.
 sys.path[:0] = [str(HERE), str(HERE.parent / "tests")]
 
-import synthetic  # noqa: E402
-from virtuoso_server import start_virtuoso, unavailable_reason  # noqa: E402
+import synthetic
+from virtuoso_server import start_virtuoso, unavailable_reason
 
-from kg.bundled import load_bundled  # noqa: E402
-from kg.catalogue import get_question, run_question  # noqa: E402
-from kg.embedded import open_store  # noqa: E402
-from kg.errors import CkgError  # noqa: E402
-from kg.loading import load_files  # noqa: E402
-from kg.remote import RemoteStore, push  # noqa: E402
-from kg.terms import GRAPH  # noqa: E402
+from kg.bundled import load_bundled
+from kg.catalogue import get_question, run_question
+from kg.embedded import open_store
+from kg.errors import CkgError
+from kg.loading import load_files
+from kg.remote import RemoteStore, push
+from kg.terms import GRAPH
 
 T = TypeVar("T")
 

@@ -117,7 +117,14 @@ def pandas_towns_attacked_twice(attacks: Any, window: int) -> dict[str, tuple[st
 
 def ckg_command(store: Path, *args: str) -> list[str]:
     """The ``ckg`` command line for this interpreter (no PATH lookup)."""
-    return [sys.executable, "-c", "from kg.cli.main import cli; cli()", "--store", str(store), *args]
+    return [
+        sys.executable,
+        "-c",
+        "from kg.cli.main import cli; cli()",
+        "--store",
+        str(store),
+        *args,
+    ]
 
 
 def cold_cli_seconds(store: Path, out: Path, repeat: int) -> list[float]:
@@ -264,8 +271,10 @@ def derive_figures(store: Any, repeat: int) -> None:
     lines = list(rules.derived_lines(facts))
     applied = time.perf_counter() - t0
     old, new = statistics.median(before), statistics.median(after)
-    print(f"  read its input (SPARQL)       {new:8.2f} s   before, quads_for_pattern: {old:.2f} s "
-          f"({old / new:.1f}x; medians of {repeat}, alternating)")
+    print(
+        f"  read its input (SPARQL)       {new:8.2f} s   before, quads_for_pattern: {old:.2f} s "
+        f"({old / new:.1f}x; medians of {repeat}, alternating)"
+    )
     print(f"  apply the rules               {applied:8.2f} s   {len(lines):,} triples")
 
 
@@ -300,24 +309,32 @@ def bench_size(events: int, args: argparse.Namespace, work: Path) -> bool:
         EmbeddedStore.refresh_derived = refresh  # type: ignore[method-assign]
         store.close()
     load_time = time.perf_counter() - t0
-    print(f"load (bulk, embedded store)   {load_time:8.2f} s   {triples:,} triples, "
-          "derived graph included")
-    print(f"  of which the derived graph    {sum(in_derive):8.2f} s   "
-          f"({sum(in_derive) / load_time:.0%} of the load)")
+    print(
+        f"load (bulk, embedded store)   {load_time:8.2f} s   {triples:,} triples, "
+        "derived graph included"
+    )
+    print(
+        f"  of which the derived graph    {sum(in_derive):8.2f} s   "
+        f"({sum(in_derive) / load_time:.0%} of the load)"
+    )
     store = open_store(store_dir)
     try:
         t0 = time.perf_counter()
         derived = store.refresh_derived()
         rebuild = time.perf_counter() - t0
-        print(f"derived graph, full rebuild   {rebuild:8.2f} s   {derived:,} triples "
-              f"({rebuild / load_time:.0%} of the load's time)")
+        print(
+            f"derived graph, full rebuild   {rebuild:8.2f} s   {derived:,} triples "
+            f"({rebuild / load_time:.0%} of the load's time)"
+        )
         derive_figures(store, args.repeat)
     finally:
         store.close()
 
     cli = cold_cli_seconds(store_dir, work / f"answer-{events}.csv", args.repeat)
-    print(f"cold `ckg query run` (wall)   {statistics.median(cli):8.2f} s   "
-          f"median of {len(cli)}: {', '.join(f'{t:.2f}' for t in cli)}")
+    print(
+        f"cold `ckg query run` (wall)   {statistics.median(cli):8.2f} s   "
+        f"median of {len(cli)}: {', '.join(f'{t:.2f}' for t in cli)}"
+    )
     ox_time, ox_answer = query_seconds(store_dir, args.repeat)
     print(f"query alone (as written)      {ox_time:8.3f} s   {len(ox_answer):,} towns")
     plain_time = ox_time
@@ -330,18 +347,23 @@ def bench_size(events: int, args: argparse.Namespace, work: Path) -> bool:
         pd_answer = pandas_towns_attacked_twice(frame, WINDOW)
         best_pd = min(best_pd, time.perf_counter() - t1)
     agree = pd_answer == ox_answer
-    print(f"pandas sort-and-diff          {best_pd:8.3f} s   {len(pd_answer):,} towns; "
-          f"same pairs as SPARQL: {'yes' if agree else 'NO'}")
+    print(
+        f"pandas sort-and-diff          {best_pd:8.3f} s   {len(pd_answer):,} towns; "
+        f"same pairs as SPARQL: {'yes' if agree else 'NO'}"
+    )
     print(f"ratio store / pandas          {ox_time / best_pd:8.1f} x slower")
 
     store = open_store(store_dir)
     try:  # last: the batch changes the answer
         t0 = time.perf_counter()
-        store.add_to_graphs({synthetic_graph(): synthetic_batch(events, 100, args.seed)},
-                            source="bench batch")
+        store.add_to_graphs(
+            {synthetic_graph(): synthetic_batch(events, 100, args.seed)}, source="bench batch"
+        )
         added = time.perf_counter() - t0
-        print(f"add 100 events (ckg add path) {added:8.2f} s   derived graph kept in step "
-              f"incrementally: {'yes' if store.derived_is_fresh() else 'NO'}")
+        print(
+            f"add 100 events (ckg add path) {added:8.2f} s   derived graph kept in step "
+            f"incrementally: {'yes' if store.derived_is_fresh() else 'NO'}"
+        )
     finally:
         store.close()
 
@@ -354,44 +376,73 @@ def bench_size(events: int, args: argparse.Namespace, work: Path) -> bool:
     parse_text = f"parse {parsed:.1f} s" if parsed is not None else "still parsing"
     if reached.get("query") is not None:
         rd = reached["query"]
-        print(f"rdflib query                  {rd:8.2f} s   ({parse_text}; {reached['rows']:,} rows)")
+        print(
+            f"rdflib query                  {rd:8.2f} s   ({parse_text}; {reached['rows']:,} rows)"
+        )
         print(f"ratio rdflib / plain SPARQL   {rd / plain_time:8.1f} x (Oxigraph faster)")
     else:
         spent = reached["wall"] - (parsed or 0.0)
-        print(f"rdflib query                  > {spent:6.0f} s   (did not finish in the "
-              f"{timeout:.0f} s box; {parse_text})")
-        print(f"ratio rdflib / plain SPARQL   > {spent / plain_time:6.0f} x (Oxigraph faster; "
-              "a lower bound)")
+        print(
+            f"rdflib query                  > {spent:6.0f} s   (did not finish in the "
+            f"{timeout:.0f} s box; {parse_text})"
+        )
+        print(
+            f"ratio rdflib / plain SPARQL   > {spent / plain_time:6.0f} x (Oxigraph faster; "
+            "a lower bound)"
+        )
     return agree
 
 
 def bench_seed(args: argparse.Namespace, work: Path) -> None:
     """Cold ``ckg query run towns_attacked_twice`` on a store with the bundled graph."""
     store_dir = work / "seed-store"
-    subprocess.run(ckg_command(store_dir, "-q", "load", "--bundled"), check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        ckg_command(store_dir, "-q", "load", "--bundled"),
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     times = cold_cli_seconds(store_dir, work / "seed-answer.csv", max(args.repeat, 5))
     rows = (work / "seed-answer.csv").read_text("utf-8").strip().splitlines()[1:]
     print("\n== bundled seed graph")
-    print(f"cold `ckg query run {QUESTION}` (wall)  median {statistics.median(times):.2f} s, "
-          f"max {max(times):.2f} s of {len(times)} runs (target <= 1 s); {len(rows)} rows")
+    print(
+        f"cold `ckg query run {QUESTION}` (wall)  median {statistics.median(times):.2f} s, "
+        f"max {max(times):.2f} s of {len(times)} runs (target <= 1 s); {len(rows)} rows"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000],
-                        help="numbers of synthetic attacks (default 10000 100000)")
+    parser.add_argument(
+        "--sizes",
+        type=int,
+        nargs="+",
+        default=[10_000, 100_000],
+        help="numbers of synthetic attacks (default 10000 100000)",
+    )
     parser.add_argument("--million", action="store_true", help="also 1,000,000 attacks")
     parser.add_argument("--seed", type=int, default=7, help="generator seed (default 7)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per timing (default 3)")
-    parser.add_argument("--rdflib-timeout", type=float, default=900.0,
-                        help="seconds rdflib may take per size, parse included (default 900)")
-    parser.add_argument("--rdflib-max", type=int, default=100_000,
-                        help="largest size run on rdflib (default 100000)")
-    parser.add_argument("--workdir", type=Path, default=None,
-                        help="folder for the files and stores (default: a temporary one); "
-                        "each run uses a fresh folder inside it")
+    parser.add_argument(
+        "--rdflib-timeout",
+        type=float,
+        default=900.0,
+        help="seconds rdflib may take per size, parse included (default 900)",
+    )
+    parser.add_argument(
+        "--rdflib-max",
+        type=int,
+        default=100_000,
+        help="largest size run on rdflib (default 100000)",
+    )
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        default=None,
+        help="folder for the files and stores (default: a temporary one); "
+        "each run uses a fresh folder inside it",
+    )
     parser.add_argument("--no-seed", action="store_true", help="skip the seed-store timing")
     parser.add_argument("--rdflib-child", metavar="FILE", help=argparse.SUPPRESS)
     parser.add_argument("--window", type=int, default=WINDOW, help=argparse.SUPPRESS)
@@ -400,9 +451,11 @@ def main(argv: list[str] | None = None) -> int:
         rdflib_child(args.rdflib_child, args.window)
         return 0
     sizes = list(args.sizes) + ([1_000_000] if args.million else [])
-    print(f"bench_towns: {QUESTION}, sizes {', '.join(f'{n:,}' for n in sizes)}; "
-          f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
-          f"load average {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    print(
+        f"bench_towns: {QUESTION}, sizes {', '.join(f'{n:,}' for n in sizes)}; "
+        f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
+        f"load average {', '.join(f'{x:.1f}' for x in os.getloadavg())}"
+    )
     if args.workdir is not None:
         args.workdir.mkdir(parents=True, exist_ok=True)
     # A fresh folder every run, also inside --workdir: a store left by an earlier run holds

@@ -207,10 +207,16 @@ def timeline_command(
             extra = {"window": str(window)} if window is not None else {}
             pairs = pairs_from_answer(data, questions.run(store, "towns_attacked_twice", extra))
             days = extra.get("window") or next(
-                (q.defaults.get("window") for q in questions.available() if q.name == "towns_attacked_twice"),
+                (
+                    q.defaults.get("window")
+                    for q in questions.available()
+                    if q.name == "towns_attacked_twice"
+                ),
                 None,
             )
-            pair_note = f"two attacks on one town within {days} days" if days else "two attacks on one town"
+            pair_note = (
+                f"two attacks on one town within {days} days" if days else "two attacks on one town"
+            )
         else:
             _note(ctx, "note: no saved question towns_attacked_twice; no pairs marked")
         scene = timeline_scene(data, pairs, by=by, title=title, pair_note=pair_note)

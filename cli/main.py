@@ -171,14 +171,16 @@ def register() -> None:
     """Attach every command module's commands to :data:`cli`."""
     # Imported here so that a module's import error names the module, and so that the
     # order of ``ckg --help`` is the order below.
-    from kg.cli import commands_store  # noqa: F401
-    from kg.cli import commands_query  # noqa: F401
-    from kg.cli import commands_remote  # noqa: F401
-    from kg.cli import commands_viz  # noqa: F401
-    from kg.cli import commands_reason  # noqa: F401
-    from kg.cli import commands_validate  # noqa: F401
-    from kg.cli import commands_import  # noqa: F401
-    from kg.cli import commands_extract  # noqa: F401
+    from kg.cli import (
+        commands_extract,  # noqa: F401
+        commands_import,  # noqa: F401
+        commands_query,  # noqa: F401
+        commands_reason,  # noqa: F401
+        commands_remote,  # noqa: F401
+        commands_store,  # noqa: F401
+        commands_validate,  # noqa: F401
+        commands_viz,  # noqa: F401
+    )
 
 
 register()

@@ -32,7 +32,7 @@ import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -114,8 +114,7 @@ class Selection:
             parts.append(f"left out {len(self.left_out)}: {shown}{more}")
         if self.from_history:
             parts.append(
-                "earlier versions of "
-                + ", ".join(_short(v.graph) for v in self.from_history)
+                "earlier versions of " + ", ".join(_short(v.graph) for v in self.from_history)
             )
         if self.undated:
             shown = ", ".join(_short(g) for g in self.undated[:4])
@@ -294,7 +293,7 @@ def archive(store: Store, graphs: Iterable[URIRef | str]) -> list[str]:
         return []
     import pyoxigraph as ox
 
-    db = getattr(store, "db")
+    db = store.db
     infos = {str(i.iri): i for i in store.graphs()}
     try:
         folder.mkdir(exist_ok=True)
@@ -308,7 +307,7 @@ def archive(store: Store, graphs: Iterable[URIRef | str]) -> list[str]:
         quads = list(db.quads_for_pattern(None, None, None, ox.NamedNode(name)))
         if not quads:
             continue
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
         file = f"{len(index) + 1:05d}-{_slug(name)}-{stamp}.nq.gz"
         try:
             with gzip.open(folder / file, "wb") as fh:
@@ -327,7 +326,7 @@ def archive(store: Store, graphs: Iterable[URIRef | str]) -> list[str]:
                 "issued": issued.day.isoformat() if issued else None,
                 "bounded": bool(issued and issued.bounded),
                 "loaded_at": loaded.isoformat() if loaded else None,
-                "archived_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                "archived_at": datetime.now(UTC).isoformat(timespec="seconds"),
                 "triples": len(quads),
             }
         )

@@ -58,6 +58,8 @@ _XSD_STRING = str(XSD.string)
 _LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 _META = ox.NamedNode(str(META_GRAPH))
 _DERIVED = str(DERIVED_GRAPH)
+
+
 # Graphs the derivation does not read: the meta graph and its own output.
 class _NotDerivedFrom(frozenset[str]):
     """Graphs derived facts are not computed from: meta, derived, and the staging graphs of
@@ -72,9 +74,7 @@ _DERIVE_SKIP = _NotDerivedFrom(_NOT_DERIVED_FROM)
 #: The derived graph is marked stale in the same transaction as any data write that can
 #: change it, and the mark is cleared with its new content: a crash in between leaves it
 #: marked, and the next query rebuilds it.
-_DERIVED_STALE = (
-    f"GRAPH <{_META.value}> {{ <{_DERIVED}> <{CKG_NS}stale> true . }}"
-)
+_DERIVED_STALE = f"GRAPH <{_META.value}> {{ <{_DERIVED}> <{CKG_NS}stale> true . }}"
 #: Meta-graph note of the derived graph: a digest of the lines :meth:`EmbeddedStore.refresh_derived`
 #: wrote (any other write of the graph rewrites its description without it).
 _DERIVED_DIGEST = CKG_NS + "derivedDigest"
@@ -107,6 +107,7 @@ def _default_graph(
     if not left_out and not hiding:
         return {"use_default_graph_as_union": True}
     return {"default_graph": [ox.NamedNode(g) for g in wanted]}
+
 
 # Files RocksDB writes into every database folder; a folder with user files but none of
 # these is somebody's folder, not a store.
@@ -623,7 +624,9 @@ class EmbeddedStore:
         token = _new_revision()
         where: dict[str, str] = {}
         for i, name in enumerate(graphs):
-            holds = any(True for _ in self.db.quads_for_pattern(None, None, None, ox.NamedNode(name)))
+            holds = any(
+                True for _ in self.db.quads_for_pattern(None, None, None, ox.NamedNode(name))
+            )
             where[name] = f"{BULK_PENDING_PREFIX}{token}/{i}" if holds else name
         in_place = [name for name in graphs if where[name] == name]
         if in_place:
@@ -637,7 +640,11 @@ class EmbeddedStore:
 
         def renamed() -> Iterator[ox.Quad]:
             for q in quads():
-                target = targets.get(q.graph_name.value) if isinstance(q.graph_name, ox.NamedNode) else None
+                target = (
+                    targets.get(q.graph_name.value)
+                    if isinstance(q.graph_name, ox.NamedNode)
+                    else None
+                )
                 yield q if target is None else ox.Quad(q.subject, q.predicate, q.object, target)
 
         try:
@@ -700,7 +707,11 @@ class EmbeddedStore:
                 for name in graphs
             )
             + f"\n{_DERIVED_STALE}"
-            + (f"\nGRAPH <{_META.value}> {{ {_nt(_stale_marks(stale, triples=True))} }}" if stale else "")
+            + (
+                f"\nGRAPH <{_META.value}> {{ {_nt(_stale_marks(stale, triples=True))} }}"
+                if stale
+                else ""
+            )
             + (f"\nGRAPH <{_META.value}> {{ {_nt(extra)} }}" if extra else "")
             + " }"
         )
@@ -749,7 +760,9 @@ class EmbeddedStore:
     def derived_is_fresh(self) -> bool:
         """Whether the derived graph has been computed and no write has changed its input since."""
         node = ox.NamedNode(_DERIVED)
-        described = {q.predicate.value: q.object for q in self.db.quads_for_pattern(node, None, None, _META)}
+        described = {
+            q.predicate.value: q.object for q in self.db.quads_for_pattern(node, None, None, _META)
+        }
         return META_PREDICATES["triples"] in described and META_PREDICATES["stale"] not in described
 
     def refresh_derived(self, *, only_if_stale: bool = False) -> int:
@@ -1044,9 +1057,7 @@ def _meta_insert(
 
 
 def _stale_quad() -> ox.Quad:
-    return ox.Quad(
-        ox.NamedNode(_DERIVED), ox.NamedNode(CKG_NS + "stale"), ox.Literal(True), _META
-    )
+    return ox.Quad(ox.NamedNode(_DERIVED), ox.NamedNode(CKG_NS + "stale"), ox.Literal(True), _META)
 
 
 def _new_revision() -> str:

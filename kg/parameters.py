@@ -180,10 +180,9 @@ def _close_ids(store: Store, iri: URIRef) -> list[tuple[URIRef, str]]:
     ).rows
     labels: dict[URIRef, str] = {}
     for resource, label in rows:
-        if isinstance(resource, URIRef):
-            if label is not None or resource not in labels:
-                labels[resource] = str(label) if label is not None else ""
-    ids = {str(r)[len(base) :] if str(r).startswith(base) else str(r): r for r in labels}
+        if isinstance(resource, URIRef) and (label is not None or resource not in labels):
+            labels[resource] = str(label) if label is not None else ""
+    ids = {str(r).removeprefix(base): r for r in labels}
     picked = [ids[k] for k in difflib.get_close_matches(tail, list(ids), n=3, cutoff=0.6)]
     # The last part of the id read as a name: group/jnm is close to the label JNIM.
     last = normalise(tail.rsplit("/", 1)[-1].replace("-", " "))
@@ -197,9 +196,7 @@ def _close_ids(store: Store, iri: URIRef) -> list[tuple[URIRef, str]]:
 def _did_you_mean(candidates: list[tuple[URIRef, str]]) -> str:
     if not candidates:
         return "; check the id with 'ckg query run lookup_name -p name NAME'"
-    shown = " or ".join(
-        f"{_short(r)} — {label}" if label else _short(r) for r, label in candidates
-    )
+    shown = " or ".join(f"{_short(r)} — {label}" if label else _short(r) for r, label in candidates)
     return f"; did you mean {shown}?"
 
 

@@ -139,7 +139,9 @@ def default_graphs(all_graphs: Sequence[str], include_inferred: bool) -> list[st
     from kg.terms import INFERRED_GRAPH, RESERVED_GRAPHS, STAGING_PREFIX
 
     # Staging graphs hold unreviewed candidates (ckg extract): never part of an answer.
-    chosen = [g for g in all_graphs if g not in RESERVED_GRAPHS and not g.startswith(STAGING_PREFIX)]
+    chosen = [
+        g for g in all_graphs if g not in RESERVED_GRAPHS and not g.startswith(STAGING_PREFIX)
+    ]
     if not include_inferred:
         chosen = [g for g in chosen if g != str(INFERRED_GRAPH)]
     return sorted(chosen)

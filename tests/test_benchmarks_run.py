@@ -34,12 +34,17 @@ def _run(script: str, *args: str, tmp_path: Path) -> str:
 def test_bench_import_runs_and_its_answers_equal_pandas(tmp_path):
     out = _run(
         "bench_import.py",
-        "--rows", "1500", "--skip-real", "--repeat", "1", "--no-ceiling",
-        "--workdir", str(tmp_path),
+        "--rows",
+        "1500",
+        "--skip-real",
+        "--repeat",
+        "1",
+        "--no-ceiling",
+        "--workdir",
+        str(tmp_path),
         tmp_path=tmp_path,
     )
     # One line per perpetrator case (JNIM, any), each comparing with pandas.
     lines = [line for line in out.splitlines() if "towns_attacked_twice" in line]
     assert len(lines) == 2, out
     assert all("answers EQUAL" in line for line in lines), out
-

@@ -53,7 +53,5 @@ def test_many_claims_are_counted_not_read(bundled_store, monkeypatch):
         assert len(re.findall(r"<tr id=", art)) == min(n, 3), art[:200]
         assert (f"First 3 of {n:,} claims" in art) == (n > 3)
     # Every document's count shows once, as the witness has it.
-    shown = sorted(
-        int(m.replace(",", "")) for m in re.findall(r"· ([\d,]+) claims?</p>", html)
-    )
+    shown = sorted(int(m.replace(",", "")) for m in re.findall(r"· ([\d,]+) claims?</p>", html))
     assert shown == sorted(truth.values())

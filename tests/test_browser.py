@@ -207,16 +207,16 @@ def test_large_map_clusters_and_splits_on_zoom(browser, tmp_path):
 # What a reader sees, measured in the browser: label boxes, the first screen, legends
 # against the marks drawn, one colour per actor everywhere. Screenshots stay in tmp_path.
 
-import csv  # noqa: E402
-import re  # noqa: E402
-import random  # noqa: E402
-from collections import Counter  # noqa: E402
-from datetime import date, timedelta  # noqa: E402
+import csv
+import random
+import re
+from collections import Counter
+from datetime import date, timedelta
 
-from click.testing import CliRunner  # noqa: E402
+from click.testing import CliRunner
 
-from kg.viz.mapview import write_static_map  # noqa: E402
-from kg.viz.timeline import pairs_from_answer, timeline_scene, write_timeline  # noqa: E402
+from kg.viz.mapview import write_static_map
+from kg.viz.timeline import pairs_from_answer, timeline_scene, write_timeline
 
 #: Boxes of every visible label in a page or SVG document, in CSS pixels.
 LABEL_BOXES = """(sel => [...document.querySelectorAll(sel)]
@@ -239,26 +239,74 @@ def _overlaps(boxes, slack=0.5):
     return out
 
 
-ACLED_HEADER = (
-    "data_id,iso,event_id_cnty,event_id_no_cnty,event_date,year,time_precision,event_type,"
-    "sub_event_type,actor1,assoc_actor_1,inter1,actor2,assoc_actor_2,inter2,interaction,region,"
-    "country,admin1,admin2,admin3,location,latitude,longitude,geo_precision,source,source_scale,"
-    "notes,fatalities,timestamp,iso3"
-).split(",")
-HXL = {"event_id_cnty": "#event+code", "event_date": "#date+occurred", "event_type": "#event+type",
-       "actor1": "#group+name+first", "location": "#loc+name", "latitude": "#geo+lat",
-       "longitude": "#geo+lon", "notes": "#description", "fatalities": "#affected+killed"}
-TOWNS = [  # name, admin1, admin2, lat, lon, weight
-    ("Djibo", "Sahel", "Soum", 14.102, -1.631, 30), ("Ouagadougou", "Centre", "Kadiogo", 12.365, -1.534, 12),
-    ("Arbinda", "Sahel", "Soum", 14.231, -0.866, 18), ("Dori", "Sahel", "Seno", 14.035, -0.035, 10),
-    ("Kaya", "Centre-Nord", "Sanmatenga", 13.092, -1.084, 8), ("Fada N'Gourma", "Est", "Gourma", 12.062, 0.358, 8),
-    ("Ouahigouya", "Nord", "Yatenga", 13.583, -2.421, 6), ("Bobo-Dioulasso", "Hauts-Bassins", "Houet", 11.177, -4.297, 4),
+ACLED_HEADER = [
+    "data_id",
+    "iso",
+    "event_id_cnty",
+    "event_id_no_cnty",
+    "event_date",
+    "year",
+    "time_precision",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "assoc_actor_1",
+    "inter1",
+    "actor2",
+    "assoc_actor_2",
+    "inter2",
+    "interaction",
+    "region",
+    "country",
+    "admin1",
+    "admin2",
+    "admin3",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "source",
+    "source_scale",
+    "notes",
+    "fatalities",
+    "timestamp",
+    "iso3",
 ]
-ACTORS = [("JNIM: Group for Support of Islam and Muslims", 2, 30), ("Islamic State (Greater Sahara)", 2, 20),
-          ("Unidentified Armed Group (Burkina Faso)", 3, 15), ("Military Forces of Burkina Faso (2015-)", 1, 10),
-          ("Ansaroul Islam", 2, 8), ("Koglweogo Militia", 4, 4)]
-TYPES = [("Battles", "Armed clash", 5), ("Violence against civilians", "Attack", 4),
-         ("Explosions/Remote violence", "Remote explosive/landmine/IED", 2), ("Protests", "Peaceful protest", 2)]
+HXL = {
+    "event_id_cnty": "#event+code",
+    "event_date": "#date+occurred",
+    "event_type": "#event+type",
+    "actor1": "#group+name+first",
+    "location": "#loc+name",
+    "latitude": "#geo+lat",
+    "longitude": "#geo+lon",
+    "notes": "#description",
+    "fatalities": "#affected+killed",
+}
+TOWNS = [  # name, admin1, admin2, lat, lon, weight
+    ("Djibo", "Sahel", "Soum", 14.102, -1.631, 30),
+    ("Ouagadougou", "Centre", "Kadiogo", 12.365, -1.534, 12),
+    ("Arbinda", "Sahel", "Soum", 14.231, -0.866, 18),
+    ("Dori", "Sahel", "Seno", 14.035, -0.035, 10),
+    ("Kaya", "Centre-Nord", "Sanmatenga", 13.092, -1.084, 8),
+    ("Fada N'Gourma", "Est", "Gourma", 12.062, 0.358, 8),
+    ("Ouahigouya", "Nord", "Yatenga", 13.583, -2.421, 6),
+    ("Bobo-Dioulasso", "Hauts-Bassins", "Houet", 11.177, -4.297, 4),
+]
+ACTORS = [
+    ("JNIM: Group for Support of Islam and Muslims", 2, 30),
+    ("Islamic State (Greater Sahara)", 2, 20),
+    ("Unidentified Armed Group (Burkina Faso)", 3, 15),
+    ("Military Forces of Burkina Faso (2015-)", 1, 10),
+    ("Ansaroul Islam", 2, 8),
+    ("Koglweogo Militia", 4, 4),
+]
+TYPES = [
+    ("Battles", "Armed clash", 5),
+    ("Violence against civilians", "Attack", 4),
+    ("Explosions/Remote violence", "Remote explosive/landmine/IED", 2),
+    ("Protests", "Peaceful protest", 2),
+]
 
 
 def write_acled_fixture(path: Path, n: int = 400, seed: int = 21) -> list[dict]:
@@ -267,26 +315,57 @@ def write_acled_fixture(path: Path, n: int = 400, seed: int = 21) -> list[dict]:
     places = list(TOWNS)
     for i in range(30):
         t = rng.choice(TOWNS)
-        places.append((f"Village {i + 1}", t[1], t[2], t[3] + rng.uniform(-0.6, 0.6),
-                       t[4] + rng.uniform(-0.6, 0.6), 1))
+        places.append(
+            (
+                f"Village {i + 1}",
+                t[1],
+                t[2],
+                t[3] + rng.uniform(-0.6, 0.6),
+                t[4] + rng.uniform(-0.6, 0.6),
+                1,
+            )
+        )
     rows = []
     for i in range(n):
         name, a1, a2, lat, lon, _ = rng.choices(places, weights=[p[5] for p in places])[0]
         actor, inter, _ = rng.choices(ACTORS, weights=[a[2] for a in ACTORS])[0]
         etype, sub, _ = rng.choices(TYPES, weights=[t[2] for t in TYPES])[0]
         day = date(2018, 1, 1) + timedelta(days=rng.randrange(900))
-        rows.append({
-            "data_id": str(7000000 + i), "iso": "854", "event_id_cnty": f"BFO9{i:04d}",
-            "event_id_no_cnty": str(9000 + i), "event_date": day.isoformat(), "year": str(day.year),
-            "time_precision": "1", "event_type": etype, "sub_event_type": sub, "actor1": actor,
-            "assoc_actor_1": "", "inter1": str(inter), "actor2": "Civilians (Burkina Faso)",
-            "assoc_actor_2": "", "inter2": "7", "interaction": f"{inter}7", "region": "Western Africa",
-            "country": "Burkina Faso", "admin1": a1, "admin2": a2, "admin3": "", "location": name,
-            "latitude": f"{lat:.4f}", "longitude": f"{lon:.4f}", "geo_precision": "1",
-            "source": "Fixture", "source_scale": "National",
-            "notes": f"On {day:%d %B %Y}, {actor} carried out a {sub.lower()} in {name} ({a2}, {a1}).",
-            "fatalities": str(rng.randrange(6)), "timestamp": "1596481841", "iso3": "BFA",
-        })
+        rows.append(
+            {
+                "data_id": str(7000000 + i),
+                "iso": "854",
+                "event_id_cnty": f"BFO9{i:04d}",
+                "event_id_no_cnty": str(9000 + i),
+                "event_date": day.isoformat(),
+                "year": str(day.year),
+                "time_precision": "1",
+                "event_type": etype,
+                "sub_event_type": sub,
+                "actor1": actor,
+                "assoc_actor_1": "",
+                "inter1": str(inter),
+                "actor2": "Civilians (Burkina Faso)",
+                "assoc_actor_2": "",
+                "inter2": "7",
+                "interaction": f"{inter}7",
+                "region": "Western Africa",
+                "country": "Burkina Faso",
+                "admin1": a1,
+                "admin2": a2,
+                "admin3": "",
+                "location": name,
+                "latitude": f"{lat:.4f}",
+                "longitude": f"{lon:.4f}",
+                "geo_precision": "1",
+                "source": "Fixture",
+                "source_scale": "National",
+                "notes": f"On {day:%d %B %Y}, {actor} carried out a {sub.lower()} in {name} ({a2}, {a1}).",
+                "fatalities": str(rng.randrange(6)),
+                "timestamp": "1596481841",
+                "iso3": "BFA",
+            }
+        )
     with path.open("w", encoding="utf-8", newline="") as fh:
         w = csv.DictWriter(fh, ACLED_HEADER)
         w.writeheader()
@@ -302,7 +381,9 @@ def acled_store(tmp_path_factory):
 
     folder = tmp_path_factory.mktemp("acled")
     rows = write_acled_fixture(folder / "bf.csv")
-    res = CliRunner().invoke(cli, ["--store", str(folder / "store"), "import", "acled", str(folder / "bf.csv")])
+    res = CliRunner().invoke(
+        cli, ["--store", str(folder / "store"), "import", "acled", str(folder / "bf.csv")]
+    )
     assert res.exit_code in (0, 1), res.output
     return folder / "store", rows
 
@@ -311,7 +392,9 @@ def _wait(browser):
     browser.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
 
 
-def test_issue21_map_labels_never_overlap_seed_and_acled_scale(browser, store, acled_store, tmp_path):
+def test_issue21_map_labels_never_overlap_seed_and_acled_scale(
+    browser, store, acled_store, tmp_path
+):
     from kg.embedded import open_store
 
     pages = [("seed", collect(store))]
@@ -335,7 +418,9 @@ def test_issue21_map_labels_never_overlap_seed_and_acled_scale(browser, store, a
             )
             assert len(boxes) >= 3, (name, boxes)
             assert _overlaps(boxes) == [], (name, zoom)
-        browser.evaluate("document.querySelector(\".map-controls button[data-zoom='reset']\").click()")
+        browser.evaluate(
+            "document.querySelector(\".map-controls button[data-zoom='reset']\").click()"
+        )
         _wait(browser)
         browser.screenshot(tmp_path / f"{name}-map.png")
 
@@ -379,7 +464,9 @@ def test_issue21_every_legend_entry_appears_on_the_map(browser, store, tmp_path)
         "[...document.querySelectorAll('svg.map-svg circle.marker')].map(c => getComputedStyle(c).fill)"
     )
     assert colours and set(colours) <= set(drawn)
-    keys = browser.evaluate("[...document.querySelectorAll('.map-legend ul.keys li')].map(l => l.innerText)")
+    keys = browser.evaluate(
+        "[...document.querySelectorAll('.map-legend ul.keys li')].map(l => l.innerText)"
+    )
     for key in keys:
         if "coordinated operation" in key:
             assert browser.evaluate("document.querySelectorAll('svg.map-svg line.link').length") > 0
@@ -395,7 +482,9 @@ def test_issue21_every_legend_entry_appears_on_the_map(browser, store, tmp_path)
     write_map(collect(store, result, title="t"), out2)
     _open(browser, out2)
     assert browser.evaluate("document.querySelectorAll('svg.map-svg line.link').length") == 0
-    assert "coordinated operation" not in browser.evaluate("document.querySelector('.map-legend').innerText")
+    assert "coordinated operation" not in browser.evaluate(
+        "document.querySelector('.map-legend').innerText"
+    )
 
 
 def test_issue21_first_screen_holds_the_flagship_findings(browser, store, tmp_path):
@@ -418,7 +507,9 @@ def test_issue21_first_screen_holds_the_flagship_findings(browser, store, tmp_pa
         browser.screenshot(tmp_path / f"first-screen-{width}.png")
 
 
-def test_issue21_actor_colours_equal_across_map_timeline_and_question_map(browser, acled_store, tmp_path):
+def test_issue21_actor_colours_equal_across_map_timeline_and_question_map(
+    browser, acled_store, tmp_path
+):
     from kg.embedded import open_store
     from kg.viz import questions
 
@@ -432,15 +523,19 @@ def test_issue21_actor_colours_equal_across_map_timeline_and_question_map(browse
     out = tmp_path / "briefing.html"
     out.write_text(brief.html, encoding="utf-8")
     _open(browser, out)
-    map_colours = dict(browser.evaluate(
-        "[...document.querySelectorAll('.map-legend ul.groups li')].map(l => "
-        "[l.childNodes[1].textContent.trim(), getComputedStyle(l.querySelector('.swatch')).backgroundColor])"
-    ))
-    tl_colours = dict(browser.evaluate(
-        "[...document.querySelectorAll('.ckg-timeline text.tl-legend')].filter(t => "
-        "t.previousElementSibling && t.previousElementSibling.tagName === 'circle').map(t => "
-        "[t.textContent.replace(/ \\([\\d,]+\\)$/, ''), getComputedStyle(t.previousElementSibling).fill])"
-    ))
+    map_colours = dict(
+        browser.evaluate(
+            "[...document.querySelectorAll('.map-legend ul.groups li')].map(l => "
+            "[l.childNodes[1].textContent.trim(), getComputedStyle(l.querySelector('.swatch')).backgroundColor])"
+        )
+    )
+    tl_colours = dict(
+        browser.evaluate(
+            "[...document.querySelectorAll('.ckg-timeline text.tl-legend')].filter(t => "
+            "t.previousElementSibling && t.previousElementSibling.tagName === 'circle').map(t => "
+            "[t.textContent.replace(/ \\([\\d,]+\\)$/, ''), getComputedStyle(t.previousElementSibling).fill])"
+        )
+    )
     common = set(map_colours) & set(tl_colours)
     assert len(common) >= 4, (map_colours, tl_colours)
     for actor in common:
@@ -448,17 +543,21 @@ def test_issue21_actor_colours_equal_across_map_timeline_and_question_map(browse
     out2 = tmp_path / "flagship.html"
     write_map(part, out2)
     _open(browser, out2)
-    q_colours = dict(browser.evaluate(
-        "[...document.querySelectorAll('.map-legend ul.groups li')].map(l => "
-        "[l.childNodes[1].textContent.trim(), getComputedStyle(l.querySelector('.swatch')).backgroundColor])"
-    ))
+    q_colours = dict(
+        browser.evaluate(
+            "[...document.querySelectorAll('.map-legend ul.groups li')].map(l => "
+            "[l.childNodes[1].textContent.trim(), getComputedStyle(l.querySelector('.swatch')).backgroundColor])"
+        )
+    )
     assert set(q_colours) & set(map_colours)
     for actor in set(q_colours) & set(map_colours):
         assert q_colours[actor] == map_colours[actor], actor
     browser.screenshot(tmp_path / "flagship-map.png")
 
 
-def test_issue21_static_map_and_timeline_labels_clear_of_each_other_and_of_marks(browser, store, acled_store, tmp_path):
+def test_issue21_static_map_and_timeline_labels_clear_of_each_other_and_of_marks(
+    browser, store, acled_store, tmp_path
+):
     from kg.embedded import open_store
     from kg.viz import questions
 
@@ -473,7 +572,9 @@ def test_issue21_static_map_and_timeline_labels_clear_of_each_other_and_of_marks
         write_static_map(d, svg)
         browser.viewport(1000, 900)
         browser.open(svg)
-        boxes = browser.evaluate(LABEL_BOXES + "('text.place-label, text.country-label, text.tick, text.scale')")
+        boxes = browser.evaluate(
+            LABEL_BOXES + "('text.place-label, text.country-label, text.tick, text.scale')"
+        )
         assert len(boxes) >= 4
         assert _overlaps(boxes) == [], name
         browser.screenshot(tmp_path / f"{name}-static.png")

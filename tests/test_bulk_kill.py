@@ -148,7 +148,8 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
     finally:
         store.close()
     result = CliRunner().invoke(
-        cli, ["--store", str(folder), "load", "--bulk", "--no-validate", "--graph", GRAPH_A, str(old)]
+        cli,
+        ["--store", str(folder), "load", "--bulk", "--no-validate", "--graph", GRAPH_A, str(old)],
     )
     assert result.exit_code == 0, result.output
     return folder, old, new
@@ -171,7 +172,9 @@ def test_kill_at_any_moment_of_a_bulk_load_leaves_old_or_new(
     assert proc.stderr is not None
     seen: dict[str, float] = {}
     for line in proc.stderr:
-        seen.setdefault(next((s for s in STEPS if line.startswith(s)), "other"), time.perf_counter())
+        seen.setdefault(
+            next((s for s in STEPS if line.startswith(s)), "other"), time.perf_counter()
+        )
     assert proc.wait(timeout=300) == 0
     ended = time.perf_counter()
     assert all(step in seen for step in STEPS), seen
@@ -277,7 +280,9 @@ def test_bulk_load_is_validated_before_it_replaces_anything(bundled_store_dir: P
     good.write_text(bad.read_text(encoding="utf-8"))
     result = runner.invoke(cli, ["--store", str(bundled_store_dir), "load", "--bulk", str(good)])
     assert result.exit_code == 1, result.output
-    assert "source: ckggraph:doc/curator-batch" in result.stdout  # its own name, not the temporary one
+    assert (
+        "source: ckggraph:doc/curator-batch" in result.stdout
+    )  # its own name, not the temporary one
     assert "1 replaced, 0 new" in result.stderr
     store = open_store(bundled_store_dir, create=False)
     try:

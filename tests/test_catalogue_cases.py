@@ -375,8 +375,6 @@ ONLY = {"ttl-deep-collection": ("add", "validate")}
 XFAIL: dict[str, str] = {}
 
 
-
-
 def rdf_cases() -> list[Case]:
     """Every malformed RDF file through load, add and validate."""
     out = []

@@ -34,7 +34,9 @@ def queries(fixtures_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def loaded(runner, tmp_path, data) -> Path:
     """A store folder holding events.ttl."""
     path = tmp_path / "s"
-    result = runner.invoke(cli, ["--store", str(path), "load", "--no-validate", str(data / "events.ttl")])
+    result = runner.invoke(
+        cli, ["--store", str(path), "load", "--no-validate", str(data / "events.ttl")]
+    )
     assert result.exit_code == 0, result.output
     return path
 
@@ -63,7 +65,12 @@ def run(runner, store: Path, *args: str):
 
 def test_load_reports_on_stderr_and_nothing_on_stdout(runner, tmp_path, data):
     result = run(
-        runner, tmp_path / "s", "load", "--no-validate", str(data / "events.ttl"), str(data / "graphs.trig")
+        runner,
+        tmp_path / "s",
+        "load",
+        "--no-validate",
+        str(data / "events.ttl"),
+        str(data / "graphs.trig"),
     )
     assert result.exit_code == 0
     assert result.stdout == ""
@@ -87,7 +94,9 @@ def test_load_missing_file_is_bad_input(runner, tmp_path):
 
 def test_load_syntax_error_names_line_and_leaves_store_unchanged(runner, loaded, data):
     before = quads_of(loaded)
-    result = run(runner, loaded, "load", "--no-validate", str(data / "towns.nt"), str(data / "broken.ttl"))
+    result = run(
+        runner, loaded, "load", "--no-validate", str(data / "towns.nt"), str(data / "broken.ttl")
+    )
     assert result.exit_code == 3
     assert result.stderr.startswith(f"Error: {data / 'broken.ttl'}:6: syntax error")
     assert len(result.stderr.strip().splitlines()) == 1
@@ -101,7 +110,15 @@ def test_load_without_files_is_a_usage_error(runner, tmp_path):
 
 
 def test_load_into_a_named_graph_with_a_short_name(runner, tmp_path, data):
-    result = run(runner, tmp_path / "s", "load", "--no-validate", str(data / "towns.nt"), "--graph", "mine/towns")
+    result = run(
+        runner,
+        tmp_path / "s",
+        "load",
+        "--no-validate",
+        str(data / "towns.nt"),
+        "--graph",
+        "mine/towns",
+    )
     assert result.exit_code == 0
     assert [str(i) for i in _graph_iris(tmp_path / "s")] == [str(GRAPH["mine/towns"])]
 

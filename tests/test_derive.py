@@ -63,19 +63,25 @@ def random_data(seed: int, events: int = 160) -> tuple[dict[URIRef, list[tuple]]
         onto.append((region, RDF.type, CKG("AdminRegion")))
         for t in range(3):
             town = ID[f"place/r{r}/t{t}"]
-            onto += [(town, RDF.type, CKG(rng.choice(["Town", "Village", "Settlement"]))),
-                     (town, CKG("locatedIn"), region)]
+            onto += [
+                (town, RDF.type, CKG(rng.choice(["Town", "Village", "Settlement"]))),
+                (town, CKG("locatedIn"), region),
+            ]
             post, site = ID[f"place/r{r}/t{t}/post"], ID[f"place/r{r}/t{t}/post/site"]
             onto += [(post, CKG("locatedIn"), town), (site, CKG("locatedIn"), post)]
             for p in (town, post, site):
                 places[str(p)] = {str(town)}
     shared = ID["place/shared"]
-    onto += [(shared, CKG("locatedIn"), ID["place/r0/t0"]),
-             (shared, CKG("locatedIn"), ID["place/r1/t2"])]
+    onto += [
+        (shared, CKG("locatedIn"), ID["place/r0/t0"]),
+        (shared, CKG("locatedIn"), ID["place/r1/t2"]),
+    ]
     places[str(shared)] = {str(ID["place/r0/t0"]), str(ID["place/r1/t2"])}
     places[str(ID["place/nowhere"])] = set()
-    onto += [(ID["group/g1/unit"], CKG("factionOf"), ID["group/g1"]),
-             (ID["group/g1/unit/cell"], CKG("factionOf"), ID["group/g1/unit"])]
+    onto += [
+        (ID["group/g1/unit"], CKG("factionOf"), ID["group/g1"]),
+        (ID["group/g1/unit/cell"], CKG("factionOf"), ID["group/g1/unit"]),
+    ]
     graphs: dict[URIRef, list[tuple]] = {GRAPH["test/places"]: onto}
     rows = []
     for g in range(3):
@@ -112,20 +118,28 @@ def random_data(seed: int, events: int = 160) -> tuple[dict[URIRef, list[tuple]]
         if not starts:
             continue
         start, end = min(starts), (max(ends) if ends else min(starts))
-        kinds = set().union(*(CLASSES[str(t)[len(CKG_NS):]] for t in facts[str(RDF.type)]))
+        kinds = set().union(*(CLASSES[str(t)[len(CKG_NS) :]] for t in facts[str(RDF.type)]))
         towns = set().union(*(places[str(p)] for p in facts.get(CKG_NS + "place", ())))
         groups = {None} | set().union(
-            *(GROUPS[str(a)[len(str(ID["group/"])):]]
-              for a in facts.get(CKG_NS + "perpetrator", ()) if isinstance(a, URIRef))
+            *(
+                GROUPS[str(a)[len(str(ID["group/"])) :]]
+                for a in facts.get(CKG_NS + "perpetrator", ())
+                if isinstance(a, URIRef)
+            )
         )
         for town in towns:
             for kind in kinds:
                 for group in groups:
-                    rows.append({
-                        "event": str(event), "town": town, "kind": CKG_NS + kind,
-                        "group": str(ID[f"group/{group}"]) if group else None,
-                        "start": pd.Timestamp(start), "end": pd.Timestamp(end),
-                    })
+                    rows.append(
+                        {
+                            "event": str(event),
+                            "town": town,
+                            "kind": CKG_NS + kind,
+                            "group": str(ID[f"group/{group}"]) if group else None,
+                            "start": pd.Timestamp(start),
+                            "end": pd.Timestamp(end),
+                        }
+                    )
     return graphs, pd.DataFrame(rows)
 
 
@@ -146,9 +160,14 @@ def pandas_steps(table: Any) -> set[tuple]:
     }
 
 
-def pandas_flagship(table: Any, window: int, kind: str = CKG_NS + "Attack",
-                    group: str | None = None, since: str | None = None,
-                    until: str | None = None) -> dict[str, tuple[str, str, int]]:
+def pandas_flagship(
+    table: Any,
+    window: int,
+    kind: str = CKG_NS + "Attack",
+    group: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+) -> dict[str, tuple[str, str, int]]:
     """The flagship's rule: attacks filtered first, then each with the next, first hit."""
     df = table[(table["kind"] == kind)]
     df = df[df["group"].isna()] if group is None else df[df["group"] == group]
@@ -158,8 +177,9 @@ def pandas_flagship(table: Any, window: int, kind: str = CKG_NS + "Attack",
         df = df[df["start"] <= pd.Timestamp(until)]
     df = df.sort_values(["town", "start", "end", "event"])
     by_town = df.groupby("town", sort=False)
-    df = df.assign(to=by_town["event"].shift(-1),
-                   gap=(by_town["start"].shift(-1) - df["end"]).dt.days)
+    df = df.assign(
+        to=by_town["event"].shift(-1), gap=(by_town["start"].shift(-1) - df["end"]).dt.days
+    )
     if window < 0:
         return {}
     hits = df[df["gap"] <= window].groupby("town", sort=False).head(1)
@@ -215,11 +235,17 @@ def test_flagship_agrees_with_pandas_for_every_filter(store: EmbeddedStore, seed
     fill(store, graphs)
     g1, g1_unit = str(ID["group/g1"]), str(ID["group/g1/unit"])
     cases = [
-        {"window": 365}, {"window": 0}, {"window": 3}, {"window": -1}, {"window": 30},
+        {"window": 365},
+        {"window": 0},
+        {"window": 3},
+        {"window": -1},
+        {"window": 30},
         {"window": 30, "kind": CKG_NS + "Battle"},
         {"window": 100, "kind": CKG_NS + "ViolenceAgainstCivilians"},
-        {"window": 30, "group": g1}, {"window": 60, "group": g1_unit, "kind": CKG_NS + "Battle"},
-        {"window": 20, "since": "2024-03-01"}, {"window": 20, "until": "2024-09-30"},
+        {"window": 30, "group": g1},
+        {"window": 60, "group": g1_unit, "kind": CKG_NS + "Battle"},
+        {"window": 20, "since": "2024-03-01"},
+        {"window": 20, "until": "2024-09-30"},
         {"window": 40, "since": "2024-02-01", "until": "2024-12-31", "group": g1},
     ]
     for case in cases:
@@ -270,7 +296,8 @@ def test_places_get_their_towns_and_regions(store: EmbeddedStore) -> None:
     assert shared == {str(ID["place/r0/t0"]), str(ID["place/r1/t2"])}
     regions = store.query(
         "PREFIX ckg: <https://w3id.org/conflict-kg/ontology#> "
-        "SELECT ?r WHERE { ?p ckg:inRegion ?r }", {"p": URIRef(site)}
+        "SELECT ?r WHERE { ?p ckg:inRegion ?r }",
+        {"p": URIRef(site)},
     ).rows
     assert [str(r) for (r,) in regions] == [str(ID["place/r1"])]
 

@@ -61,21 +61,28 @@ def random_triples(seed: int) -> dict[URIRef, list[tuple]]:
                 data.append((child, RDF.type, CKG(rng.choice(["Faction", "UnitCommand"]))))
             actors.append(child)
     data.append((ID["group/f3-0"], CKG("factionOf"), groups[3]))  # a faction of two groups
-    data += [(ID["group/loop-a"], CKG("factionOf"), ID["group/loop-b"]),
-             (ID["group/loop-b"], CKG("factionOf"), ID["group/loop-a"])]
+    data += [
+        (ID["group/loop-a"], CKG("factionOf"), ID["group/loop-b"]),
+        (ID["group/loop-b"], CKG("factionOf"), ID["group/loop-a"]),
+    ]
     data.append((ID["group/typed-only"], RDF.type, CKG("UnitCommand")))  # an actor by its type
     data.append((ID["person/p"], RDF.type, CKG("Person")))
     data.append((ID["group/mentioned"], RDFS.label, Literal("only named", lang="en")))
     for e in range(40):
         event = ID[f"event/e{e}"]
-        data += [(event, CKG("eventType"), ID["concept/attack"]),
-                 (event, CKG("startDate"), Literal(f"2024-01-{e % 28 + 1:02d}", datatype=XSD_DATE))]
+        data += [
+            (event, CKG("eventType"), ID["concept/attack"]),
+            (event, CKG("startDate"), Literal(f"2024-01-{e % 28 + 1:02d}", datatype=XSD_DATE)),
+        ]
         who = rng.choice(actors + [ID["person/outsider"], Literal("a name")])
         data.append((event, CKG(rng.choice(["perpetrator", "actor"])), who))
     for m in range(5):
         membership = ID[f"membership/m{m}"]
-        data += [(membership, CKG("organization"), ID[f"group/org{m}"]),
-                 (membership, CKG("member"), ID["person/p"]), (membership, CKG("role"), CKG("Leader"))]
+        data += [
+            (membership, CKG("organization"), ID[f"group/org{m}"]),
+            (membership, CKG("member"), ID["person/p"]),
+            (membership, CKG("role"), CKG("Leader")),
+        ]
     for r in range(30):  # typed resources with random classes, some named
         resource = ID[f"thing/t{r}"]
         for cls in rng.sample(classes, rng.choice([1, 2, 3])):
@@ -109,12 +116,18 @@ def reach(pairs: Any) -> Any:
 def oracle_groups(triples: list[tuple]) -> set[tuple[str, str]]:
     """(actor, group) for every actor and each group it is in, zero or more steps."""
     faction = edges(triples, CKG_NS + "factionOf")
-    values = pd.concat([edges(triples, CKG_NS + p) for p in ("perpetrator", "actor", "organization")])
+    values = pd.concat(
+        [edges(triples, CKG_NS + p) for p in ("perpetrator", "actor", "organization")]
+    )
     types = edges(triples, TYPE)
     under_actor = reach(edges(triples, SUB))
     actor_classes = {CKG_NS + "Actor"} | set(under_actor[under_actor["o"] == CKG_NS + "Actor"]["s"])
-    actors = (set(faction["s"]) | set(faction["o"]) | set(values["o"])
-              | set(types[types["o"].isin(actor_classes)]["s"]))
+    actors = (
+        set(faction["s"])
+        | set(faction["o"])
+        | set(values["o"])
+        | set(types[types["o"].isin(actor_classes)]["s"])
+    )
     up = reach(faction)
     return {(a, a) for a in actors} | {
         (s, o) for s, o in up[up["s"].isin(actors)].itertuples(index=False)
@@ -198,20 +211,27 @@ def test_group_structure_lists_the_group_and_its_factions(store: EmbeddedStore) 
     triples = fill(store, random_triples(1))
     groups = oracle_groups(triples)
     for group in (ID["group/g0"], ID["group/g3"], ID["group/typed-only"], ID["group/mentioned"]):
-        got = {str(d["unit"]) for d in run_question(store, "group_structure",
-                                                    {"group": f"<{group}>"}).dicts()}
+        got = {
+            str(d["unit"])
+            for d in run_question(store, "group_structure", {"group": f"<{group}>"}).dicts()
+        }
         assert got == {a for a, g in groups if g == str(group)}, group
 
 
 def test_events_timeline_for_an_actor_takes_its_factions(store: EmbeddedStore) -> None:
     triples = fill(store, random_triples(2))
     groups = oracle_groups(triples)
-    by = {(str(s), str(o)) for s, p, o in triples
-          if str(p) in (CKG_NS + "perpetrator", CKG_NS + "actor") and isinstance(o, URIRef)}
+    by = {
+        (str(s), str(o))
+        for s, p, o in triples
+        if str(p) in (CKG_NS + "perpetrator", CKG_NS + "actor") and isinstance(o, URIRef)
+    }
     for actor in (ID["group/g0"], ID["group/g1"], ID["group/f1-2"]):
         want = {e for e, a in by if (a, str(actor)) in groups}
-        got = {str(d["event"]) for d in run_question(store, "events_timeline",
-                                                     {"actor": f"<{actor}>"}).dicts()}
+        got = {
+            str(d["event"])
+            for d in run_question(store, "events_timeline", {"actor": f"<{actor}>"}).dicts()
+        }
         assert got == want, actor
 
 
@@ -223,11 +243,14 @@ def test_lookup_name_gives_the_most_specific_classes(store: EmbeddedStore, seed:
     t0 = {c for r, c in classes if r == str(ID["thing/t0"])}
     assert CKG_NS + "C8" not in t0 and CKG_NS + "C9" not in t0  # the cycle rules both out
     for name in ("thing 0", "THING 3", "Thing 5"):
-        named = {str(s) for s, p, o in triples
-                 if p == SKOS.altLabel and str(o).lower() == name.lower()}
-        got = {(str(d["resource"]), str(d["class"]))
-               for d in run_question(store, "lookup_name", {"name": name}).dicts()
-               if d["class"] is not None}
+        named = {
+            str(s) for s, p, o in triples if p == SKOS.altLabel and str(o).lower() == name.lower()
+        }
+        got = {
+            (str(d["resource"]), str(d["class"]))
+            for d in run_question(store, "lookup_name", {"name": name}).dicts()
+            if d["class"] is not None
+        }
         assert got == {(r, c) for r, c in classes if r in named}, name
 
 
@@ -235,9 +258,12 @@ def test_lookup_name_region_is_located_in_one_or_more_steps(store: EmbeddedStore
     """lookup_name's region: ckg:locatedIn+ (ckg:inRegion without the resource itself)."""
     region, inner, town = ID["place/region"], ID["place/inner-region"], ID["place/town"]
     triples = [
-        (region, RDF.type, CKG("AdminRegion")), (inner, RDF.type, CKG("AdminRegion")),
-        (inner, CKG("locatedIn"), region), (town, RDF.type, CKG("Town")),
-        (town, CKG("locatedIn"), ID["place/cercle"]), (ID["place/cercle"], CKG("locatedIn"), inner),
+        (region, RDF.type, CKG("AdminRegion")),
+        (inner, RDF.type, CKG("AdminRegion")),
+        (inner, CKG("locatedIn"), region),
+        (town, RDF.type, CKG("Town")),
+        (town, CKG("locatedIn"), ID["place/cercle"]),
+        (ID["place/cercle"], CKG("locatedIn"), inner),
     ]
     for place in (region, inner, town):
         triples.append((place, RDFS.label, Literal(str(place).rsplit("/", 1)[-1], lang="en")))
@@ -246,8 +272,12 @@ def test_lookup_name_region_is_located_in_one_or_more_steps(store: EmbeddedStore
     up = reach(edges(triples, CKG_NS + "locatedIn"))
     for place in (region, inner, town):
         want = {o for s, o in up.itertuples(index=False) if s == str(place) and o in regions}
-        got = {str(d["region"]) for d in run_question(
-            store, "lookup_name", {"name": str(place).rsplit("/", 1)[-1].upper()}).dicts()
-            if d["region"] is not None}
+        got = {
+            str(d["region"])
+            for d in run_question(
+                store, "lookup_name", {"name": str(place).rsplit("/", 1)[-1].upper()}
+            ).dicts()
+            if d["region"] is not None
+        }
         assert got == want, place
     assert want == {str(region), str(inner)}  # the town is in both, through a cercle

@@ -58,7 +58,11 @@ def _norm(line: str) -> str:
 
 @pytest.mark.parametrize(("command", "expected"), sessions(), ids=lambda v: str(v)[:60])
 def test_session_is_what_the_tool_prints(
-    command: str, expected: list[str], runner, bundled_store_dir: Path, tmp_path: Path,
+    command: str,
+    expected: list[str],
+    runner,
+    bundled_store_dir: Path,
+    tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     shutil.copytree(bundled_store_dir, tmp_path / ".ckg")

@@ -23,7 +23,9 @@ from kg.evidence import evidence_for
 from kg.terms import GRAPH, ID
 
 # The report as shipped beside its graph (the same text as ../shared/seeds).
-SEED_TEXT = Path(__file__).resolve().parents[1] / "ontology" / "data" / "mali-jnim-july-1-attacks.txt"
+SEED_TEXT = (
+    Path(__file__).resolve().parents[1] / "ontology" / "data" / "mali-jnim-july-1-attacks.txt"
+)
 GOLDEN = Path(__file__).parent / "golden"
 REPORT = ID["doc/mali-jnim-july-1-attacks"]
 
@@ -183,7 +185,11 @@ def test_construct_answer_gains_the_claims_and_passages(runner, fixture_store, t
     claims = set(g.subjects(URIRef(ckg + "passage"), None))
     # A graph answer has no rows: every claim about its nodes (a/4 is about alpha).
     assert claims == {
-        ID["claim/a/1"], ID["claim/a/2"], ID["claim/a/4"], ID["claim/a/5"], ID["claim/b/9"]
+        ID["claim/a/1"],
+        ID["claim/a/2"],
+        ID["claim/a/4"],
+        ID["claim/a/5"],
+        ID["claim/b/9"],
     }
     assert (ID["passage/a/1"], URIRef(ckg + "paragraph"), None) in g
 
@@ -244,8 +250,17 @@ def test_every_saved_question_gives_each_row_evidence_about_that_row(
     name = path.stem.split("--", 1)[0]
     result = runner.invoke(
         cli,
-        ["--store", str(bundled_store_dir), "query", "run", name, *args,
-         "--evidence", "-f", "json"],
+        [
+            "--store",
+            str(bundled_store_dir),
+            "query",
+            "run",
+            name,
+            *args,
+            "--evidence",
+            "-f",
+            "json",
+        ],
     )
     assert result.exit_code in (0, 1), result.output
     if result.stdout.lstrip().startswith("@") or '"boolean"' in result.stdout:

@@ -61,7 +61,9 @@ def _inside(lon: float, lat: float, ring) -> bool:
 
 def _towns() -> dict[str, tuple[float, float]]:
     text = files("kg.viz").joinpath("data/towns.csv").read_text("utf-8")
-    return {r["name"]: (float(r["lon"]), float(r["lat"])) for r in csv.DictReader(text.splitlines())}
+    return {
+        r["name"]: (float(r["lon"]), float(r["lat"])) for r in csv.DictReader(text.splitlines())
+    }
 
 
 def test_every_capital_lies_in_its_own_region():

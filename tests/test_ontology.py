@@ -36,8 +36,14 @@ def test_every_term_has_label_and_comment(ontology: Graph) -> None:
 
 
 def test_every_class_and_property_is_declared(ontology: Graph) -> None:
-    kinds = {OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty,
-             OWL.NamedIndividual, RDF.Property}
+    kinds = {
+        OWL.Class,
+        OWL.ObjectProperty,
+        OWL.DatatypeProperty,
+        OWL.AnnotationProperty,
+        OWL.NamedIndividual,
+        RDF.Property,
+    }
     undeclared = []
     for t in ontology_terms():
         types = set(ontology.objects(URIRef(CKG_NS + t), RDF.type))
@@ -49,8 +55,11 @@ def test_every_class_and_property_is_declared(ontology: Graph) -> None:
 
 def test_namespace_matches_ontology() -> None:
     """kg.namespace.CKG lists exactly the ontology's terms, so code and ontology cannot drift."""
-    declared = sorted(CKG._annotations_names() if hasattr(CKG, "_annotations_names") else
-                      [n for n in CKG.__annotations__])
+    declared = sorted(
+        CKG._annotations_names()
+        if hasattr(CKG, "_annotations_names")
+        else [n for n in CKG.__annotations__]
+    )
     assert sorted(declared) == ontology_terms()
 
 
@@ -122,7 +131,9 @@ def test_loads_in_owlready2(ontology: Graph, tmp_path) -> None:  # type: ignore[
 
 
 @pytest.mark.java
-@pytest.mark.skipif(shutil.which("java") is None, reason="HermiT needs a Java runtime; none on PATH")
+@pytest.mark.skipif(
+    shutil.which("java") is None, reason="HermiT needs a Java runtime; none on PATH"
+)
 def test_consistent_under_hermit(ontology: Graph, tmp_path) -> None:  # type: ignore[no-untyped-def]
     owlready2, world, onto = _owlready_world(ontology, tmp_path)
     # xsd:date (our date ranges) is outside the OWL 2 datatype map HermiT implements.

@@ -83,15 +83,21 @@ def test_an_unknown_name_suggests_close_labels(runner, bundled_store_dir):
 
 @pytest.mark.parametrize(
     ("value", "name"),
-    [("JNIM", True), ("Nioro du Sahel", True), ("group/jnim", False), ("ckgid:group/jnim", False),
-     ("https://w3id.org/conflict-kg/id/group/jnim", False), ("<urn:x>", False)],
+    [
+        ("JNIM", True),
+        ("Nioro du Sahel", True),
+        ("group/jnim", False),
+        ("ckgid:group/jnim", False),
+        ("https://w3id.org/conflict-kg/id/group/jnim", False),
+        ("<urn:x>", False),
+    ],
 )
 def test_what_counts_as_a_name(value: str, name: bool) -> None:
     assert looks_like_name(value) is name
 
 
 def test_a_value_that_would_break_out_of_the_query_is_refused(runner, bundled_store_dir):
-    evil = 'group/x> } } ; DROP ALL ; #'
+    evil = "group/x> } } ; DROP ALL ; #"
     result = _run(runner, bundled_store_dir, "events_timeline", "-p", "actor", evil)
     assert result.exit_code == 2
     again = _timeline(runner, bundled_store_dir, "group/jnim")

@@ -102,9 +102,7 @@ def _open_copy(template: Path, tmp_path: Path) -> EmbeddedStore:
 
 
 @pytest.mark.parametrize("path", golden_files(), ids=lambda p: p.stem)
-def test_golden_answer(
-    path: Path, request: pytest.FixtureRequest, tmp_path: Path
-) -> None:
+def test_golden_answer(path: Path, request: pytest.FixtureRequest, tmp_path: Path) -> None:
     golden = json.loads(path.read_text(encoding="utf-8"))
     template = request.getfixturevalue(
         "_reasoned_template" if golden.get("reason") else "_bundled_template"
@@ -124,9 +122,7 @@ def test_golden_answer(
         assert sorted(rows, key=json.dumps) == sorted(expected, key=json.dumps)
 
 
-PLAIN_GOLDENS = [
-    p for p in golden_files() if not json.loads(p.read_text("utf-8")).get("reason")
-]
+PLAIN_GOLDENS = [p for p in golden_files() if not json.loads(p.read_text("utf-8")).get("reason")]
 
 
 @pytest.mark.parametrize("path", PLAIN_GOLDENS, ids=lambda p: p.stem)
@@ -241,7 +237,10 @@ def test_flagship_parameters_have_the_documented_types_and_defaults() -> None:
     params = {p.name: p for p in question.params}
     assert set(params) == {"window", "kind", "perpetrator", "since", "until"}
     assert (params["window"].type, params["window"].required, params["window"].default) == (
-        "integer", True, "365")
+        "integer",
+        True,
+        "365",
+    )
     assert params["perpetrator"].type == "iri" and not params["perpetrator"].required
     assert params["kind"].type == "iri" and not params["kind"].required
     assert params["since"].type == "xsd_date" and not params["since"].required
@@ -306,8 +305,19 @@ def test_flagship_parameters_on_the_seed(
 
 def test_flagship_cli_window_30(runner: Any, bundled_store_dir: Path) -> None:
     result = runner.invoke(
-        cli, ["--store", str(bundled_store_dir), "query", "run", FLAGSHIP, "-p", "window", "30",
-              "-f", "csv"]
+        cli,
+        [
+            "--store",
+            str(bundled_store_dir),
+            "query",
+            "run",
+            FLAGSHIP,
+            "-p",
+            "window",
+            "30",
+            "-f",
+            "csv",
+        ],
     )
     assert result.exit_code == 0, result.output
     lines = result.stdout.strip().splitlines()
@@ -315,7 +325,9 @@ def test_flagship_cli_window_30(runner: Any, bundled_store_dir: Path) -> None:
     assert len(lines) == 2 and lines[1].startswith(BOULKESSI + ",Boulkessi,")
 
 
-def test_flagship_cli_mistyped_window_is_a_usage_error(runner: Any, bundled_store_dir: Path) -> None:
+def test_flagship_cli_mistyped_window_is_a_usage_error(
+    runner: Any, bundled_store_dir: Path
+) -> None:
     result = runner.invoke(
         cli, ["--store", str(bundled_store_dir), "query", "run", FLAGSHIP, "-p", "window", "x"]
     )
@@ -359,13 +371,20 @@ FIXTURE_365 = {
         ({"window": "0"}, {k: v for k, v in FIXTURE_365.items() if v[2] <= 0}),
         # Attacks by a unit command count for its group (ckg:factionOf).
         ({"perpetrator": "group/g1"}, {"place/test/t1": FIXTURE_365["place/test/t1"]}),
-        ({"perpetrator": "group/g2"}, {k: FIXTURE_365[k] for k in ("place/test/t4", "place/test/t6")}),
+        (
+            {"perpetrator": "group/g2"},
+            {k: FIXTURE_365[k] for k in ("place/test/t4", "place/test/t6")},
+        ),
         # A window of 1000 days reaches the 2027 attack on Town One, but the earliest
         # consecutive pair is still January -> July 2025.
         ({"window": "1000"}, FIXTURE_365),
-        ({"since": "2025-02-01", "window": "1000"},
-         {"place/test/t1": ("event/2025-07-01-t1", "event/2027-03-01-t1", 608),
-          "place/test/t2": FIXTURE_365["place/test/t2"]}),
+        (
+            {"since": "2025-02-01", "window": "1000"},
+            {
+                "place/test/t1": ("event/2025-07-01-t1", "event/2027-03-01-t1", 608),
+                "place/test/t2": FIXTURE_365["place/test/t2"],
+            },
+        ),
     ],
 )
 def test_flagship_rule_on_the_fixture(
@@ -415,9 +434,7 @@ def pandas_towns_attacked_twice(attacks: Any, window: int) -> dict[str, tuple[st
         gap=(by_town["start"].shift(-1) - df["end"]).dt.days,
     )
     hits = df[df["gap"] <= window].groupby("town", sort=False).head(1)
-    return {
-        r.town: (r.event, r.next_event, int(r.gap)) for r in hits.itertuples(index=False)
-    }
+    return {r.town: (r.event, r.next_event, int(r.gap)) for r in hits.itertuples(index=False)}
 
 
 def _random_attacks(seed: int, n_towns: int = 12, n_attacks: int = 240) -> tuple[Graph, Any]:
@@ -447,8 +464,14 @@ def _random_attacks(seed: int, n_towns: int = 12, n_attacks: int = 240) -> tuple
         g.add((event, CKG.startDate, Literal(start.isoformat(), datatype=XSD.date)))
         g.add((event, CKG.endDate, Literal(end.isoformat(), datatype=XSD.date)))
         g.add((event, RDFS.label, Literal(f"Attack {i}", lang="en")))
-        rows.append({"town": str(towns[t]), "event": str(event),
-                     "start": pd.Timestamp(start), "end": pd.Timestamp(end)})
+        rows.append(
+            {
+                "town": str(towns[t]),
+                "event": str(event),
+                "start": pd.Timestamp(start),
+                "end": pd.Timestamp(end),
+            }
+        )
     return g, pd.DataFrame(rows)
 
 

@@ -909,7 +909,9 @@ def test_the_rewritten_comparison_means_the_same(store):
 
 def test_issue21_push_message_punctuation_after_a_question(fake, three_graphs):
     """A cause that ends with "?" is not followed by a stray "." ("right?.")."""
-    target = store_for(fake, graph_store_endpoint=f"http://127.0.0.1:{closed_port()}/gsp", retries=0)
+    target = store_for(
+        fake, graph_store_endpoint=f"http://127.0.0.1:{closed_port()}/gsp", retries=0
+    )
     with pytest.raises(PushInterrupted) as info:
         push(three_graphs, target)
     message = str(info.value)

@@ -145,9 +145,7 @@ def test_default_graph_is_the_union_of_data_graphs_and_their_descriptions(store)
     # The default graph is Oxigraph's union of every graph (one index read per pattern,
     # not one per graph), so the meta graph's description of each graph is in it: about
     # the graphs' IRIs only, never about a data node ...
-    described = store.query(
-        f"SELECT ?g ?source WHERE {{ ?g <{DCTERMS.source}> ?source }}"
-    ).rows
+    described = store.query(f"SELECT ?g ?source WHERE {{ ?g <{DCTERMS.source}> ?source }}").rows
     assert sorted(described) == [(G1, Literal("one")), (G2, Literal("two"))]
     subjects = {r[0] for r in store.query("SELECT DISTINCT ?s WHERE { ?s ?p ?o }").rows}
     assert subjects == {A, B, G1, G2}
@@ -223,9 +221,7 @@ def test_replace_graphs_is_all_or_nothing(store):
     g2.add((B, RDFS.label, Literal("Beta")))
     assert store.replace_graphs({G1: g1, G2: g2}, source="batch") == 2
     assert {(i.iri, i.source) for i in store.graphs()} == {(G1, "batch"), (G2, "batch")}
-    assert store.query(f"SELECT ?l WHERE {{ <{A}> <{RDFS.label}> ?l }}").rows == [
-        (Literal("new"),)
-    ]
+    assert store.query(f"SELECT ?l WHERE {{ <{A}> <{RDFS.label}> ?l }}").rows == [(Literal("new"),)]
 
 
 def test_invalid_graph_name_changes_nothing(store):

@@ -316,8 +316,12 @@ def test_join_order_rewrite_keeps_every_answer(bundled_store_dir: Path, query: s
             rewritten += new != text
             if "SELECT * WHERE" in new:
                 assert new.count("SELECT * WHERE") >= 2
-            before = sorted(map(str, store.db.query(prefixes + text, use_default_graph_as_union=True)))
-            after = sorted(map(str, store.db.query(prefixes + new, use_default_graph_as_union=True)))
+            before = sorted(
+                map(str, store.db.query(prefixes + text, use_default_graph_as_union=True))
+            )
+            after = sorted(
+                map(str, store.db.query(prefixes + new, use_default_graph_as_union=True))
+            )
             assert after == before, new
             assert before or query == "shapes", "the case selects nothing: it proves nothing"
         # BeforeFounding's target and constraint; the first case; the second is one part

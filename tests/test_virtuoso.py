@@ -396,8 +396,12 @@ def test_flagship_sent_as_written_on_random_data(
 
     local, remote = _only_on_server(random_server, tmp_path / "store", random_data(seed)[0])
     cases = [
-        {}, {"window": "0"}, {"window": "30"}, {"window": "-1"},
-        {"kind": "ckg:Battle", "window": "60"}, {"perpetrator": "group/g1"},
+        {},
+        {"window": "0"},
+        {"window": "30"},
+        {"window": "-1"},
+        {"kind": "ckg:Battle", "window": "60"},
+        {"perpetrator": "group/g1"},
         {"perpetrator": "group/g1/unit", "kind": "ckg:Ambush", "window": "400"},
         {"since": "2024-03-01", "until": "2024-12-31", "window": "20"},
     ]
@@ -765,8 +769,14 @@ def test_cli_evidence_from_a_server(
     result = CliRunner().invoke(
         cli,
         [
-            "query", "run", "towns_attacked_twice", "--evidence", "-f", "json",
-            "--endpoint", virtuoso.public_endpoint,
+            "query",
+            "run",
+            "towns_attacked_twice",
+            "--evidence",
+            "-f",
+            "json",
+            "--endpoint",
+            virtuoso.public_endpoint,
         ],
     )
     assert result.exit_code == 0, result.output

@@ -11,7 +11,6 @@ import csv
 import io
 import json
 import re
-import sys
 import types
 import xml.etree.ElementTree as ET
 from importlib.resources import files
@@ -27,8 +26,8 @@ from kg.viz import geo, questions
 from kg.viz.export import export
 from kg.viz.mapdata import collect, values_block
 from kg.viz.mapview import PALETTE, map_payload, spanning_edges, write_map
-from kg.viz.staticmap import map_scene
 from kg.viz.report import build_briefing, validation_status
+from kg.viz.staticmap import map_scene
 from kg.viz.timeline import PAIR_COLOUR, Pair, pairs_from_answer, timeline_scene, write_timeline
 
 FIXTURE = Path(__file__).parent / "fixtures" / "viz" / "events.ttl"
@@ -533,8 +532,18 @@ def test_issue21_briefing_leads_with_the_flagship_findings(store, monkeypatch):
     monkeypatch.setattr("kg.validation.validate_store", _raise_validation_error)
     brief = build_briefing(store)
     html = brief.html
-    order = [html.index(x) for x in ('id="findings"', 'id="map-section"', 'id="timeline"',
-                                     'id="validation"', 'id="sources"', 'id="questions"', 'id="claims"')]
+    order = [
+        html.index(x)
+        for x in (
+            'id="findings"',
+            'id="map-section"',
+            'id="timeline"',
+            'id="validation"',
+            'id="sources"',
+            'id="questions"',
+            'id="claims"',
+        )
+    ]
     assert order == sorted(order)
     findings = _text(html[html.index('id="findings"') : html.index('id="map-section"')])
     # The flagship's towns, dates and gaps, read from the fixture's own facts.
@@ -556,7 +565,9 @@ def test_issue21_briefing_counts_exactly_the_attacks(store):
     SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { ?c rdfs:subClassOf* ckg:Attack . ?e a ?c }"""
     expected = int(store.query(q).rows[0][0])
     # Independent of the store: the fixture's own lines typed as an attack class.
-    typed = len(re.findall(r"^id:event\\/\S+ a ckg:Attack\b", FIXTURE.read_text("utf-8"), re.M))
+    typed = len(
+        re.findall(r"^id:event\\/\S+ a ckg:Attack\b", FIXTURE.read_text("utf-8"), re.MULTILINE)
+    )
     assert expected == typed == 8
     brief = build_briefing(store, ["towns_attacked_twice"], validate=False)
     assert f"holds {expected} attacks" in _text(brief.html)
@@ -568,10 +579,10 @@ def test_issue21_hostage_taking_is_not_counted_as_an_attack(tmp_path):
     extra.write_text(
         "@prefix ckg: <https://w3id.org/conflict-kg/ontology#> .\n"
         "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
-        f"<{ID}event/hostages-kayes> a ckg:HostageTaking ; rdfs:label \"Hostages at Kayes\"@en ;\n"
-        f"  ckg:place <{ID}place/geonames/2455518> ; ckg:startDate \"2025-07-01\"^^<http://www.w3.org/2001/XMLSchema#date> .\n"
-        f"<{ID}event/battle-kayes> a ckg:Battle ; rdfs:label \"Battle at Kayes\"@en ;\n"
-        f"  ckg:place <{ID}place/geonames/2455518> ; ckg:startDate \"2025-08-01\"^^<http://www.w3.org/2001/XMLSchema#date> .\n",
+        f'<{ID}event/hostages-kayes> a ckg:HostageTaking ; rdfs:label "Hostages at Kayes"@en ;\n'
+        f'  ckg:place <{ID}place/geonames/2455518> ; ckg:startDate "2025-07-01"^^<http://www.w3.org/2001/XMLSchema#date> .\n'
+        f'<{ID}event/battle-kayes> a ckg:Battle ; rdfs:label "Battle at Kayes"@en ;\n'
+        f'  ckg:place <{ID}place/geonames/2455518> ; ckg:startDate "2025-08-01"^^<http://www.w3.org/2001/XMLSchema#date> .\n',
         encoding="utf-8",
     )
     s = make_store(tmp_path, [FIXTURE, extra])
@@ -590,7 +601,12 @@ def test_issue21_tables_have_readable_headers_and_no_duplicate_label_columns():
     variables = ["event", "eventLabel", "modality", "modalityLabel", "gapDays", "firstStart"]
     cols = columns(variables)
     assert [variables[i] for i, _ in cols] == ["event", "modality", "gapDays", "firstStart"]
-    assert [header_text(variables[i]) for i, _ in cols] == ["event", "modality", "gap days", "first start"]
+    assert [header_text(variables[i]) for i, _ in cols] == [
+        "event",
+        "modality",
+        "gap days",
+        "first start",
+    ]
     assert cols[0][1] == 1  # the label column feeds the IRI's cell
 
 
@@ -603,7 +619,9 @@ def test_issue21_big_answers_are_cut_with_a_count_and_the_way_to_all(store, monk
     rows = questions.run(store, "towns_attacked_twice").rows
     assert len(rows) == 2
     assert "First 1 of 2 rows; 1 more" in _text(part)
-    link = re.search(r'download="towns_attacked_twice.csv" href="data:text/csv;charset=utf-8,([^"]+)"', part)
+    link = re.search(
+        r'download="towns_attacked_twice.csv" href="data:text/csv;charset=utf-8,([^"]+)"', part
+    )
     from urllib.parse import unquote
 
     assert len(list(csv.reader(io.StringIO(unquote(link.group(1)))))) == 3  # header + 2 rows
@@ -622,7 +640,15 @@ def test_issue21_actor_colours_are_store_wide_and_colour_blind_safe(store):
     g_whole = {g.key: g.colour for g in groups_of(whole)[0]}
     g_part = {g.key: g.colour for g in groups_of(part)[0]}
     assert g_part[ID + "group/jnim"] == g_whole[ID + "group/jnim"] == OKABE_ITO[0]
-    assert set(OKABE_ITO) == {"#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442"}
+    assert set(OKABE_ITO) == {
+        "#D55E00",
+        "#0072B2",
+        "#009E73",
+        "#CC79A7",
+        "#E69F00",
+        "#56B4E9",
+        "#F0E442",
+    }
 
 
 def test_issue21_reference_towns_agree_with_the_bundled_geonames_graph():
@@ -646,12 +672,14 @@ def test_issue21_reference_towns_agree_with_the_bundled_geonames_graph():
         if not gid:
             continue
         node = URIRef(f"{ID}place/geonames/{gid}")
-        rows = list(ds.query(
-            "SELECT ?lat ?lon ?wkt WHERE { GRAPH ?g { "
-            f"OPTIONAL {{ <{node}> <{ckg}latitude> ?lat ; <{ckg}longitude> ?lon }} "
-            f"OPTIONAL {{ <{node}> <http://www.opengis.net/ont/geosparql#hasGeometry>/"
-            "<http://www.opengis.net/ont/geosparql#asWKT> ?wkt } } }"
-        ))
+        rows = list(
+            ds.query(
+                "SELECT ?lat ?lon ?wkt WHERE { GRAPH ?g { "
+                f"OPTIONAL {{ <{node}> <{ckg}latitude> ?lat ; <{ckg}longitude> ?lon }} "
+                f"OPTIONAL {{ <{node}> <http://www.opengis.net/ont/geosparql#hasGeometry>/"
+                "<http://www.opengis.net/ont/geosparql#asWKT> ?wkt } } }"
+            )
+        )
         points = [(float(r[1]), float(r[0])) for r in rows if r[0] is not None]
         points += [wkt_point(r[2]) for r in rows if r[2] is not None]
         if not points:
@@ -718,7 +746,9 @@ def test_issue21_big_store_briefing_fetches_only_the_findings_passages(store, mo
     data = collect(store)
     assert data.passages_skipped and not any(e.passages for e in data.events.values())
     brief = build_briefing(store, ["towns_attacked_twice"], validate=False)
-    findings = _text(brief.html[brief.html.index('id="findings"') : brief.html.index('id="map-section"')])
+    findings = _text(
+        brief.html[brief.html.index('id="findings"') : brief.html.index('id="map-section"')]
+    )
     assert "January 6-7 attack at Nioro" in findings
     payload = map_payload(brief.data)
     assert payload["noPassages"] is True

@@ -82,8 +82,17 @@ TOWN_CLASSES = frozenset(CKG_NS + c for c in ("Town", "Village", "Settlement"))
 REGION_CLASS = CKG_NS + "AdminRegion"
 #: Predicates whose triples the rules read (with rdf:type and rdfs:subClassOf).
 READ = (
-    START, END, PLACE, PERPETRATOR, ACTOR_OF_EVENT, ORGANIZATION, LOCATED_IN, FACTION_OF,
-    PART_OF, RDF_TYPE, SUBCLASS,
+    START,
+    END,
+    PLACE,
+    PERPETRATOR,
+    ACTOR_OF_EVENT,
+    ORGANIZATION,
+    LOCATED_IN,
+    FACTION_OF,
+    PART_OF,
+    RDF_TYPE,
+    SUBCLASS,
 )
 
 # What the rules write.
@@ -187,7 +196,9 @@ def every_actor(facts: Facts, subclass_of: Mapping[str, set[str]] | None = None)
     for sub, groups in facts.faction_of.items():
         found.add(sub)
         found |= groups
-    actor_classes = classes_under(ACTOR_CLASS, facts.subclass_of if subclass_of is None else subclass_of)
+    actor_classes = classes_under(
+        ACTOR_CLASS, facts.subclass_of if subclass_of is None else subclass_of
+    )
     found |= {s for s, t in facts.types.items() if t & actor_classes}
     return found
 

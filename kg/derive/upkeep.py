@@ -61,7 +61,11 @@ def read_all(db: ox.Store, skip: Collection[str]) -> Facts:
             days = facts.starts if predicate == rules.START else facts.ends
             for subject, value in found:
                 s = _text(subject)
-                if s is not None and isinstance(value, ox.Literal) and value.datatype.value in date_types:
+                if (
+                    s is not None
+                    and isinstance(value, ox.Literal)
+                    and value.datatype.value in date_types
+                ):
                     day = rules.parse_day(value.value, value.datatype.value)
                     if day is not None:
                         days[s].append(day)
@@ -89,9 +93,7 @@ def graph_touches(db: ox.Store, graph: str) -> bool:
     """Whether the graph holds a triple the rules read (before it is dropped)."""
     node = ox.NamedNode(graph)
     return any(
-        True
-        for p in rules.READ
-        for _ in db.quads_for_pattern(None, ox.NamedNode(p), None, node)
+        True for p in rules.READ for _ in db.quads_for_pattern(None, ox.NamedNode(p), None, node)
     )
 
 
@@ -219,7 +221,9 @@ def incremental(
     for town in sorted(towns):
         inside = {
             q.subject.value
-            for q in db.quads_for_pattern(None, ox.NamedNode(rules.IN_TOWN), ox.NamedNode(town), graph)
+            for q in db.quads_for_pattern(
+                None, ox.NamedNode(rules.IN_TOWN), ox.NamedNode(town), graph
+            )
             if isinstance(q.subject, ox.NamedNode)
         } | {town}
         for place in sorted(inside | {p for p in places if town in containers[p][0]}):
@@ -241,8 +245,12 @@ def incremental(
     }
     old: set[ox.Triple] = set()
     day_predicates = {
-        rules.START_DAY, rules.END_DAY, rules.INTERVAL_START, rules.INTERVAL_END,
-        rules.ATTACK_KIND, rules.WITHIN_EVENT,
+        rules.START_DAY,
+        rules.END_DAY,
+        rules.INTERVAL_START,
+        rules.INTERVAL_END,
+        rules.ATTACK_KIND,
+        rules.WITHIN_EVENT,
     }
     for event in events:
         for q in db.quads_for_pattern(ox.NamedNode(event), None, None, graph):

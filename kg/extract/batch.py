@@ -643,7 +643,10 @@ def extract_csv(
     except OSError as exc:
         raise InputError(f"cannot read the file: {exc.strerror or exc}", path=str(path)) from None
     if not raw.strip():
-        raise InputError("the file is empty; nothing to extract: check that it is the file you meant", path=str(path))
+        raise InputError(
+            "the file is empty; nothing to extract: check that it is the file you meant",
+            path=str(path),
+        )
     text = decode(raw, str(path))
     reader = csv.DictReader(text.splitlines())
     for column in [text_column, id_column, date_column]:

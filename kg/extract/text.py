@@ -79,7 +79,10 @@ def read_document(path: str | Path, *, encoding: str | None = None) -> Document:
 def parse_bytes(data: bytes, kind: str, name: str, *, encoding: str | None = None) -> Document:
     """A :class:`Document` from the raw bytes of a file of ``kind`` (text, markdown, html, pdf)."""
     if not data.strip():
-        raise InputError("the file is empty; nothing to extract: check that it is the report you meant", path=name)
+        raise InputError(
+            "the file is empty; nothing to extract: check that it is the report you meant",
+            path=name,
+        )
     if kind == "pdf":
         return _from_pdf(data, name)
     text = decode(data, name, encoding)

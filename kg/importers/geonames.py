@@ -181,7 +181,9 @@ def convert_geonames(
         from kg.errors import undecodable_text
 
         raise undecodable_text(
-            path, "utf-8", "GeoNames dumps are UTF-8: download the file again, or re-save it as UTF-8"
+            path,
+            "utf-8",
+            "GeoNames dumps are UTF-8: download the file again, or re-save it as UTF-8",
         ) from exc
     except OSError as exc:
         raise InputError(f"cannot read the file: {exc.strerror or exc}", path=str(path)) from exc

@@ -62,7 +62,9 @@ def write_graph(
             # The bulk loader reading the file itself is about a quarter faster than
             # handing it Python quads one by one; bulk_replace points it at the graph that
             # receives the new version (beside the old one until the switch).
-            return int(bulk_replace([graph], lambda: (), meta=meta, files={graph: str(nt_path)})[graph])
+            return int(
+                bulk_replace([graph], lambda: (), meta=meta, files={graph: str(nt_path)})[graph]
+            )
         # A list, not the parser's iterator: the store may walk the triples more than once.
         triples = list(ox.parse(path=str(nt_path), format=ox.RdfFormat.N_TRIPLES))
         return int(replace_native({graph: triples}, meta=meta)[graph])

@@ -197,7 +197,11 @@ class MapData:
         sort took a second a time, so the list is kept until events or places change
         in number (they are filled once, by :func:`collect`).
         """
-        key = (len(self.events), len(self.places), sum(1 for p in self.places.values() if p.located))
+        key = (
+            len(self.events),
+            len(self.places),
+            sum(1 for p in self.places.values() if p.located),
+        )
         if self._located is not None and self._located[0] == key:
             return list(self._located[1])
         out = [
@@ -487,7 +491,9 @@ class _Fetcher:
             got = self._direct(pattern, values_block("e", chunk))
             if got is None:  # not an embedded store: through Store.query, as rdflib terms
                 select = "(STR(?v) AS ?s)" if text else "?v"
-                return list(self.run(f"SELECT ?e {select} WHERE {{ {{scope}} {pattern} }}", "e", iris))
+                return list(
+                    self.run(f"SELECT ?e {select} WHERE {{ {{scope}} {pattern} }}", "e", iris)
+                )
             rows.extend(got)
         return rows
 

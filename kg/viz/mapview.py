@@ -312,7 +312,10 @@ def map_payload(data: MapData, *, details: int = DETAIL_BUDGET) -> dict:
     ppu = OPENING_WIDTH_PX / max(x1 - x0, 1e-9)
     if len(markers) <= CLUSTER_FROM:
         offsets = dodge(
-            [((proj.xy(m.lon, m.lat)[0] - x0) * ppu, (proj.xy(m.lon, m.lat)[1] - y0) * ppu) for m in markers],
+            [
+                ((proj.xy(m.lon, m.lat)[0] - x0) * ppu, (proj.xy(m.lon, m.lat)[1] - y0) * ppu)
+                for m in markers
+            ],
             [radius(len(m.events)) for m in markers],
         )
     else:
@@ -473,16 +476,24 @@ def map_fragment(data: MapData, dom_id: str = "map", *, details: int = DETAIL_BU
     )
     keys = [
         f'<li><span class="swatch size"></span>area: {data.noun}s at one place'
-        + (" (a numbered disc groups nearby places; click to zoom in)" if len(payload["markers"]) > CLUSTER_FROM else "")
+        + (
+            " (a numbered disc groups nearby places; click to zoom in)"
+            if len(payload["markers"]) > CLUSTER_FROM
+            else ""
+        )
         + "</li>"
     ]
     if payload["ops"]:
         keys.append('<li><span class="swatch link"></span>parts of one coordinated operation</li>')
     if payload["towns"]:
-        keys.append('<li><span class="swatch town"></span>capital or regional capital, for orientation</li>')
+        keys.append(
+            '<li><span class="swatch town"></span>capital or regional capital, for orientation</li>'
+        )
     keys.append('<li><span class="swatch region"></span>region (admin-1) boundary</li>')
     if data.place_notes:
-        keys.append("<li><strong>bold label</strong>: dates of the two attacks and the days between them</li>")
+        keys.append(
+            "<li><strong>bold label</strong>: dates of the two attacks and the days between them</li>"
+        )
     missing = ""
     if data.missing:
         items = "".join(

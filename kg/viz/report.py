@@ -89,7 +89,9 @@ class Briefing:
     skipped: list[str] = field(default_factory=list)
 
 
-def validation_status(store: Store, *, max_triples: int | None = VALIDATE_UP_TO_TRIPLES) -> Validation:
+def validation_status(
+    store: Store, *, max_triples: int | None = VALIDATE_UP_TO_TRIPLES
+) -> Validation:
     """Validate the store with the bundled shapes and say how it went, never failing.
 
     A store bigger than ``max_triples`` is not validated here — the full check reads the
@@ -323,9 +325,7 @@ def _table(
         return '<p class="muted">No rows: nothing in the store answers this question.</p>'
     cols = columns(result.variables)
     shown = result.rows[:MAX_ROWS]
-    has_evidence = any(
-        isinstance(t, URIRef) and str(t) in evidence for row in shown for t in row
-    )
+    has_evidence = any(isinstance(t, URIRef) and str(t) in evidence for row in shown for t in row)
     head = "".join(f"<th>{escape(header_text(result.variables[i]))}</th>" for i, _ in cols)
     if has_evidence:
         head += "<th>evidence</th>"
@@ -403,9 +403,7 @@ def _plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n:,} {one if n == 1 else (many or one + 's')}"
 
 
-def _finding(
-    data: MapData, pair: Pair, row: dict, passage_ids: dict[str, str], i: int
-) -> str:
+def _finding(data: MapData, pair: Pair, row: dict, passage_ids: dict[str, str], i: int) -> str:
     first, second = data.events.get(pair.first), data.events.get(pair.second)
     town = row.get("townLabel") or (data.place_label(pair.town) if pair.town else "")
     if not town and first:
@@ -454,7 +452,7 @@ def _finding(
         )
     return (
         f'<article class="finding" id="finding-{i}"><p class="what">{where}: attacked '
-        f"{dates} — {gap_text}{by}.</p><ul class=\"behind\">{''.join(quotes)}</ul></article>"
+        f'{dates} — {gap_text}{by}.</p><ul class="behind">{"".join(quotes)}</ul></article>'
     )
 
 
@@ -470,9 +468,7 @@ def _store_summary(data: MapData, claims: int, docs: int) -> str:
     places = {e.place for e in events if e.place}
     towns = {data.town_of(Event("", "", place=p)) for p in places}
     actors = data.perpetrator_counts()
-    top = ", ".join(
-        f"{escape(label)} ({n_})" for key, label, n_ in actors[:3] if key
-    )
+    top = ", ".join(f"{escape(label)} ({n_})" for key, label, n_ in actors[:3] if key)
     more_actors = sum(1 for k, _, _ in actors if k) - 3
     actor_text = ""
     if top:
@@ -565,15 +561,21 @@ def build_briefing(
     if data.passages_skipped:  # a big store: fetch only the findings' passages
         fetch_passages(store, data, shown_pairs)
     note_pairs(data, pairs[:MAX_FINDINGS])
-    window = catalogue[RECURRENCE_QUESTION].defaults.get("window") if RECURRENCE_QUESTION in catalogue else None
+    window = (
+        catalogue[RECURRENCE_QUESTION].defaults.get("window")
+        if RECURRENCE_QUESTION in catalogue
+        else None
+    )
     pair_note = (
         f"two attacks on one town within {window} days" if window else "two attacks on one town"
     )
     tl = timeline_scene(data, pairs, title="Attacks over time, by town", pair_note=pair_note)
     t = lap("timeline", t)
 
-    validation = validation_status(store) if validate else Validation(
-        "not validated", "validation was turned off for this briefing"
+    validation = (
+        validation_status(store)
+        if validate
+        else Validation("not validated", "validation was turned off for this briefing")
     )
     brief.validation = validation
     t = lap("validation", t)
@@ -588,7 +590,12 @@ def build_briefing(
     shown_claims: list[dict] = []
     for _doc, _title, _ds, items, _total in docs:
         shown_claims.extend(items[:MAX_CLAIMS_PER_DOCUMENT])
-    finding_events = [data.events[i] for p in pairs[:MAX_FINDINGS] for i in (p.first, p.second) if i in data.events]
+    finding_events = [
+        data.events[i]
+        for p in pairs[:MAX_FINDINGS]
+        for i in (p.first, p.second)
+        if i in data.events
+    ]
     for e in finding_events:  # the findings' passages must have anchors too
         for p in e.passages:
             if p.passage_iri:
@@ -840,4 +847,3 @@ def build_briefing(
     lap("html", t)
     brief.seconds = time.perf_counter() - t0
     return brief
-

@@ -63,8 +63,12 @@ def per_place(markers: list[Marker], groups: list[Group]) -> list[Marker]:
         first = members[0]
         out.append(
             Marker(
-                first.lon, first.lat, first.label, top,
-                [e for m in members for e in m.events], place=first.place,
+                first.lon,
+                first.lat,
+                first.label,
+                top,
+                [e for m in members for e in m.events],
+                place=first.place,
             )
         )
     return sorted(out, key=lambda m: (-len(m.events), m.label))
@@ -87,8 +91,14 @@ def merge_close(markers: list[Marker], xy, cell: float) -> list[Marker]:
             tally[m.group] += len(m.events)
         top = max(tally, key=lambda g: (tally[g], -g))
         out.append(
-            Marker(lon, lat, biggest.label, top, [e for m in members for e in m.events],
-                   place=biggest.place)
+            Marker(
+                lon,
+                lat,
+                biggest.label,
+                top,
+                [e for m in members for e in m.events],
+                place=biggest.place,
+            )
         )
     return sorted(out, key=lambda m: (-len(m.events), m.label))
 
@@ -212,8 +222,13 @@ def map_scene(data: MapData, *, width: int = 1000, title: str | None = None) -> 
             pa, pb = xy(*a), xy(*b)
             placer.add_segment(pa, pb)
             scene.line(
-                [pa, pb], stroke=LINK_COLOUR, stroke_width=2, dash="6,4", opacity=0.8,
-                cls="link", title=label,
+                [pa, pb],
+                stroke=LINK_COLOUR,
+                stroke_width=2,
+                dash="6,4",
+                opacity=0.8,
+                cls="link",
+                title=label,
             )
     # Reference towns: a small square, for orientation; skipped where an event is drawn.
     drawn_places = {m.label for m in markers}
@@ -224,16 +239,33 @@ def map_scene(data: MapData, *, width: int = 1000, title: str | None = None) -> 
         x, y = xy(town.lon, town.lat)
         if 10 < x < width - 10 and top + 10 < y < top + map_h - 10:
             s = 6 if town.capital else 4.5
-            scene.rect(x - s / 2, y - s / 2, s, s, fill="#ffffff", stroke=TOWN_COLOUR,
-                       stroke_width=1.3, cls="ref-town", title=town.name)
+            scene.rect(
+                x - s / 2,
+                y - s / 2,
+                s,
+                s,
+                fill="#ffffff",
+                stroke=TOWN_COLOUR,
+                stroke_width=1.3,
+                cls="ref-town",
+                title=town.name,
+            )
             placer.add_mark((x - s / 2, y - s / 2, x + s / 2, y + s / 2))
             towns.append((town, x, y, s))
     for p in data.answer_places:
         place = data.places[p]
         if place.located:
             x, y = xy(place.lon, place.lat)  # type: ignore[arg-type]
-            scene.circle(x, y, 5, fill="#ffffff", stroke="#333", stroke_width=1.5, cls="place",
-                         title=place.label)
+            scene.circle(
+                x,
+                y,
+                5,
+                fill="#ffffff",
+                stroke="#333",
+                stroke_width=1.5,
+                cls="place",
+                title=place.label,
+            )
             placer.add_mark((x - 5, y - 5, x + 5, y + 5))
     for m, (cx, cy), r, (dx, dy) in zip(markers, centres, radii, offsets):
         placer.add_mark((cx + dx - r, cy + dy - r, cx + dx + r, cy + dy + r))
@@ -241,8 +273,15 @@ def map_scene(data: MapData, *, width: int = 1000, title: str | None = None) -> 
         g = groups[m.group]
         n = len(m.events)
         scene.circle(
-            cx + dx, cy + dy, r, fill=g.colour, stroke="#ffffff", stroke_width=1.2, opacity=0.9,
-            cls="marker", data={"events": str(n)},
+            cx + dx,
+            cy + dy,
+            r,
+            fill=g.colour,
+            stroke="#ffffff",
+            stroke_width=1.2,
+            opacity=0.9,
+            cls="marker",
+            data={"events": str(n)},
             title=f"{m.label}: {n} {data.noun}{'s' if n != 1 else ''}, {g.label}",
         )
 
@@ -259,7 +298,9 @@ def map_scene(data: MapData, *, width: int = 1000, title: str | None = None) -> 
         note = data.place_notes.get(m.place)
         if note:
             lines.append(note)
-        spot = placer.place(cx + dx, cy + dy, radii[i], lines, 11, allow_cover=rank < MUST_LABEL or bool(note))
+        spot = placer.place(
+            cx + dx, cy + dy, radii[i], lines, 11, allow_cover=rank < MUST_LABEL or bool(note)
+        )
         if spot is None and note:
             spot = placer.place(cx + dx, cy + dy, radii[i], [m.label], 11, allow_cover=True)
             lines = [m.label]
@@ -297,26 +338,56 @@ def map_scene(data: MapData, *, width: int = 1000, title: str | None = None) -> 
     scene.label(bx + bar_px + 6, by + 4, f"{bar_km:g} km", size=10, fill="#1d1d1d", cls="scale")
 
     if not markers and not data.answer_places:
-        scene.label(width / 2, top + map_h / 2,
-                    "Nothing to draw: no event or place has coordinates",
-                    size=16, anchor="middle", fill="#a33", weight="bold")
+        scene.label(
+            width / 2,
+            top + map_h / 2,
+            "Nothing to draw: no event or place has coordinates",
+            size=16,
+            anchor="middle",
+            fill="#a33",
+            weight="bold",
+        )
 
     # Outlines run past the map's frame: cover the overflow with the page's background.
     y = _legend(
-        scene, data, groups, markers, links, towns, aggregated, top, map_h, merged_note,
+        scene,
+        data,
+        groups,
+        markers,
+        links,
+        towns,
+        aggregated,
+        top,
+        map_h,
+        merged_note,
         bool(regions),
     )
     scene.label(16, 28, title or data.title, size=18, weight="bold")
     n = sum(len(m.events) for m in markers)
-    scene.label(width - 16, 28, f"{n:,} {data.noun}{'s' if n != 1 else ''} drawn", size=12,
-                anchor="end", fill="#555")
+    scene.label(
+        width - 16,
+        28,
+        f"{n:,} {data.noun}{'s' if n != 1 else ''} drawn",
+        size=12,
+        anchor="end",
+        fill="#555",
+    )
     scene.height = int(y + 12)
     return scene
 
 
 def _legend(
-    scene: Scene, data: MapData, groups: list[Group], markers: list[Marker], links, towns,
-    aggregated: bool, top: float, map_h: float, merged_note: str, regions: bool = False,
+    scene: Scene,
+    data: MapData,
+    groups: list[Group],
+    markers: list[Marker],
+    links,
+    towns,
+    aggregated: bool,
+    top: float,
+    map_h: float,
+    merged_note: str,
+    regions: bool = False,
 ) -> float:
     """Cover the overflow, frame the map, and write the legend under it; returns its end."""
     width = scene.width
@@ -376,23 +447,37 @@ def _legend(
             y += 22
             x = 16.0
         if kind == "link":
-            scene.line([(x, y - 4), (x + 16, y - 4)], stroke=LINK_COLOUR, stroke_width=2, dash="6,4")
+            scene.line(
+                [(x, y - 4), (x + 16, y - 4)], stroke=LINK_COLOUR, stroke_width=2, dash="6,4"
+            )
         elif kind == "town":
             scene.rect(x + 5, y - 7, 6, 6, fill="#ffffff", stroke=TOWN_COLOUR, stroke_width=1.3)
         elif kind == "region":
-            scene.line([(x, y - 4), (x + 16, y - 4)], stroke=REGION_COLOUR, stroke_width=1.2,
-                       cls="legend-region")
+            scene.line(
+                [(x, y - 4), (x + 16, y - 4)],
+                stroke=REGION_COLOUR,
+                stroke_width=1.2,
+                cls="legend-region",
+            )
         else:
             scene.label(x, y, "Aa", size=11, weight="bold")
         scene.label(x + 22, y, text, size=11)
         x += w + 8
     y += 22
-    credit = geo.BOUNDARY_CREDIT + " · towns: GeoNames" + (f" · {merged_note}" if merged_note else "")
+    credit = (
+        geo.BOUNDARY_CREDIT + " · towns: GeoNames" + (f" · {merged_note}" if merged_note else "")
+    )
     scene.label(16, y, credit, size=10, fill="#777")
     if data.missing:
         y += 18
-        scene.label(16, y, f"Not drawn — {len(data.missing)} without coordinates:", size=11,
-                    weight="bold", fill="#a33")
+        scene.label(
+            16,
+            y,
+            f"Not drawn — {len(data.missing)} without coordinates:",
+            size=11,
+            weight="bold",
+            fill="#a33",
+        )
         for miss in data.missing[:5]:
             y += 18
             scene.label(28, y, f"{miss.label} — {miss.reason}", size=11, fill="#a33")

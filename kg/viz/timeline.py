@@ -335,8 +335,14 @@ def timeline_scene(
         for x, y in (a, b):
             placer.add_mark((x - 9, y - 9, x + 9, y + 9))
     for pts, tip, gap_text, gap in arcs:
-        scene.line(pts, stroke=PAIR_COLOUR, stroke_width=2, cls="tl-pair",
-                   data={"gap": gap_text}, title=tip)
+        scene.line(
+            pts,
+            stroke=PAIR_COLOUR,
+            stroke_width=2,
+            cls="tl-pair",
+            data={"gap": gap_text},
+            title=tip,
+        )
         for x, y in (pts[0], pts[-1]):
             scene.circle(x, y, 8, stroke=PAIR_COLOUR, stroke_width=2, cls="tl-ring")
         if gap is None:
@@ -357,7 +363,9 @@ def timeline_scene(
     scene.label(16, y, "Colour: who carried out the attack (events)", size=11, weight="bold")
     y += 20
     x = 16.0
-    items: list[tuple[str, str, str]] = [("dot", g.colour, f"{g.label} ({g.events:,})") for g in groups]
+    items: list[tuple[str, str, str]] = [
+        ("dot", g.colour, f"{g.label} ({g.events:,})") for g in groups
+    ]
     shapes: list[tuple[str, str, str]] = []
     if "dot" in kinds:
         shapes.append(("dot", "#777", "one day" + (" (one month, grouped)" if monthly else "")))
@@ -365,7 +373,9 @@ def timeline_scene(
         shapes.append(("bar", "#777", "several days: the bar spans the dates"))
     if drawn_pairs:
         shapes.append(("ring", PAIR_COLOUR, "attack of a recurring pair"))
-        shapes.append(("arc", PAIR_COLOUR, f"{pair_note}; label: days between them ({drawn_pairs})"))
+        shapes.append(
+            ("arc", PAIR_COLOUR, f"{pair_note}; label: days between them ({drawn_pairs})")
+        )
 
     def row_of_items(x: float, y: float, entries: list[tuple[str, str, str]]) -> float:
         for kind, colour, text in entries:
@@ -380,7 +390,9 @@ def timeline_scene(
             elif kind == "ring":
                 scene.circle(x + 6, y - 4, 7, stroke=colour, stroke_width=2)
             else:
-                scene.line([(x, y - 1), (x + 6, y - 7), (x + 12, y - 1)], stroke=colour, stroke_width=2)
+                scene.line(
+                    [(x, y - 1), (x + 6, y - 7), (x + 12, y - 1)], stroke=colour, stroke_width=2
+                )
             scene.label(x + 18, y, text, size=11, cls="tl-legend")
             x += w
         return y
