@@ -89,7 +89,7 @@ def handle_errors(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from kg.errors import PARTIAL_EXIT, fault_message, is_corruption
+        from kg.errors import PARTIAL_EXIT, is_corruption
 
         try:
             result = func(*args, **kwargs)
@@ -98,7 +98,7 @@ def handle_errors(func: F) -> F:
                 _record_sources_after_write()
             text = str(exc)
             if is_corruption(text) and _store_dir() is not None:
-                text = fault_message(exc, _store_dir())
+                text = _fault(exc)
             raise CkgCommandError(text, exc.exit_code) from exc
         except click.exceptions.Exit as exc:
             if exc.exit_code in (0, 1, PARTIAL_EXIT):
@@ -109,18 +109,30 @@ def handle_errors(func: F) -> F:
             raise
         except (OSError, MemoryError, RuntimeError) as exc:
             # No traceback reaches a user: disk full, a damaged store, memory (issue 19).
-            raise CkgCommandError(fault_message(exc, _store_dir()), 3) from exc
+            raise CkgCommandError(_fault(exc), 3) from exc
         except Exception as exc:
             # Any other failure is a bug: one line to report; CKG_DEBUG=1 shows the traceback.
             if os.environ.get("CKG_DEBUG"):
                 raise
-            raise CkgCommandError(
-                fault_message(exc, _store_dir()) + " (CKG_DEBUG=1 shows the traceback)", 3
-            ) from exc
+            raise CkgCommandError(_fault(exc) + " (CKG_DEBUG=1 shows the traceback)", 3) from exc
         _record_sources_after_write()
         return result
 
     return wrapper  # type: ignore[return-value]
+
+
+def _fault(exc: BaseException) -> str:
+    """The line for a fault: for a damaged store whose folder is known, what it held and the
+    commands that rebuild it (from its sources record); else kg.errors' general line."""
+    from kg.errors import fault_message, is_corruption
+
+    store = _store_dir()
+    text = " ".join(str(exc).split())[:300]
+    if store is not None and is_corruption(text):
+        from kg.sources_record import damage_advice
+
+        return damage_advice(store, text)
+    return fault_message(exc)
 
 
 def store_option(func: F) -> F:

@@ -72,13 +72,14 @@ def is_corruption(text: str) -> bool:
     return own_file and ("No such file" in text or "IO error" in text)
 
 
-def fault_message(exc: BaseException, store_dir: str | Path | None = None) -> str:
+def fault_message(exc: BaseException) -> str:
     """One line, with what to do, for a fault no ckg code raised on purpose.
 
     Disk full, a file that cannot be read or written, a damaged RocksDB store, a store
-    opened read-only, memory exhausted: the CLI shows this instead of a traceback. For a
-    damaged store in ``store_dir`` the message lists the graphs it held and the commands
-    that rebuild it, from the record :mod:`kg.sources_record` keeps beside it.
+    opened read-only, memory exhausted: the CLI shows this instead of a traceback. (For a
+    damaged store whose folder it knows, the CLI says instead what
+    :func:`kg.sources_record.damage_advice` says: the graphs it held and the commands
+    that rebuild it. This module stays a leaf that every other one may import.)
     """
     import errno
 
@@ -90,10 +91,6 @@ def fault_message(exc: BaseException, store_dir: str | Path | None = None) -> st
             "otherwise"
         )
     if is_corruption(text):  # before OSError: RocksDB reports some damage as I/O errors
-        if store_dir is not None:
-            from kg.sources_record import damage_advice
-
-            return damage_advice(store_dir, text)
         return (
             f"the store is damaged ({text}). Move its folder aside and rebuild it from the "
             "source files: 'ckg load --bundled' plus your files ('ckg graphs' on a backup, or "
