@@ -27,8 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import synthetic
 
 from kg.viz.chromium import Chromium, find_chromium
+from kg.viz.export import write_map
 from kg.viz.mapdata import collect
-from kg.viz.mapview import write_map
 from kg.viz.report import build_briefing
 
 

@@ -126,7 +126,7 @@ def map_command(
         ckg map -o attacks.html
         ckg map towns_attacked_twice -p window 30 -o recurring.png
     """
-    from kg.viz.mapview import write_map
+    from kg.viz.export import write_map
 
     _check_suffix(output, MAP_FORMATS, "map")
     store = open_store(ctx)

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from kg.viz.chromium import BrowserError, Chromium, find_chromium
+from kg.viz.export import write_map
 from kg.viz.mapdata import Event, MapData, Place, collect
-from kg.viz.mapview import write_map
 from kg.viz.report import build_briefing
 
 FIXTURE = Path(__file__).parent / "fixtures" / "viz" / "events.ttl"
@@ -215,7 +215,7 @@ from datetime import date, timedelta
 
 from click.testing import CliRunner
 
-from kg.viz.mapview import write_static_map
+from kg.viz.staticmap import write_static_map
 from kg.viz.timeline import pairs_from_answer, timeline_scene, write_timeline
 
 #: Boxes of every visible label in a page or SVG document, in CSS pixels.

@@ -23,9 +23,9 @@ from rdflib import Literal, URIRef
 from kg.errors import QueryError, UsageError
 from kg.store import QueryResult
 from kg.viz import geo, questions
-from kg.viz.export import export
+from kg.viz.export import export, write_map
 from kg.viz.mapdata import collect, values_block
-from kg.viz.mapview import PALETTE, map_payload, spanning_edges, write_map
+from kg.viz.mapview import PALETTE, map_payload, spanning_edges
 from kg.viz.report import build_briefing, validation_status
 from kg.viz.staticmap import map_scene
 from kg.viz.timeline import PAIR_COLOUR, Pair, pairs_from_answer, timeline_scene, write_timeline

@@ -5,7 +5,7 @@
 * :mod:`kg.viz.mapview` and :mod:`kg.viz.timeline` lay out pictures (SVG, PNG) and the
   interactive, offline HTML map;
 * :mod:`kg.viz.report` builds the self-contained briefing;
-* :mod:`kg.viz.export` writes an answer as GeoJSON, CSV or KML;
+* :mod:`kg.viz.export` writes an answer's files: the map (HTML, SVG, PNG), GeoJSON, CSV, KML;
 * :mod:`kg.viz.chromium` drives headless Chromium for the browser tests and benchmark;
 * :mod:`kg.viz.fonts` names the font fallback chain every picture asks for, so that
   Arabic, Tifinagh or N'Ko names are drawn, not boxes.

@@ -1,4 +1,5 @@
-"""A saved question's answer as GeoJSON, CSV or KML, for QGIS, spreadsheets and Google Earth.
+"""Files from a saved question's answer: the map (:func:`write_map`: HTML, SVG or PNG by
+extension) and GeoJSON, CSV or KML, for QGIS, spreadsheets and Google Earth.
 
 Every row of the answer becomes one feature (or line), with every column kept as text.
 Its point is found from the first IRI in the row that can be placed: an event at its
@@ -21,6 +22,8 @@ from rdflib.term import Literal, Node, URIRef
 from kg.errors import UsageError
 from kg.store import QueryResult
 from kg.viz.mapdata import MapData
+from kg.viz.mapview import map_page
+from kg.viz.staticmap import write_static_map
 
 FORMATS = ("geojson", "csv", "kml")
 
@@ -149,3 +152,16 @@ def export(
     if path is not None:
         path.write_text(text, encoding="utf-8")
     return text, unplaced
+
+
+def write_map(data: MapData, path: Path, *, title: str | None = None) -> None:
+    """Write the map to ``path``: ``.html`` interactive, ``.svg`` or ``.png`` static."""
+    suffix = path.suffix.lower()
+    if suffix in (".html", ".htm"):
+        path.write_text(map_page(data, title=title), encoding="utf-8")
+    elif suffix in (".svg", ".png"):
+        write_static_map(data, path, title=title)
+    else:
+        raise UsageError(
+            f"{path}: unknown map format {suffix or '(none)'}; use .html, .svg or .png"
+        )

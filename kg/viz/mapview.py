@@ -18,7 +18,6 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from html import escape
 from importlib.resources import files
-from pathlib import Path
 
 from kg.viz import geo
 from kg.viz.colours import (
@@ -30,7 +29,6 @@ from kg.viz.colours import (
     UNKNOWN_LABEL,
 )
 from kg.viz.mapdata import Event, MapData, short, type_label
-from kg.viz.scene import to_png, to_svg
 
 LINK_COLOUR = "#222222"
 
@@ -252,17 +250,6 @@ def spread(markers: list[Marker]) -> list[tuple[float, float]]:
             a = -math.pi / 2 + 2 * math.pi * j / len(idx)
             out[i] = (round(dist * math.cos(a), 1), round(dist * math.sin(a), 1))
     return out
-
-
-def write_static_map(data: MapData, path: Path, *, title: str | None = None) -> None:
-    """Write ``path`` as SVG or PNG (by extension); see :mod:`kg.viz.staticmap`."""
-    from kg.viz.staticmap import map_scene
-
-    scene = map_scene(data, title=title)
-    if path.suffix.lower() == ".svg":
-        path.write_text(to_svg(scene), encoding="utf-8")
-    else:
-        to_png(scene, path)
 
 
 # --------------------------------------------------------------------------- interactive
@@ -552,18 +539,3 @@ def map_page(data: MapData, *, title: str | None = None) -> str:
 <script>{map_js()}</script>
 </body></html>
 """
-
-
-def write_map(data: MapData, path: Path, *, title: str | None = None) -> None:
-    """Write the map to ``path``: ``.html`` interactive, ``.svg`` or ``.png`` static."""
-    suffix = path.suffix.lower()
-    if suffix in (".html", ".htm"):
-        path.write_text(map_page(data, title=title), encoding="utf-8")
-    elif suffix in (".svg", ".png"):
-        write_static_map(data, path, title=title)
-    else:
-        from kg.errors import UsageError
-
-        raise UsageError(
-            f"{path}: unknown map format {suffix or '(none)'}; use .html, .svg or .png"
-        )

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
+from pathlib import Path
 
 from kg.viz import geo
 from kg.viz.layout import (
@@ -35,7 +36,7 @@ from kg.viz.mapview import (
     operation_links,
     radius,
 )
-from kg.viz.scene import Scene
+from kg.viz.scene import Scene, to_png, to_svg
 
 #: Above this many markers (place × actor) the static map draws one marker per place.
 PER_PLACE_FROM = 250
@@ -495,3 +496,12 @@ def _legend(
     ]
     scene.shapes[cover_at:cover_at] = covers
     return y
+
+
+def write_static_map(data: MapData, path: Path, *, title: str | None = None) -> None:
+    """Write ``path`` as SVG or PNG (by extension)."""
+    scene = map_scene(data, title=title)
+    if path.suffix.lower() == ".svg":
+        path.write_text(to_svg(scene), encoding="utf-8")
+    else:
+        to_png(scene, path)
