@@ -1055,9 +1055,11 @@ def checkpoint(db: ox.Store, location: str) -> Iterator[ox.Store]:
             yield copy
         finally:
             del copy
-            import gc
+            # The same release as a closed store's: a frame kept by a library cache must
+            # not keep the copy (its memory and open files) after its folder is removed.
+            from kg.embedded import release_leftovers
 
-            gc.collect()
+            release_leftovers()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
