@@ -361,7 +361,7 @@ def test_help_ends_with_an_example(runner):
 
 
 def test_note_kinds_follow_acled_definitions():
-    from kg.extract.batch import classify
+    from kg.extract.notekinds import classify
 
     assert classify("On 3 May, an IED struck a military vehicle near Djibo.")[0] == "RemoteViolence"
     assert classify("On 3 May, JNIM militants clashed with soldiers near Djibo.")[0] == "Battle"

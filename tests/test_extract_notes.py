@@ -12,8 +12,8 @@ import pyoxigraph as ox
 import pytest
 
 from kg.embedded import EmbeddedStore
-from kg.extract.batch import note_event
 from kg.extract.dates import Reference
+from kg.extract.notes import note_event
 from kg.extract.review import make_finder
 
 

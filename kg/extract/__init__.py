@@ -7,5 +7,6 @@ against the store; :mod:`~kg.extract.patterns` holds the event, relation and mod
 writes candidates as triples in the ontology's terms; :mod:`~kg.extract.staging` keeps them
 in a staging store beside the main store and reads them back; :mod:`~kg.extract.review`
 extracts files and accepts, rejects or edits candidates; :mod:`~kg.extract.batch` reads
-short texts (ACLED notes) from a CSV.
+short texts (ACLED notes) from a CSV, one event per note (:mod:`~kg.extract.notes`), its
+place (:mod:`~kg.extract.noteplaces`) and ACLED kind (:mod:`~kg.extract.notekinds`).
 """

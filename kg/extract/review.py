@@ -224,13 +224,14 @@ def accept(
 
 def _holds(store: Store, graph: URIRef) -> Callable[[tuple[Node, Node, Node]], bool]:
     """Whether ``graph`` of the store holds a triple: an index look-up on an embedded store."""
-    from kg.embedded import to_ox
+    from kg.embedded import EmbeddedStore, to_ox
 
-    if getattr(store, "db", None) is not None:
+    if isinstance(store, EmbeddedStore):
+        embedded = store
         node = ox.NamedNode(str(graph))
         # Through the store object, not its pyoxigraph store: a closure kept alive past
         # store.close() must not keep RocksDB's lock (only the last reference releases it).
-        return lambda t: ox.Quad(to_ox(t[0]), to_ox(t[1]), to_ox(t[2]), node) in store.db
+        return lambda t: ox.Quad(to_ox(t[0]), to_ox(t[1]), to_ox(t[2]), node) in embedded.db
     held = store.export_graph(graph)
     return lambda t: t in held
 
