@@ -54,7 +54,7 @@ from kg.importers.ntriples import (
     lang_lit,
     lit,
 )
-from kg.resolve import Resolver, normalise, slug
+from kg.resolve import Candidate, Resolver, normalise, slug
 from kg.terms import CKG_NS, GRAPH, ID
 
 C = CKG_NS
@@ -370,7 +370,7 @@ def import_sanctions(
         else:
             base = "group/un/" if entry.kind == "entity" else "person/un/"
             entry.iri = str(ID[base + slug(entry.ref)])
-            candidates = ()
+            candidates: tuple[Candidate, ...] = ()
             if report and entry.kind == "entity":
                 candidates = resolver.actor_candidates(entry.name)
             summary.unresolved.append(
@@ -511,34 +511,34 @@ def _write_relations(
         add(claim, f"<{C}modality>", f"<{C}ReferenceData>")
         add(claim, f"<{C}statement>", lit(f'Read from the UN list\'s comment: "{why}".'))
     if entry.kind == "entity":
-        m = _MERGER.search(text)
-        if m:
-            day = _short_date(m.group("date"))
-            inputs = [by_ref.get(m.group("ra")), by_ref.get(m.group("rb"))]
+        merger = _MERGER.search(text)
+        if merger:
+            day = _short_date(merger.group("date"))
+            inputs = [by_ref.get(merger.group("ra")), by_ref.get(merger.group("rb"))]
             names_ok = all(
-                other is not None and _names_match(m.group(k), other)
+                other is not None and _names_match(merger.group(k), other)
                 for other, k in zip(inputs, ("a", "b"))
             )
             if day is not None and names_ok:
+                known = [other for other in inputs if other is not None]  # all, by names_ok
                 add(f"<{entry.iri}>", f"<{C}foundingDate>", f'"{day.isoformat()}"^^<{XSD}date>')
-                for other in inputs:
-                    assert other is not None
+                for other in known:
                     add(f"<{other.iri}>", f"<{C}predecessorOf>", f"<{entry.iri}>")
                 written += 1
                 claim = f"<{claim_base}-{written}>"
                 add(claim, RDF_TYPE, f"<{C}Claim>")
                 add(claim, f"<{C}about>", f"<{entry.iri}>")
-                for other in inputs:
-                    add(claim, f"<{C}about>", f"<{other.iri}>")  # type: ignore[union-attr]
+                for other in known:
+                    add(claim, f"<{C}about>", f"<{other.iri}>")
                 add(claim, f"<{C}passage>", passage)
                 add(claim, f"<{C}modality>", f"<{C}ReferenceData>")
                 add(
                     claim,
                     f"<{C}statement>",
-                    lit(f'Read from the UN list\'s comment: "{m.group(0)}".'),
+                    lit(f'Read from the UN list\'s comment: "{merger.group(0)}".'),
                 )
             elif day is None or not names_ok:
                 summary.notes.append(
-                    f"{entry.ref}: merger sentence not read (names or date unclear): {m.group(0)!r}"
+                    f"{entry.ref}: merger sentence not read (names or date unclear): {merger.group(0)!r}"
                 )
     return written
