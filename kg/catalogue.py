@@ -181,10 +181,10 @@ def parse_question(text: str, name: str, origin: str = "") -> Question:
             loaded = yaml.safe_load("\n".join(header_lines))
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
-            line = (first or 1) + mark.line if mark is not None else first
+            at = (first or 1) + mark.line if mark is not None else first
             problem = getattr(exc, "problem", None) or str(exc)
             raise QueryError(
-                f"{origin}:{line}: the '#+' header is not valid YAML: {problem}"
+                f"{origin}:{at}: the '#+' header is not valid YAML: {problem}"
             ) from exc
         if loaded is not None and not isinstance(loaded, dict):
             raise QueryError(f"{origin}:{first}: the '#+' header must be 'key: value' lines")
@@ -279,10 +279,10 @@ def convert_value(param: Param, value: str) -> Node:
         return Literal(value, datatype=XSD.decimal)
     if kind == "double":
         try:
-            number = Decimal(value)
+            exact = Decimal(value)
         except InvalidOperation:
             raise wrong("a number") from None
-        if not number.is_finite():
+        if not exact.is_finite():
             raise wrong("a finite number")
         return Literal(value, datatype=XSD.double)
     if kind == "boolean":

@@ -188,7 +188,8 @@ def _details(store: Store, claims: dict[URIRef, Evidence]) -> None:
     for start in range(0, len(wanted), CHUNK):
         block = values_list("claim", wanted[start : start + CHUNK])
         for d in store.query(_DETAILS % block, include_inferred=False).dicts():
-            ev = claims.get(d["claim"])  # type: ignore[arg-type]
+            claim = d["claim"]
+            ev = claims.get(claim) if isinstance(claim, URIRef) else None
             if ev is None:
                 continue
             # OPTIONAL parts may come back several times (two titles): the first one wins.

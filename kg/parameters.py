@@ -97,11 +97,11 @@ def check_iri_params(
             out.bindings[param.var] = iri
             out.notes.append(f"{param.name}: {value!r} is {_short(iri)} ({label})")
             continue
-        iri = out.bindings.get(param.var) or convert_value(param, value)
-        if not exists(store, iri):
+        term = out.bindings.get(param.var) or convert_value(param, value)
+        if not exists(store, term):
             raise UsageError(
                 f"parameter {param.name}: {value!r} names no node in {store.location}"
-                + _did_you_mean(_close_ids(store, URIRef(str(iri))))
+                + _did_you_mean(_close_ids(store, URIRef(str(term))))
             )
     return out
 
