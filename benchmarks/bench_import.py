@@ -33,7 +33,6 @@ but it exits 1 if a SPARQL answer differs from pandas.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
 import random
@@ -42,49 +41,21 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
 from kg.extract.dates import MONTH_NAMES as MONTHS
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from synthetic import write_acled
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 REAL_FILES = ["acled-hdx-burkina-faso-1997-2020.csv", "acled-hdx-niger-1997-2020.csv"]
 JNIM_NAME = "JNIM: Group for Support of Islam and Muslims"
 JNIM_IRI = "https://w3id.org/conflict-kg/id/group/jnim"
 
-CURRENT_COLUMNS = [
-    "event_id_cnty",
-    "event_date",
-    "year",
-    "time_precision",
-    "disorder_type",
-    "event_type",
-    "sub_event_type",
-    "actor1",
-    "assoc_actor_1",
-    "inter1",
-    "actor2",
-    "assoc_actor_2",
-    "inter2",
-    "interaction",
-    "civilian_targeting",
-    "iso",
-    "region",
-    "country",
-    "admin1",
-    "admin2",
-    "admin3",
-    "location",
-    "latitude",
-    "longitude",
-    "geo_precision",
-    "source",
-    "source_scale",
-    "notes",
-    "fatalities",
-    "tags",
-    "timestamp",
-]
 SUB_EVENTS = [
     ("Political violence", "Violence against civilians", "Attack", 0.30),
     ("Political violence", "Battles", "Armed clash", 0.25),
@@ -145,9 +116,8 @@ def write_synthetic_acled(path: Path, rows: int, seed: int = 11) -> None:
                 round(rng.uniform(-11.5, 3.5), 4),
             )
         )
-    with path.open("w", newline="", encoding="utf-8") as out:
-        writer = csv.writer(out)
-        writer.writerow(CURRENT_COLUMNS)
+
+    def rows_of() -> Iterator[dict[str, object]]:
         for i in range(rows):
             disorder, etype, sub, _ = _weighted(rng, SUB_EVENTS)  # type: ignore[misc]
             actor, inter, _ = _weighted(rng, ACTORS)  # type: ignore[misc]
@@ -156,46 +126,45 @@ def write_synthetic_acled(path: Path, rows: int, seed: int = 11) -> None:
             day = FIRST_DAY + timedelta(days=rng.randrange(DAYS))
             precision = "1" if rng.random() < 0.9 else rng.choice("23")
             fatalities = rng.choice([0, 0, 0, 1, 2, 3, 5, 8, 12, 25])
-            writer.writerow(
-                [
-                    f"MLI{i + 1}",
-                    f"{day.day:02d} {MONTHS[day.month - 1]} {day.year}",
-                    day.year,
-                    precision,
-                    disorder,
-                    etype,
-                    sub,
-                    actor,
-                    "Katiba Macina" if actor == JNIM_NAME and rng.random() < 0.1 else "",
-                    inter,
-                    target,
-                    "",
-                    "7" if target.startswith("Civ") else ("1" if target else ""),
-                    "",
-                    "Civilian targeting" if target.startswith("Civ") else "",
-                    466,
-                    "Western Africa",
-                    "Mali",
-                    admin1,
-                    admin2,
-                    admin3,
-                    location,
-                    lat,
-                    lon,
-                    rng.choice("1123"),
-                    rng.choice(
-                        ["Studio Tamani", "AFP; RFI", "Menastream", "Malikilé", "Local Source"]
-                    ),
-                    "National",
-                    (
-                        f"On {day.isoformat()}, {actor} {sub.lower()} in {location} "
-                        f"({admin2}, {admin1}). {fatalities} reported fatalities."
-                    ),
-                    fatalities,
-                    "",
-                    1700000000 + i,
-                ]
-            )
+            yield {
+                "event_id_cnty": f"MLI{i + 1}",
+                "event_date": f"{day.day:02d} {MONTHS[day.month - 1]} {day.year}",
+                "year": day.year,
+                "time_precision": precision,
+                "disorder_type": disorder,
+                "event_type": etype,
+                "sub_event_type": sub,
+                "actor1": actor,
+                "assoc_actor_1": (
+                    "Katiba Macina" if actor == JNIM_NAME and rng.random() < 0.1 else ""
+                ),
+                "inter1": inter,
+                "actor2": target,
+                "inter2": "7" if target.startswith("Civ") else ("1" if target else ""),
+                "civilian_targeting": "Civilian targeting" if target.startswith("Civ") else "",
+                "iso": 466,
+                "region": "Western Africa",
+                "country": "Mali",
+                "admin1": admin1,
+                "admin2": admin2,
+                "admin3": admin3,
+                "location": location,
+                "latitude": lat,
+                "longitude": lon,
+                "geo_precision": rng.choice("1123"),
+                "source": rng.choice(
+                    ["Studio Tamani", "AFP; RFI", "Menastream", "Malikilé", "Local Source"]
+                ),
+                "source_scale": "National",
+                "notes": (
+                    f"On {day.isoformat()}, {actor} {sub.lower()} in {location} "
+                    f"({admin2}, {admin1}). {fatalities} reported fatalities."
+                ),
+                "fatalities": fatalities,
+                "timestamp": 1700000000 + i,
+            }
+
+    write_acled(path, rows_of(), "current")
 
 
 def pandas_frame(csv_paths: list[Path]) -> object:

@@ -22,9 +22,10 @@ or from the shell::
 from __future__ import annotations
 
 import argparse
+import csv
 import random
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -155,6 +156,114 @@ def write_events(path: str | Path, events: int, seed: int = 7, fmt: str | None =
     with path.open("w", encoding="utf-8") as out:
         for line in iter_lines(events, seed, fmt):
             out.write(line)
+            count += 1
+    return count
+
+
+# ---- ACLED exports -------------------------------------------------------------------
+
+#: ACLED's columns in the layouts the synthetic files use (``kg.importers.acled`` tells
+#: the layouts apart by these headers): the export tool's since 2023, and HDX's.
+ACLED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "current": (
+        "event_id_cnty",
+        "event_date",
+        "year",
+        "time_precision",
+        "disorder_type",
+        "event_type",
+        "sub_event_type",
+        "actor1",
+        "assoc_actor_1",
+        "inter1",
+        "actor2",
+        "assoc_actor_2",
+        "inter2",
+        "interaction",
+        "civilian_targeting",
+        "iso",
+        "region",
+        "country",
+        "admin1",
+        "admin2",
+        "admin3",
+        "location",
+        "latitude",
+        "longitude",
+        "geo_precision",
+        "source",
+        "source_scale",
+        "notes",
+        "fatalities",
+        "tags",
+        "timestamp",
+    ),
+    "hdx": (
+        "data_id",
+        "iso",
+        "event_id_cnty",
+        "event_id_no_cnty",
+        "event_date",
+        "year",
+        "time_precision",
+        "event_type",
+        "sub_event_type",
+        "actor1",
+        "assoc_actor_1",
+        "inter1",
+        "actor2",
+        "assoc_actor_2",
+        "inter2",
+        "interaction",
+        "region",
+        "country",
+        "admin1",
+        "admin2",
+        "admin3",
+        "location",
+        "latitude",
+        "longitude",
+        "geo_precision",
+        "source",
+        "source_scale",
+        "notes",
+        "fatalities",
+        "timestamp",
+        "iso3",
+    ),
+}
+
+#: HDX's second line: the HXL hashtags of the columns that have one (the others empty).
+ACLED_HXL = {
+    "event_id_cnty": "#event+code",
+    "event_date": "#date+occurred",
+    "event_type": "#event+type",
+    "actor1": "#group+name+first",
+    "location": "#loc+name",
+    "latitude": "#geo+lat",
+    "longitude": "#geo+lon",
+    "notes": "#description",
+    "fatalities": "#affected+killed",
+}
+
+
+def write_acled(
+    path: str | Path, rows: Iterable[Mapping[str, object]], layout: str = "current"
+) -> int:
+    """Write ``rows`` (values by column name; a missing column is empty) as an ACLED CSV.
+
+    ``layout`` is a key of :data:`ACLED_COLUMNS`; an ``hdx`` file gets HDX's line of HXL
+    hashtags after the header. Returns the number of data rows written.
+    """
+    columns = ACLED_COLUMNS[layout]
+    count = 0
+    with Path(path).open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(columns)
+        if layout == "hdx":
+            writer.writerow([ACLED_HXL.get(c, "") for c in columns])
+        for row in rows:
+            writer.writerow([row.get(c, "") for c in columns])
             count += 1
     return count
 

@@ -207,9 +207,9 @@ def test_large_map_clusters_and_splits_on_zoom(browser, tmp_path):
 # What a reader sees, measured in the browser: label boxes, the first screen, legends
 # against the marks drawn, one colour per actor everywhere. Screenshots stay in tmp_path.
 
-import csv
 import random
 import re
+import sys
 from collections import Counter
 from datetime import date, timedelta
 
@@ -217,6 +217,9 @@ from click.testing import CliRunner
 
 from kg.viz.staticmap import write_static_map
 from kg.viz.timeline import pairs_from_answer, timeline_scene, write_timeline
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from synthetic import write_acled  # ACLED's columns and HXL line, one writer
 
 #: Boxes of every visible label in a page or SVG document, in CSS pixels.
 LABEL_BOXES = """(sel => [...document.querySelectorAll(sel)]
@@ -239,50 +242,6 @@ def _overlaps(boxes, slack=0.5):
     return out
 
 
-ACLED_HEADER = [
-    "data_id",
-    "iso",
-    "event_id_cnty",
-    "event_id_no_cnty",
-    "event_date",
-    "year",
-    "time_precision",
-    "event_type",
-    "sub_event_type",
-    "actor1",
-    "assoc_actor_1",
-    "inter1",
-    "actor2",
-    "assoc_actor_2",
-    "inter2",
-    "interaction",
-    "region",
-    "country",
-    "admin1",
-    "admin2",
-    "admin3",
-    "location",
-    "latitude",
-    "longitude",
-    "geo_precision",
-    "source",
-    "source_scale",
-    "notes",
-    "fatalities",
-    "timestamp",
-    "iso3",
-]
-HXL = {
-    "event_id_cnty": "#event+code",
-    "event_date": "#date+occurred",
-    "event_type": "#event+type",
-    "actor1": "#group+name+first",
-    "location": "#loc+name",
-    "latitude": "#geo+lat",
-    "longitude": "#geo+lon",
-    "notes": "#description",
-    "fatalities": "#affected+killed",
-}
 TOWNS = [  # name, admin1, admin2, lat, lon, weight
     ("Djibo", "Sahel", "Soum", 14.102, -1.631, 30),
     ("Ouagadougou", "Centre", "Kadiogo", 12.365, -1.534, 12),
@@ -366,11 +325,7 @@ def write_acled_fixture(path: Path, n: int = 400, seed: int = 21) -> list[dict]:
                 "iso3": "BFA",
             }
         )
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        w = csv.DictWriter(fh, ACLED_HEADER)
-        w.writeheader()
-        w.writerow({k: HXL.get(k, "") for k in ACLED_HEADER})
-        w.writerows(rows)
+    write_acled(path, rows, "hdx")
     return rows
 
 

@@ -453,3 +453,31 @@ def test_two_files_with_the_same_name_in_one_call_are_a_usage_error(tmp_path: Pa
     )
     assert result.exit_code == 2
     assert "would both go into the graph" in result.stderr
+
+
+def test_the_synthetic_acled_writer_writes_the_layouts_the_importer_tells_apart(tmp_path):
+    """benchmarks/synthetic.py's ACLED writer (used by the browser tests and bench_import)
+    writes headers the importer reads as the layout named, with HDX's hashtag line."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from synthetic import write_acled
+
+    row = {
+        "event_id_cnty": "MLI1",
+        "event_date": "2023-03-01",
+        "year": 2023,
+        "time_precision": 1,
+        "event_type": "Battles",
+        "sub_event_type": "Armed clash",
+        "actor1": "Wagner Group",
+        "country": "Mali",
+        "location": "Boni",
+    }
+    store = _store(tmp_path / "store")
+    for layout, expected in (("current", "current"), ("hdx", "hdx (HXL hashtag row skipped)")):
+        path = tmp_path / f"{layout}.csv"
+        assert write_acled(path, [row], layout) == 1
+        (summary,) = import_acled(store, [path])
+        assert summary.layout == expected
+        assert (summary.records, summary.rejected) == (1, [])
