@@ -11,13 +11,25 @@
   a pandas implementation of the rule its description states (on random data too), and on
   rdflib as well as Oxigraph.
 
+Every golden file also says who checked its rows by hand, when, and against what - the
+seed report's sentences (its line numbers and words) or the data files' lines and columns
+(with the grep, awk or pandas command used; ``tests/golden_oracle.py`` recomputes from the
+raw sources what it can) - in ``witness``, ``checked_by`` and ``checked_on``, beside
+``checked_rows_sha256``, the digest of the params, variables and rows that were checked
+(``rows_digest``). ``test_golden_answer_was_checked_by_a_person`` fails for a file without
+them or whose rows are no longer the ones checked.
+
 Golden files are rewritten only on purpose: ``python tests/test_questions.py NAME[--CASE]``
 writes ``tests/golden/NAME[--CASE].json`` from the current answer (an existing file keeps
-its params and flags).
+its params and flags, and its witness only while the rows are the ones it checked; a new
+answer loses it and the script says the rows need a person's check). Once a person has
+checked the rows, ``python tests/test_questions.py --witness NAME[--CASE] --by WHO
+"WHAT THE ROWS WERE CHECKED AGAINST"`` records the witness, today's date and the digest.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 import shutil
@@ -141,6 +153,39 @@ def test_answer_is_the_same_after_reasoning(
     finally:
         store.close()
     assert sorted(answer_rows(result), key=json.dumps) == sorted(golden["rows"], key=json.dumps)
+
+
+#: What a person's check adds to a golden file, in the order the file keeps them.
+WITNESS_FIELDS = ("witness", "checked_by", "checked_on", "checked_rows_sha256")
+
+
+def rows_digest(golden: dict[str, Any]) -> str:
+    """SHA-256 of what a witness vouches for: the params, variables and rows, canonical JSON.
+
+    Rows are sorted unless the file says ``"ordered": true``, so rewriting an unordered
+    golden in another row order keeps its witness.
+    """
+    rows = golden["rows"] if golden.get("ordered") else sorted(golden["rows"], key=json.dumps)
+    checked = {"params": golden.get("params", {}), "variables": golden["variables"], "rows": rows}
+    text = json.dumps(checked, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@pytest.mark.parametrize("path", golden_files(), ids=lambda p: p.stem)
+def test_golden_answer_was_checked_by_a_person(path: Path) -> None:
+    """Each golden says who checked its rows, when, against what - for exactly these rows."""
+    golden = json.loads(path.read_text(encoding="utf-8"))
+    how = (
+        f"check its rows by hand against the report's sentences or the data files, then run "
+        f"python tests/test_questions.py --witness {path.stem} --by WHO 'WHAT YOU CHECKED'"
+    )
+    missing = [f for f in WITNESS_FIELDS if not golden.get(f)]
+    assert missing == [], f"tests/golden/{path.name} has no {', '.join(missing)}: {how}"
+    assert golden["checked_rows_sha256"] == rows_digest(golden), (
+        f"tests/golden/{path.name}: its rows are not the ones {golden['checked_by']} checked "
+        f"on {golden['checked_on']}; {how}"
+    )
+    assert date.fromisoformat(golden["checked_on"]) <= date.today()
 
 
 def test_every_question_has_a_golden_answer() -> None:
@@ -496,15 +541,20 @@ def test_flagship_agrees_with_pandas_on_random_attacks(seed: int, tmp_path: Path
 # ---- rewriting golden files on purpose
 
 
-def _write_golden(stem: str) -> None:
-    """Write ``tests/golden/<stem>.json`` from the current answer on the bundled graph."""
+def _write_golden(stem: str, folder: Path = GOLDEN) -> None:
+    """Write ``<folder>/<stem>.json`` from the current answer on the bundled graph.
+
+    The file keeps its params and flags, and its witness only when the new rows are the
+    ones the witness checked (same digest); otherwise the witness is dropped and the new
+    answer waits for a person's check.
+    """
     import tempfile
 
     from kg.bundled import load_bundled
 
-    path = GOLDEN / f"{stem}.json"
+    path = folder / f"{stem}.json"
     old = json.loads(path.read_text("utf-8")) if path.exists() else {}
-    golden = {
+    golden: dict[str, Any] = {
         "params": old.get("params", {}),
         "reason": old.get("reason", False),
         "ordered": old.get("ordered", False),
@@ -523,12 +573,91 @@ def _write_golden(stem: str) -> None:
     rows = answer_rows(result)
     if not golden["ordered"]:
         rows.sort(key=json.dumps)
+    answer = {**golden, "variables": result.variables, "rows": rows}
+    witnessed = bool(old.get("witness")) and old.get("checked_rows_sha256") == rows_digest(answer)
+    if witnessed:
+        golden.update({f: old[f] for f in WITNESS_FIELDS})
     golden["variables"] = result.variables
     golden["rows"] = rows
     path.write_text(json.dumps(golden, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"wrote {path} ({len(rows)} rows)", file=sys.stderr)
+    if witnessed:
+        print(f"  the rows are the ones {old['checked_by']} checked: witness kept", file=sys.stderr)
+    else:
+        print(
+            f"  the new answer needs a person's check: compare its rows with the report or "
+            f"the data files, then run python tests/test_questions.py --witness {stem} "
+            f"--by WHO 'WHAT YOU CHECKED'"
+            + (
+                " (the old witness was for other rows and is dropped)" if old.get("witness") else ""
+            ),
+            file=sys.stderr,
+        )
+
+
+def _record_witness(stem: str, checked_by: str, witness: str, folder: Path = GOLDEN) -> None:
+    """Record that a person checked ``<folder>/<stem>.json``'s rows as they are now."""
+    path = folder / f"{stem}.json"
+    old = json.loads(path.read_text("utf-8"))
+    golden = {k: old[k] for k in ("params", "reason", "ordered") if k in old}
+    golden.update(
+        {
+            "witness": witness,
+            "checked_by": checked_by,
+            "checked_on": date.today().isoformat(),
+            "checked_rows_sha256": rows_digest(old),
+        }
+    )
+    golden.update({k: v for k, v in old.items() if k not in golden})
+    path.write_text(json.dumps(golden, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"recorded the witness of {path} ({len(old['rows'])} rows)", file=sys.stderr)
+
+
+def test_rewriting_a_golden_keeps_its_witness_only_for_the_rows_checked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shutil.copy(GOLDEN / "lookup_name.json", tmp_path / "lookup_name.json")
+    _write_golden("lookup_name", tmp_path)
+    kept = json.loads((tmp_path / "lookup_name.json").read_text("utf-8"))
+    assert kept == json.loads((GOLDEN / "lookup_name.json").read_text("utf-8"))
+    assert "witness kept" in capsys.readouterr().err
+
+    # The same witness, but the case now asks for another name: other rows, no witness.
+    changed = {**kept, "params": {"name": "Tombouctou"}}
+    (tmp_path / "lookup_name.json").write_text(json.dumps(changed), encoding="utf-8")
+    _write_golden("lookup_name", tmp_path)
+    rewritten = json.loads((tmp_path / "lookup_name.json").read_text("utf-8"))
+    assert [f for f in WITNESS_FIELDS if f in rewritten] == []
+    assert rewritten["rows"] and rewritten["rows"] != kept["rows"]
+    assert "needs a person's check" in capsys.readouterr().err
+
+    _record_witness("lookup_name", "a tester", "GeoNames line 842: Tombouctou", tmp_path)
+    signed = json.loads((tmp_path / "lookup_name.json").read_text("utf-8"))
+    assert list(signed)[:7] == ["params", "reason", "ordered", *WITNESS_FIELDS]
+    assert signed["checked_rows_sha256"] == rows_digest(rewritten) != kept["checked_rows_sha256"]
+    assert (signed["checked_by"], signed["checked_on"]) == ("a tester", date.today().isoformat())
+
+
+def test_rows_digest_covers_rows_params_and_order() -> None:
+    golden = json.loads((GOLDEN / "attacks_west_to_east.json").read_text("utf-8"))
+    digest = rows_digest(golden)
+    assert rows_digest({**golden, "rows": golden["rows"][::-1]}) != digest  # ordered
+    assert rows_digest({**golden, "ordered": False, "rows": golden["rows"][::-1]}) == (
+        rows_digest({**golden, "ordered": False})
+    )
+    assert rows_digest({**golden, "params": {"since": "2025-07-01"}}) != digest
+    assert rows_digest({**golden, "rows": golden["rows"][1:]}) != digest
+
+
+def _main(argv: list[str]) -> None:
+    if argv[:1] == ["--witness"]:
+        if len(argv) != 5 or argv[2] != "--by":
+            sys.exit("usage: python tests/test_questions.py --witness NAME[--CASE] --by WHO TEXT")
+        _record_witness(argv[1], argv[3], argv[4])
+        return
+    for name in argv:
+        _write_golden(name)
 
 
 if __name__ == "__main__":
-    for name in sys.argv[1:]:
-        _write_golden(name)
+    _main(sys.argv[1:])
