@@ -144,18 +144,18 @@ def _each_file(
     ``graph_for`` names a file's graph (the ACLED importer's by default).
     """
     from kg.errors import PARTIAL_EXIT, CkgError
+    from kg.importers.acled import graph_for as acled_graph
 
-    if graph_for is None:
-        from kg.importers.acled import graph_for
+    graph_of = graph_for or acled_graph
     graphs: dict[str, Path] = {}
     for f in files:
         # The collision check the importer makes over all its files, made up front.
-        other = graphs.setdefault(str(graph_for(f)), f)
+        other = graphs.setdefault(str(graph_of(f)), f)
         if other != f:
             from kg.errors import UsageError
 
             raise UsageError(
-                f"{other} and {f} would both go into the graph <{graph_for(f)}> "
+                f"{other} and {f} would both go into the graph <{graph_of(f)}> "
                 "(a file's graph is named after its file name); rename one of them"
             )
     summaries: list[ImportSummary] = []

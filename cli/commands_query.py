@@ -53,13 +53,13 @@ def query_list(ctx: click.Context, fmt: str) -> None:
         ckg query list
         ckg query list -f json
     """
-    from rdflib import Literal
+    from rdflib import Literal, Node
 
     from kg.catalogue import load_catalogue
     from kg.formats import result_text
     from kg.store import QueryResult
 
-    rows = []
+    rows: list[tuple[Node | None, ...]] = []
     for q in load_catalogue().values():
         params = ", ".join(
             (p.name if p.default is None else f"{p.name}={p.default}")

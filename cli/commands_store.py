@@ -341,7 +341,7 @@ def graphs_command(ctx: click.Context, fmt: str, endpoint: str | None) -> None:
         ckg graphs
         ckg graphs -f csv > graphs.csv
     """
-    from rdflib import Literal, URIRef
+    from rdflib import Literal, Node, URIRef
 
     from kg.formats import result_text
     from kg.loading import unvalidated_graphs
@@ -350,7 +350,7 @@ def graphs_command(ctx: click.Context, fmt: str, endpoint: str | None) -> None:
     with opened_store(ctx, endpoint, create=False) as store:
         infos = store.graphs()
         unchecked = unvalidated_graphs(store)
-    rows = [
+    rows: list[tuple[Node | None, ...]] = [
         (
             URIRef(str(i.iri)),
             Literal(i.triples),

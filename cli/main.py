@@ -34,11 +34,33 @@ class State:
 
 
 class CkgCommandError(click.ClickException):
-    """A library error shown as one ``Error: …`` line, with the library's exit code."""
+    """A library error or a fault shown as one ``Error: …`` line (exit 3)."""
 
-    def __init__(self, message: str, exit_code: int = 3):
-        super().__init__(message)
-        self.exit_code = exit_code
+    exit_code = 3
+
+
+class CkgCheckFailed(CkgCommandError):
+    """A check failed, and nothing was written (exit 1)."""
+
+    exit_code = 1
+
+
+class CkgUsageError(CkgCommandError):
+    """The command was asked for something malformed (exit 2)."""
+
+    exit_code = 2
+
+
+def command_error(message: str, exit_code: int = 3) -> CkgCommandError:
+    """The click exception that prints ``Error: message`` and exits with ``exit_code``.
+
+    click reads the exit code from the exception's class, so there is one class per code
+    the library's errors carry (:mod:`kg.errors`: 1, 2 or 3; any other is 3).
+    """
+    for kind in (CkgCheckFailed, CkgUsageError):
+        if kind.exit_code == exit_code:
+            return kind(message)
+    return CkgCommandError(message)
 
 
 #: Commands that write the store: after each, the record of its sources is rewritten
@@ -99,7 +121,7 @@ def handle_errors(func: F) -> F:
             text = str(exc)
             if is_corruption(text) and _store_dir() is not None:
                 text = _fault(exc)
-            raise CkgCommandError(text, exc.exit_code) from exc
+            raise command_error(text, exc.exit_code) from exc
         except click.exceptions.Exit as exc:
             if exc.exit_code in (0, 1, PARTIAL_EXIT):
                 _record_sources_after_write()
@@ -109,12 +131,12 @@ def handle_errors(func: F) -> F:
             raise
         except (OSError, MemoryError, RuntimeError) as exc:
             # No traceback reaches a user: disk full, a damaged store, memory (issue 19).
-            raise CkgCommandError(_fault(exc), 3) from exc
+            raise CkgCommandError(_fault(exc)) from exc
         except Exception as exc:
             # Any other failure is a bug: one line to report; CKG_DEBUG=1 shows the traceback.
             if os.environ.get("CKG_DEBUG"):
                 raise
-            raise CkgCommandError(_fault(exc) + " (CKG_DEBUG=1 shows the traceback)", 3) from exc
+            raise CkgCommandError(_fault(exc) + " (CKG_DEBUG=1 shows the traceback)") from exc
         _record_sources_after_write()
         return result
 
