@@ -74,11 +74,12 @@ def former_lookup_seconds(store) -> float:
     from unittest import mock
 
     from kg.viz import mapdata
+    from kg.viz.mapdata import events, fetcher
 
     with (
-        mock.patch.object(mapdata, "UNION_SCANS", False),
-        mock.patch.object(mapdata, "DETAILS_UP_TO", 10**12),
-        mock.patch.object(mapdata._Fetcher, "prefetch", lambda self, patterns: None),
+        mock.patch.object(fetcher, "UNION_SCANS", False),
+        mock.patch.object(events, "DETAILS_UP_TO", 10**12),
+        mock.patch.object(fetcher.Fetcher, "prefetch", lambda self, patterns: None),
     ):
         t0 = time.perf_counter()
         mapdata.collect(store)

@@ -16,7 +16,6 @@ import pytest
 from rdflib import RDFS, Graph
 
 from kg.namespace import CKG
-from kg.viz import mapdata
 from kg.viz.mapdata import collect
 from kg.viz.mapview import map_page, map_payload
 
@@ -46,7 +45,7 @@ def test_a_big_map_leaves_details_out_then_fills_those_it_shows(store, truth, mo
     labels, targets = truth
     full = collect(store)
     assert not full.details_skipped
-    monkeypatch.setattr(mapdata, "DETAILS_UP_TO", 2)
+    monkeypatch.setattr("kg.viz.mapdata.events.DETAILS_UP_TO", 2)
     data = collect(store)
     assert data.details_skipped
     # What every picture needs is there for every event, the same as a full look-up.
@@ -65,7 +64,7 @@ def test_a_big_map_leaves_details_out_then_fills_those_it_shows(store, truth, mo
 
 
 def test_a_closed_store_leaves_the_fallback_labels(store, monkeypatch):
-    monkeypatch.setattr(mapdata, "DETAILS_UP_TO", 2)
+    monkeypatch.setattr("kg.viz.mapdata.events.DETAILS_UP_TO", 2)
     data = collect(store)
     store.close()
     page = map_page(data)  # no error: the details are extras

@@ -656,7 +656,7 @@ def test_issue21_reference_towns_agree_with_the_bundled_geonames_graph():
     from rdflib import Dataset
 
     from kg.viz.layout import reference_towns
-    from kg.viz.mapdata import _wkt_point as wkt_point
+    from kg.viz.mapdata.places import wkt_point
 
     text = files("kg.viz").joinpath("data/towns.csv").read_text("utf-8")
     ids = {r["name"]: r["geonames"] for r in csv.DictReader(io.StringIO(text)) if r["geonames"]}
@@ -740,9 +740,7 @@ def test_issue21_timeline_legend_names_every_mark_and_one_day_is_singular(store,
 
 def test_issue21_big_store_briefing_fetches_only_the_findings_passages(store, monkeypatch):
     """Above PASSAGES_UP_TO events the look-up skips passages; the findings still quote."""
-    from kg.viz import mapdata
-
-    monkeypatch.setattr(mapdata, "PASSAGES_UP_TO", 0)
+    monkeypatch.setattr("kg.viz.mapdata.lookup.PASSAGES_UP_TO", 0)
     data = collect(store)
     assert data.passages_skipped and not any(e.passages for e in data.events.values())
     brief = build_briefing(store, ["towns_attacked_twice"], validate=False)
