@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 
-from rdflib.term import URIRef
-
 from kg.namespace import CKG
 from kg.viz.mapdata.fetcher import CHUNK, LABEL_PATTERN, Fetcher, Value
 from kg.viz.mapdata.model import MapData, Place
@@ -132,7 +130,8 @@ def _fetch_place_rows(f: Fetcher, data: MapData, iris: list[str]) -> dict[str, s
         lat[str(p)] = number(v)
     for p, v in f.facts("?e ckg:longitude ?v", iris, whole=many):
         lon[str(p)] = number(v)
-    wkt = {e: v for e, v in f.facts("?e geo:hasGeometry/geo:asWKT ?v", iris, whole=many)}
+    # Keyed by text: the embedded store's subjects are strings, a server's are URIRefs.
+    wkt = {str(e): v for e, v in f.facts("?e geo:hasGeometry/geo:asWKT ?v", iris, whole=many)}
     for key in iris:
         place = data.places[key]
         if place.located:
@@ -140,7 +139,7 @@ def _fetch_place_rows(f: Fetcher, data: MapData, iris: list[str]) -> dict[str, s
         if (y := lat.get(key)) is not None and (x := lon.get(key)) is not None:
             place.lat, place.lon = y, x
         else:
-            pt = wkt_point(wkt.get(URIRef(key)))
+            pt = wkt_point(wkt.get(key))
             if pt:
                 place.lon, place.lat = pt
     typed = f.scanned("?e rdf:type ?v")
