@@ -209,3 +209,123 @@ def test_an_abbreviated_month_with_its_dot_is_a_date_not_a_place(finder):
     )
     assert (str(f.start), f.precision) == ("2017-02-28", "day")
     assert [p.text for p in f.places] != ["Feb"]
+
+
+@pytest.mark.parametrize(
+    ("note", "year", "day"),
+    [
+        # A numeric date, day first as French-language sources write it.
+        ("Teachers held a sit-in in Dosso from 13/02/2014 to 17/02/2014.", 2014, "2014-02-13"),
+        ("Youths rioted in Maradi on 5/12/00 after a student died.", 2000, "2000-12-05"),
+        # The date it was reported on is not the event's.
+        (
+            (
+                "Reported on 2 December 2019, that militants since November 26 had killed ten "
+                "people around Torodi."
+            ),
+            2019,
+            "2019-11-26",
+        ),
+        # With a year as reference (ACLED's year column), a day in that year is the event's.
+        (
+            (
+                "Protesters demanded the release of a journalist held since October 30, 2015, in "
+                "Niamey on March 3."
+            ),
+            2017,
+            "2017-03-03",
+        ),
+        # A day after the reference's year is a slip of the year: the row's year wins.
+        ("On 29 October 2020, soldiers were killed by an IED near Tiloa.", 2019, "2019-10-29"),
+    ],
+)
+def test_the_day_acled_codes(finder, note, year, day):
+    f = _event(finder, note, year)
+    assert (str(f.start), f.precision) == (day, "day")
+
+
+def test_a_note_without_a_day_is_dated_to_its_year_not_to_a_day(finder):
+    f = _event(finder, "A hospital worker was allegedly beaten by a soldier in Ouahigouya.", 2012)
+    assert (str(f.start), f.precision) == ("2012-01-01", "year")
+
+
+@pytest.mark.parametrize(
+    ("note", "place"),
+    [
+        # A part of a town ("the X area of Y", "Sector 29 of Y") is coded to the town.
+        (
+            "On April 11, residents in the Bagdad area of Dosso protested against evictions.",
+            "Dosso",
+        ),
+        ("Students ransacked a high school in Sector 29 of Tahoua.", "Tahoua"),
+        # Where people come from is not where the event happened.
+        (
+            "On May 21, militants stopped merchants coming from Tera at a checkpoint near Gotheye.",
+            "Gotheye",
+        ),
+        # ... unless it is the only place named.
+        ("Traders from Bosso protested against the closure of the market.", "Bosso"),
+        # A building of a place: "the police station of X".
+        (
+            "On October 31, gunmen attacked the police station of Sakoira, killing a policeman.",
+            "Sakoira",
+        ),
+        # "near X, between A and B": the place it was near.
+        (
+            "On May 3, militants abducted a nurse near Bani Bangou, between Tera and Dolbel.",
+            "Bani Bangou",
+        ),
+        # ACLED's names with a particle or a number.
+        ("On May 2, militants burned a school in the village of Darbiti 2.", "Darbiti 2"),
+        (
+            "Soldiers clashed with militants (coded as Mare de Soum at geoprecision 2).",
+            "Mare de Soum",
+        ),
+        # A body or community named before its town is not the place.
+        (
+            "Pupils of the Guimbi Ouattara school in Agadez protested against their headmaster.",
+            "Agadez",
+        ),
+        # A number word starting a note names no place; nor does a demonym with its noun.
+        ("Three people were killed by unknown gunmen in Abala.", "Abala"),
+        ("On May 6, police arrested two Malian Tuareg youths near Ayorou.", "Ayorou"),
+    ],
+)
+def test_the_place_acled_codes_for_parts_buildings_and_origins(finder, note, place):
+    assert [p.text for p in _event(finder, note).places] == [place]
+
+
+@pytest.mark.parametrize(
+    ("note", "actor"),
+    [
+        # Soldiers killed by a mine: the group said to have planted it is actor1.
+        (
+            (
+                "On 3 March 2020, four soldiers were killed by the explosion of an IED near Tiloa. "
+                "The device was likely planted by ISGS militants."
+            ),
+            "Islamic State (Greater Sahara)",
+        ),
+        # ... and an unidentified armed group when no one is named.
+        (
+            "On 3 March 2020, two soldiers were wounded when their vehicle hit a mine near Tiloa.",
+            "Unidentified Armed Group (Niger)",
+        ),
+        # Militants killed while planting a mine stay actor1.
+        (
+            (
+                "On 3 January 2020, three suspected ISGS militants were killed while planting an IED "
+                "near Tiloa."
+            ),
+            "Islamic State (Greater Sahara)",
+        ),
+        # ACLED joins armed groups ("JNIM and/or ISGS"), never state forces.
+        (
+            "On May 23, soldiers and/or gendarmes arrested two men and executed them in Inates.",
+            "Military Forces of Niger",
+        ),
+    ],
+)
+def test_the_actor_acled_codes_when_the_victim_comes_first(finder, note, actor):
+    f = _event(finder, note)
+    assert [a.name or a.text for a in f.actors] == [actor]

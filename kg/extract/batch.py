@@ -154,6 +154,7 @@ def extract_csv(
                     found.places[0].iri if found.places else None,
                     (found.actors[0].name or found.actors[0].text) if found.actors else None,
                     found.actors[0].iri if found.actors else None,
+                    found.precision,
                 )
             )
         else:

@@ -2,7 +2,7 @@
 
 One compiled regular expression finds the forms reports and news notes use: "on July 1",
 "1 August 2020", "September 17, 2024", "January 6-7", "June 1 and 5", "July 2025",
-"in 2012", "2012-2013", "from 2005 to 2011", "last year", "2020-08-01". A day and month
+"in 2012", "2012-2013", "from 2005 to 2011", "last year", "2020-08-01", "13/02/2014". A day and month
 without a year take the year of the reference (the document's date): the latest such day
 on or before it when the reference has a day, else the reference's year. A regex reader is
 used rather than dateparser because batch mode reads hundreds of notes per second.
@@ -12,6 +12,8 @@ used rather than dateparser because batch mode reads hundreds of notes per secon
 [('2025-07-01', '2025-07-01', 'day')]
 >>> [(str(a), str(b)) for m in find_dates("The January 6-7 attack", ref) for a, b in m.spans]
 [('2025-01-06', '2025-01-07')]
+>>> [str(m.spans[0][0]) for m in find_dates("a sit-in from 13/02/2014 to 17/02/2014", ref)]
+['2014-02-13', '2014-02-17']
 """
 
 from __future__ import annotations
@@ -52,6 +54,9 @@ _DASH = r"\s*[-–—]\s*"
 _PATTERN = re.compile(
     r"\b(?:"
     rf"(?P<iso>{_Y})-(?P<iso_m>[01]\d)-(?P<iso_d>[0-3]\d)"
+    # 13/02/2014, 5/12/00, 13.02.2014: day first, as French-language sources write it
+    r"|(?P<num_a>[0-3]?\d)(?P<num_sep>[/.])(?P<num_b>[01]?\d)(?P=num_sep)"
+    r"(?P<num_y>(?:19|20)\d\d|\d\d)(?![\d/.]\d)"
     # 6-7 January 2025 / 1 and 5 June / 1 August 2020
     rf"|(?P<dm_d1>{_D})(?:(?P<dm_sep>{_DASH}|\s+(?:and|&)\s+)(?P<dm_d2>{_D}))?\s+(?P<dm_m>{_M})(?:,?\s+(?P<dm_y>{_Y}))?"
     # January 6-7, 2025 / June 1 and 5 / September 17, 2024
@@ -130,6 +135,8 @@ def _read(m: re.Match[str], ref: Reference | None) -> DateMention | None:
         if g("iso"):
             d = date(int(g("iso")), int(g("iso_m")), int(g("iso_d")))
             return _mention(m, ((d, d),), "day")
+        if g("num_a"):
+            return _numeric(m)
         for prefix in ("dm", "md"):
             if g(f"{prefix}_m"):
                 month = MONTHS[g(f"{prefix}_m").lower().rstrip(".")]
@@ -169,6 +176,16 @@ def _read(m: re.Match[str], ref: Reference | None) -> DateMention | None:
     except ValueError:
         return None  # "February 30": not a date
     return None
+
+
+def _numeric(m: re.Match[str]) -> DateMention:
+    """ "13/02/2014": day first unless the first number cannot be a month's day order
+    ("02/13/2014" is read month first); a two-digit year is 19xx from 50 on, else 20xx."""
+    a, b, y = int(m.group("num_a")), int(m.group("num_b")), m.group("num_y")
+    year = int(y) if len(y) == 4 else (1900 if int(y) >= 50 else 2000) + int(y)
+    day, month = (b, a) if b > 12 and a <= 12 else (a, b)
+    d = date(year, month, day)  # ValueError on 31/02: not a date
+    return _mention(m, ((d, d),), "day")
 
 
 def _mention(

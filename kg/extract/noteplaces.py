@@ -25,10 +25,33 @@ _PLACE_CUE = ci(
     # A bare "of" names a place only after a word of place: "north of Diffa", not "the
     # National Office of Water and Sanitation".
     r"|(?:(?:north|south|east|west)(?:-?(?:east|west))?|outskirts|capital|suburbs?|vicinity|"
-    rf"{_WHERE}|mayor|chief|hometown|residents|citizens|people|inhabitants)\s+of\s+(?:the\s+)?"
+    rf"{_WHERE}|mayor|chief|hometown|residents|citizens|people|inhabitants|villagers|youths?)"
+    r"\s+of\s+(?:the\s+)?"
     r"|(?:the\s+)?axis\s+)$"
 )
 _ADMIN_AFTER = re.compile(r"^\s*\(([^)]*)\)")
+#: A building of a place, in lower case ("the police station of Sanaba", "the military camp
+#: of Fada-N'Gourma"; not "the National School of Public Health").
+_BUILDING_OF = re.compile(
+    r"\b(?:station|post|camp|base|brigade|school|prison|hospital|church|town hall)\s+of\s+"
+    r"(?:the\s+)?$"
+)
+#: Where the people of an event come from is seldom where it happened: "merchants coming
+#: from Dori were stopped near Boukouma", "residents from Matiakoali protested in Fada".
+_FROM = ci(r"(?<!far )\bfrom\s+(?:the\s+)?(?:(?:village|town|city|locality)\s+of\s+)?$")
+#: A name before one of these is a body or community, not a place: "the Guimbi Ouattara
+#: school in Bobo-Dioulasso", "a mosque of the Tijaniyyah order", "the Fulani community".
+_BODY_AFTER = ci(
+    r"^\s+(?:(?:primary |secondary |high |private )?school|college|lycee|order|community|"
+    r"communities|family|clan|ethnic|brotherhood|tribe|guards?)\b"
+)
+#: Words that start a capitalised run without naming a place: "Three people were killed".
+_NOT_PLACE_START = re.compile(
+    r"^(?:One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten|Eleven|Twelve|Twenty|Thirty|Dozens|"
+    r"Hundreds|Thousands|Several|Sector|Zone|Republican|General|Colonel|Captain|Lieutenant|"
+    r"Sergeant|Commander|Imam|Mr|Mrs|Dr|January|February|March|April|May|June|July|August|"
+    r"September|October|November|December)\b"
+)
 
 #: Capitalised words of notes that name communities or bodies, not places.
 _NOT_PLACES = re.compile(
@@ -56,13 +79,21 @@ CAPITALS = {
 }
 
 
-_NAME = r"([A-Z][\w'’-]*(?: [A-Z][\w'’-]*)*)"
+#: A place name as ACLED writes it: "Mare de Soum", "Fada N'Gourma", "Bidi 1".
+_NAME = (
+    r"([A-Z][\w'’-]*(?: (?:(?:de|du|des|la|le|el|al|ag|ould) )?[A-Z][\w'’-]*)*"
+    r"(?: [1-9]\d?(?!\w|[.,]\d))?)"
+)
 #: Where ACLED's notes say which place the event was coded to, strongest first. ACLED codes
 #: a village its gazetteer lacks to the known town it is near: "Barakana, near Pobe-Mengao",
 #: "Bossieye in the Yatakala area", "Dogona [Boborgou Saba]", "11km from Baraboule".
 _CODED = [
     re.compile(rf"\bcoded (?:at [\w ]{{0,30}}?)?(?:as|to|at) (?:the )?{_NAME}"),
     re.compile(rf"[A-Z][\w'’-]* \[{_NAME}\]"),
+    # "near Belehede, between Djibo and Arbinda": the place it was near, not the road's ends.
+    re.compile(
+        rf"\bnear (?:the (?:village|town|locality) of )?{_NAME},? (?:\w+ ){{0,6}}?between [A-Z]"
+    ),
     # "between Bolsi and Bossey Bangou": ACLED codes the first of the two.
     re.compile(rf"\bbetween (?:the )?(?:(?:villages?|towns?|localities) of )?{_NAME} and [A-Z]"),
     re.compile(
@@ -76,7 +107,11 @@ _CODED = [
         rf"(?:the (?:village|town|city|locality) of )?{_NAME}"
     ),
     re.compile(rf"[A-Z][\w'’-]*,? in the {_NAME} area\b"),
-    re.compile(rf"[A-Z][\w'’-]* (?:quarter|neighbou?rhood|district) of {_NAME}"),
+    # "the Bogodogo area of Ouagadougou", "Sector 29 of Ouagadougou": the town.
+    re.compile(
+        r"(?:[A-Z][\w'’-]* (?:quarter|neighbou?rhood|district|area|sector|suburb)|"
+        rf"[Ss]ector \d+) of (?:the )?{_NAME}(?![\w'’-]| [Pp]rovince| [Rr]egion)"
+    ),
     # A road named by its two ends: ACLED codes the first ("the axis Solle-Titao").
     re.compile(r"\baxis (?:of )?(?:the )?([A-Z][\w'’]*)\s?[-–]\s?[A-Z]"),
     re.compile(r"\b([A-Z][\w'’]*)\s?[-–]\s?[A-Z][\w'’]* (?:axis|road)\b"),
@@ -156,10 +191,35 @@ _PEOPLE_OR_BUILDING = re.compile(
 )
 
 
+def _not_a_place(text: str, m: Mention) -> bool:
+    """A capitalised run that names people, a body or a number, not a place."""
+    first = m.text.split()[0].lower()
+    return bool(
+        _NOT_PLACE_START.match(m.text)
+        or (first in DEMONYMS and " " in m.text)  # "Nigerien Tuareg", "Malian border"
+        or _BODY_AFTER.match(text[m.end :])
+    )
+
+
+_NUMBER_AFTER = re.compile(r"^ ([1-9]\d?)(?=[,.;)]|\s*\(|$)")
+
+
+def _numbered(text: str, m: Mention) -> str:
+    """The name with the number ACLED writes after some villages: "Bidi 1", "Darbiti 2"."""
+    number = _NUMBER_AFTER.match(text[m.end :])
+    return f"{m.text} {number.group(1)}" if number else m.text
+
+
 def note_places(text: str, mentions: list[Mention]) -> list[Mention]:
+    """The place ACLED coded a note's event to, as far as the note says (strongest first)."""
     for pattern in _CODED:
         said = pattern.search(text)
-        if said and not _NOT_PLACES.search(said.group(1)) and not _NOT_CODED.search(said.group(1)):
+        if (
+            said
+            and not _NOT_PLACES.search(said.group(1))
+            and not _NOT_CODED.search(said.group(1))
+            and not _NOT_PLACE_START.match(said.group(1))
+        ):
             place = _as_place(text, mentions, said.start(1), said.group(1))
             if place.level != "country":  # "near the Mali border" says no more than Mali
                 return [place]
@@ -175,6 +235,7 @@ def note_places(text: str, mentions: list[Mention]) -> list[Mention]:
         ):
             return [_as_place(text, mentions, m.start, m.text)]
     out: list[Mention] = []
+    weak: list[Mention] = []
     for m in _split_of(mentions):
         if (
             m.kind == "actor"
@@ -182,17 +243,28 @@ def note_places(text: str, mentions: list[Mention]) -> list[Mention]:
             or _NOT_PLACES.search(m.text)
             or _NOT_CODED.search(m.text)
             or _ACRONYM_AFTER.match(text[m.end :])
+            or (not m.iri and _not_a_place(text, m))
         ):
             continue
         before = text[max(0, m.start - 40) : m.start]
-        cue = m.method == _OF_TAIL or _PLACE_CUE.search(before) or _PLACE_VERB.search(before)
+        if m.kind != "place" and _FROM.search(before):
+            weak.append(_as_place(text, mentions, m.start, _numbered(text, m)))
+            continue
+        cue = (
+            m.method == _OF_TAIL
+            or _PLACE_CUE.search(before)
+            or _PLACE_VERB.search(before)
+            or _BUILDING_OF.search(before)
+        )
         admin = _ADMIN_AFTER.match(text[m.end :])
         noun = _PLACE_NOUN.match(text[m.end :])
         if m.kind == "place" or cue or admin or noun:
             if m.kind != "place":
-                m = _as_place(text, mentions, m.start, m.text)
+                m = _as_place(text, mentions, m.start, _numbered(text, m))
             if cue or admin or noun or m.level not in ("country", "admin1"):
                 out.append(m)
+    if all(p.level == "country" for p in out):
+        out = weak + out
     return (
         finest(out)
         if any(p.iri for p in out) and not any(_ADMIN_AFTER.match(text[p.end :]) for p in out)

@@ -10,11 +10,12 @@ demonstrators are "Protesters (Country)", Boko Haram is named as it was at the e
 
 from __future__ import annotations
 
+import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
-from kg.extract.dates import Reference, find_dates
+from kg.extract.dates import DateMention, Reference, find_dates
 from kg.extract.names import Mention, NameFinder
 from kg.extract.notekinds import classify
 from kg.extract.noteplaces import CAPITALS, note_places
@@ -32,6 +33,49 @@ class NoteEvent:
     place_iri: str | None
     actor: str | None
     actor_iri: str | None
+    #: ``day``, ``month`` or ``year``: how precisely ``start`` is known.
+    precision: str | None = None
+
+
+#: Words before the date a note was published or said on, not the event's: "Reported on 2
+#: December 2019, that militants … since November 26 had killed …".
+_SAID_ON = ci(r"\b(?:reported|announced|published|said|stated|declared)\s+(?:on\s+)?$")
+
+
+def event_date(text: str, dates: list[DateMention], ref: Reference | None) -> DateMention | None:
+    """The date of a note's event: its first day, not one it was reported on, in the
+    reference's year when the reference is a year (ACLED's ``year`` column is the event's);
+    else its first date of any precision. A day after the reference's end takes the
+    reference's year: a note of 2019 saying "On 29 October 2020" slipped a year."""
+    days = [d for d in dates if d.precision == "day"]
+    days = [d for d in days if not _SAID_ON.search(text[max(0, d.start - 20) : d.start])] or days
+    if ref is not None and ref.precision == "year":
+        days = [d for d in days if d.spans[0][0].year == ref.year] or days
+    day = days[0] if days else (dates[0] if dates else None)
+    if day is None or ref is None or day.precision != "day" or day.basis != "explicit":
+        return day
+    last = _reference_end(ref)
+    if day.spans[0][0] <= last:
+        return day
+    try:
+        spans = tuple((_in_year(a, ref.year), _in_year(b, ref.year)) for a, b in day.spans)
+    except ValueError:  # 29 February in a year without one
+        return day
+    if spans[0][0] > last:
+        spans = tuple((_in_year(a, ref.year - 1), _in_year(b, ref.year - 1)) for a, b in spans)
+    return replace(day, spans=spans, basis="relative")
+
+
+def _in_year(d: date, year: int) -> date:
+    return d.replace(year=year)
+
+
+def _reference_end(ref: Reference) -> date:
+    if ref.month is None:
+        return date(ref.year, 12, 31)
+    if ref.day is None:
+        return date(ref.year, ref.month, calendar.monthrange(ref.year, ref.month)[1])
+    return date(ref.year, ref.month, ref.day)
 
 
 def note_event(
@@ -40,7 +84,7 @@ def note_event(
     """The event a short note describes (dated to the reference's year when it names no date)."""
     mentions = finder.find(text)
     dates = find_dates(text, ref)
-    day = next((d for d in dates if d.precision == "day"), None) or (dates[0] if dates else None)
+    day = event_date(text, dates, ref)
     cls, word = classify(text)
     cue = re.search(re.escape(word), text) if word else None
     places = note_places(text, mentions)
@@ -78,7 +122,7 @@ def note_event(
             actor = after or actor
     if actor is not None:
         actor = _named_after(text, mentions, actor) or actor
-        actor = _compound(text, mentions, actor)
+        actor = None if actor is _NOBODY else _compound(text, mentions, actor)
     if actor is None and cls in _VIOLENT_KINDS and finder.default_country:
         if _CIVIL.search(text) and not _COMMUNAL_MILITIA.search(text):
             # Violence by people no armed group leads (students, residents, activists,
@@ -176,12 +220,40 @@ def _named_after(text: str, mentions: list[Mention], actor: Mention) -> Mention 
         if inside:
             return inside[0]
     victim = _VICTIM.match(text[actor.end :])
-    if victim and victim.group("by"):
+    if not victim:
+        return None
+    if victim.group("by"):
         after = actor.end + victim.end()
-        return next(
+        doer = next(
             (m for m in mentions if m.kind == "actor" and after - 1 <= m.start <= after + 40), None
         )
-    return None
+        if doer is not None:
+            return doer
+    # "Five soldiers were killed by the explosion of an IED, the device was likely planted by
+    # JNIM militants": the doer named later; none named, an unidentified one.
+    for said in _DOER.finditer(text, actor.end + victim.end()):
+        doer = next(
+            (
+                m
+                for m in mentions
+                if m.kind == "actor" and said.end() - 1 <= m.start <= said.end() + 30
+            ),
+            None,
+        )
+        if doer is not None:
+            return doer
+    # Militants killed while planting a mine stay actor1; soldiers killed by one do not.
+    return _NOBODY if _STATE.match(actor.name or actor.text) else None
+
+
+#: Words before the doer named after its victims: "planted by", "claimed by", "believed to be".
+_DOER = ci(
+    r"\b(?:planted|claimed|carried out|perpetrated|committed|laid|set|detonated|fired|"
+    r"attributed|blamed)\s+(?:\w+\s+)?(?:by|to|on)\s+|\b(?:believed to be|suspected to be|"
+    r"presumably|presumed|suspected|likely)\s+"
+)
+#: The first actor named is a victim and no doer is named.
+_NOBODY = Mention(0, 0, "", "actor", None, "", "victim, no doer named")
 
 
 #: Communities' militias: "clashes between pastoralist and farmer militias".
@@ -205,12 +277,19 @@ def _compound(text: str, mentions: list[Mention], actor: Mention) -> Mention:
     nxt = next((m for m in mentions if m.kind == "actor" and m.start >= actor.end), None)
     if nxt is None or not re.fullmatch(r"\s*(?:and/or|or|/)\s*", text[actor.end : nxt.start]):
         return actor
+    if _STATE.match(actor.name or actor.text) or _STATE.match(nxt.name or nxt.text):
+        # ACLED has joint names for armed groups ("JNIM … and/or Islamic State (Greater
+        # Sahara)"), not for state forces: "soldiers and/or gendarmes" is coded as the first.
+        return actor
     a = actor.name or (finder_label(actor))
     b = nxt.name or (finder_label(nxt))
     name = f"{a} and/or {b}"
     return Mention(
         actor.start, nxt.end, text[actor.start : nxt.end], "actor", None, "", "compound", (), name
     )
+
+
+_STATE = re.compile(r"(?:Military|Police) Forces of|Government of")
 
 
 def finder_label(m: Mention) -> str:
