@@ -39,8 +39,8 @@ def test_many_claims_are_counted_not_read(bundled_store, monkeypatch):
     truth = _truth()
     assert sum(truth.values()) > 20
     assert report.claim_counts(bundled_store) == dict(truth)
-    monkeypatch.setattr(report, "CLAIMS_IN_FULL_UP_TO", 10)
-    monkeypatch.setattr(report, "MAX_CLAIMS_PER_DOCUMENT", 3)
+    monkeypatch.setattr("kg.viz.report.claims.CLAIMS_IN_FULL_UP_TO", 10)
+    monkeypatch.setattr("kg.viz.report.claims.MAX_CLAIMS_PER_DOCUMENT", 3)
     brief = report.build_briefing(bundled_store, ["towns_attacked_twice"], validate=False)
     html = brief.html
     lead = re.search(r'<p class="lead">(.*?)</p>', html, re.DOTALL).group(1)

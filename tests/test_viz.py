@@ -613,7 +613,7 @@ def test_issue21_tables_have_readable_headers_and_no_duplicate_label_columns():
 def test_issue21_big_answers_are_cut_with_a_count_and_the_way_to_all(store, monkeypatch):
     from kg.viz import report
 
-    monkeypatch.setattr(report, "MAX_ROWS", 1)
+    monkeypatch.setattr("kg.viz.report.tables.MAX_ROWS", 1)
     brief = report.build_briefing(store, ["towns_attacked_twice"], validate=False)
     part = brief.html[brief.html.index('id="q-towns_attacked_twice"') :]
     rows = questions.run(store, "towns_attacked_twice").rows
@@ -755,7 +755,7 @@ def test_issue21_big_store_briefing_fetches_only_the_findings_passages(store, mo
 def test_issue21_big_store_briefing_answers_the_flagship_and_lists_the_rest(store, monkeypatch):
     from kg.viz import report
 
-    monkeypatch.setattr(report, "FLAGSHIP_ONLY_FROM", 1)
+    monkeypatch.setattr("kg.viz.report.runs.FLAGSHIP_ONLY_FROM", 1)
     brief = report.build_briefing(store, validate=False)
     runnable = [q.name for q in questions.available() if q.runnable_without_input()]
     assert brief.questions == ["towns_attacked_twice"]

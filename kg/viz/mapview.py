@@ -255,7 +255,8 @@ def spread(markers: list[Marker]) -> list[tuple[float, float]]:
 # --------------------------------------------------------------------------- interactive
 
 
-def _asset(name: str) -> str:
+def asset(name: str) -> str:
+    """The text of one of the package's page assets (CSS, script)."""
     return files("kg.viz").joinpath(f"assets/{name}").read_text("utf-8")
 
 
@@ -515,12 +516,12 @@ def map_fragment(data: MapData, dom_id: str = "map", *, details: int = DETAIL_BU
 
 def map_css() -> str:
     """The map's stylesheet."""
-    return _asset("map.css")
+    return asset("map.css")
 
 
 def map_js() -> str:
     """The map's script (no dependencies)."""
-    return _asset("map.js")
+    return asset("map.js")
 
 
 def map_page(data: MapData, *, title: str | None = None) -> str:
@@ -531,7 +532,7 @@ def map_page(data: MapData, *, title: str | None = None) -> str:
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
 <title>{escape(title)}</title>
-<style>{_asset("page.css")}{map_css()}</style></head>
+<style>{asset("page.css")}{map_css()}</style></head>
 <body><main>
 <h1>{escape(title)}</h1>
 {map_fragment(data)}

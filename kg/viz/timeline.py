@@ -439,14 +439,14 @@ def timeline_fragment(scene: Scene) -> str:
 
 def timeline_page(scene: Scene) -> str:
     """A complete, self-contained HTML page with the timeline."""
-    from kg.viz.mapview import _asset
+    from kg.viz.mapview import asset
 
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
 <title>{escape(scene.title)}</title>
-<style>{_asset("page.css")}{TIMELINE_CSS}</style></head>
+<style>{asset("page.css")}{TIMELINE_CSS}</style></head>
 <body><main>{timeline_fragment(scene)}
 <p class="muted">Hover over a dot for its events.</p></main></body></html>
 """
