@@ -17,60 +17,57 @@ derives facts. The same :class:`kg.store.Store` interface answers on it, so any 
 question, ``--evidence`` and the briefing can use it.
 
 History: reloading a source replaces its graph. Before an embedded store replaces a
-dated graph with different content, :func:`archive` keeps the version about to go (its
-triples, issue date and load time) in ``<store>/ckg-history/``, and :func:`versions`
-reads it back. Undated graphs are not kept (no date could choose them), nor are graphs
-of a remote store.
+dated graph with different content, :func:`kg.history.archive` keeps the version about to
+go in ``<store>/ckg-history/``, and :func:`versions` reads it back. Undated graphs are not
+kept (no date could choose them), nor are graphs of a remote store. The issue dates and
+the archive live in :mod:`kg.history`, which the store's writes use too; this module
+re-exports them.
 """
 
 from __future__ import annotations
 
-import calendar
 import gzip
-import json
-import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
-from pathlib import Path
-from typing import Any
+from datetime import date
 
+import pyoxigraph as ox
 from rdflib import URIRef
-from rdflib.term import Literal
 
-from kg.errors import StoreError, UsageError
+from kg.embedded import EmbeddedStore, to_ox
+from kg.errors import UsageError
+from kg.history import (
+    COMPUTED,
+    HISTORY_FOLDER,
+    IssueDate,
+    archive,
+    history_folder,
+    issue_dates,
+    read_index,
+)
 from kg.store import Store
-from kg.terms import DERIVED_GRAPH, GRAPH, INFERRED_GRAPH, META_GRAPH, ONTOLOGY_GRAPH
+from kg.terms import GRAPH, ONTOLOGY_GRAPH
 
-#: Graphs computed from every source: never part of an as-of answer as stored.
-COMPUTED = frozenset({str(INFERRED_GRAPH), str(DERIVED_GRAPH), str(META_GRAPH)})
+__all__ = [
+    "COMPUTED",
+    "HISTORY_FOLDER",
+    "TIMELESS",
+    "IssueDate",
+    "Selection",
+    "Version",
+    "answering_as_of",
+    "archive",
+    "as_of_store",
+    "history_folder",
+    "issue_dates",
+    "parse_day",
+    "select",
+    "versions",
+]
+
 #: Always kept: the ontology's terms, not knowledge of the conflict.
 TIMELESS = frozenset({str(ONTOLOGY_GRAPH)})
-
-HISTORY_FOLDER = "ckg-history"
-
-_DATES = """
-PREFIX ckg:     <https://w3id.org/conflict-kg/ontology#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-SELECT DISTINCT ?graph ?issued ?notBefore WHERE {
-  GRAPH ?graph {
-    { ?doc dcterms:issued ?issued } UNION { ?doc ckg:issuedNotBefore ?notBefore }
-  }
-}
-"""
-
-
-@dataclass(frozen=True)
-class IssueDate:
-    """When a source was issued: the date, and whether it is only a lower bound."""
-
-    day: date
-    bounded: bool = False
-
-    def describe(self) -> str:
-        """``issued 2024-06-07`` or ``issued not before 2025-07-01``."""
-        return f"issued {'not before ' if self.bounded else ''}{self.day.isoformat()}"
 
 
 @dataclass
@@ -131,21 +128,6 @@ def parse_day(text: str) -> date:
         raise UsageError(f"--as-of {text!r} is not a date YYYY-MM-DD (e.g. 2025-07-01)") from None
 
 
-def issue_dates(store: Store) -> dict[str, IssueDate]:
-    """Each graph's issue date (see the module docstring), for graphs that state one."""
-    found: dict[str, IssueDate] = {}
-    for graph, issued, not_before in store.query(_DATES, include_inferred=False).rows:
-        term = issued if issued is not None else not_before
-        day = _day(term)
-        if graph is None or day is None:
-            continue
-        candidate = IssueDate(day, bounded=issued is None)
-        old = found.get(str(graph))
-        if old is None or candidate.day > old.day:
-            found[str(graph)] = candidate
-    return found
-
-
 def versions(store: Store) -> list[Version]:
     """Every version of every source: the current graphs, then those kept in the history."""
     dates = issue_dates(store)
@@ -160,7 +142,7 @@ def versions(store: Store) -> list[Version]:
     ]
     folder = history_folder(store)
     if folder is not None:
-        for entry in _read_index(folder):
+        for entry in read_index(folder):
             issued = entry.get("issued")
             out.append(
                 Version(
@@ -211,16 +193,12 @@ def _by_issue(v: Version) -> tuple[date, bool, str]:
     return (v.issued.day, v.file is None, v.loaded_at or "")
 
 
-def as_of_store(store: Store, day: date) -> tuple[Any, Selection]:
+def as_of_store(store: Store, day: date) -> tuple[EmbeddedStore, Selection]:
     """An in-memory store of the sources issued by ``day``, and what was chosen.
 
     The caller closes the returned store. Its ``location`` says which store and date it
     stands for, so messages name them.
     """
-    import pyoxigraph as ox
-
-    from kg.embedded import EmbeddedStore, to_ox
-
     selection = select(store, day)
     snapshot = EmbeddedStore(ox.Store(), f"{store.location} as of {day.isoformat()}")
     folder = history_folder(store)
@@ -239,9 +217,7 @@ def as_of_store(store: Store, day: date) -> tuple[Any, Selection]:
             assert folder is not None
             with gzip.open(folder / v.file, "rb") as fh:
                 snapshot.db.load(fh.read(), ox.RdfFormat.N_QUADS)
-    refresh = getattr(snapshot, "refresh_derived", None)
-    if callable(refresh):
-        refresh()
+    snapshot.refresh_derived()
     return snapshot, selection
 
 
@@ -262,115 +238,6 @@ def answering_as_of(store: Store, day: date | None) -> Iterator[tuple[Store, Sel
         yield snapshot, selection
     finally:
         snapshot.close()
-
-
-# ---- history
-
-
-def history_folder(store: Store) -> Path | None:
-    """Where an embedded store keeps earlier versions of its sources (None for a server)."""
-    if getattr(store, "db", None) is None or "://" in store.location:
-        return None
-    return Path(store.location) / HISTORY_FOLDER
-
-
-def archive(store: Store, graphs: Iterable[URIRef | str]) -> list[str]:
-    """Keep the current version of each dated graph of ``graphs`` before it is replaced.
-
-    The embedded store calls it in ``replace_native`` and ``bulk_replace``, just before
-    it writes. Only graphs with an issue date are kept: :func:`select` places versions in
-    time by their issue date, so an undated version (an ACLED export, a gazetteer) could
-    never be chosen over the current one, and keeping it would only cost disk. Returns the
-    history files written (none on a store without a folder).
-    """
-    wanted = [str(g) for g in graphs if str(g) not in COMPUTED]
-    folder = history_folder(store)
-    if folder is None or not wanted:
-        return []
-    dates = issue_dates(store)
-    wanted = [name for name in wanted if name in dates]
-    if not wanted:
-        return []
-    import pyoxigraph as ox
-
-    db = store.db
-    infos = {str(i.iri): i for i in store.graphs()}
-    try:
-        folder.mkdir(exist_ok=True)
-    except OSError as exc:
-        raise StoreError(f"cannot keep the history of {store.location}: {exc}") from exc
-    index = _read_index(folder)
-    written = []
-    for name in wanted:
-        if name not in infos:
-            continue
-        quads = list(db.quads_for_pattern(None, None, None, ox.NamedNode(name)))
-        if not quads:
-            continue
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
-        file = f"{len(index) + 1:05d}-{_slug(name)}-{stamp}.nq.gz"
-        try:
-            with gzip.open(folder / file, "wb") as fh:
-                fh.write(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
-        except OSError as exc:
-            raise StoreError(
-                f"cannot keep the earlier version of {name} in {folder}: {exc}; "
-                "nothing was replaced"
-            ) from exc
-        issued = dates.get(name)
-        loaded = infos[name].loaded_at
-        index.append(
-            {
-                "graph": name,
-                "file": file,
-                "issued": issued.day.isoformat() if issued else None,
-                "bounded": bool(issued and issued.bounded),
-                "loaded_at": loaded.isoformat() if loaded else None,
-                "archived_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                "triples": len(quads),
-            }
-        )
-        written.append(file)
-    _write_index(folder, index)
-    return written
-
-
-def _read_index(folder: Path) -> list[dict[str, Any]]:
-    path = folder / "index.json"
-    if not path.exists():
-        return []
-    return list(json.loads(path.read_text(encoding="utf-8")))
-
-
-def _write_index(folder: Path, index: list[dict[str, Any]]) -> None:
-    tmp = folder / "index.json.tmp"
-    tmp.write_text(json.dumps(index, indent=1) + "\n", encoding="utf-8")
-    tmp.replace(folder / "index.json")
-
-
-def _day(term: Any) -> date | None:
-    """The last day a date-like literal can mean: 2025-07-01, 2025-07 → 07-31, 2025 → 12-31."""
-    if not isinstance(term, Literal):
-        return None
-    text = str(term).strip()
-    m = re.match(r"^(-?\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", text)
-    if not m:
-        return None
-    year = int(m.group(1))
-    month = int(m.group(2)) if m.group(2) else 12
-    if m.group(3):
-        day = int(m.group(3))
-    else:
-        day = calendar.monthrange(year, month)[1]
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
-
-
-def _slug(iri: str) -> str:
-    tail = iri.removeprefix(str(GRAPH))
-    return re.sub(r"[^A-Za-z0-9]+", "-", tail).strip("-")[:60] or "graph"
 
 
 def _short(iri: str) -> str:

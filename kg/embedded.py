@@ -46,6 +46,7 @@ from rdflib.term import BNode, Identifier, Literal, Node, URIRef
 from kg.derive import DERIVED_GRAPH
 from kg.derive import upkeep as derive
 from kg.errors import QueryError, StoreError, UsageError
+from kg.history import archive
 from kg.sparql import bind_values
 from kg.store import GraphInfo, QueryResult, default_graphs
 from kg.terms import CKG_NS, INFERRED_GRAPH, META_GRAPH, META_PREDICATES, STAGING_PREFIX
@@ -432,8 +433,6 @@ class EmbeddedStore:
         # The version a reload replaces stays answerable with --as-of (kg.asof).
         changed = [n for n in content if olds[n] and olds[n].keys() != news[n].keys()]
         if changed:
-            from kg.asof import archive
-
             archive(self, changed)
         touched = any(derive.touches(t) for t in (*news.values(), *olds.values())) or any(
             derive.graph_touches(self.db, name) for name in drop
@@ -618,9 +617,7 @@ class EmbeddedStore:
             _check_graph_name(name)
         for name in stale:
             _check_graph_name(name)
-        from kg.asof import archive  # the version replaced stays answerable with --as-of
-
-        archive(self, graphs)
+        archive(self, graphs)  # the version replaced stays answerable with --as-of
         token = _new_revision()
         where: dict[str, str] = {}
         for i, name in enumerate(graphs):
