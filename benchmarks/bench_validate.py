@@ -8,7 +8,7 @@ seed graph, in an embedded store on disk) this prints:
 * the time of :func:`kg.validation.validate_batch` for one bad batch (an attack before
   its perpetrator was founded), which also runs the baseline check;
 * optionally, the time of a full :func:`kg.validation.validate_store` of the whole store
-  with each engine — ``sparql`` (the shapes as SPARQL on Oxigraph, kg.validation_store)
+  with each engine — ``sparql`` (the shapes as SPARQL on Oxigraph, kg.validation.sparql)
   and ``pyshacl`` (the reference) — each in a subprocess stopped after
   ``--full-timeout`` seconds, with the same-run ratio and whether both found the same
   results (severity, shape, focus, path, value, message).

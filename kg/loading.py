@@ -564,8 +564,7 @@ def validate_bulk(
     do not describe were there before: they are marked ``preexisting`` and do not make the
     report fail, as :func:`kg.validation.validate_batch` does for a batch.
     """
-    from kg.validation import _set_conforms
-    from kg.validation_store import validate_store_fast
+    from kg.validation import set_conforms, validate_store_fast
 
     report = validate_store_fast(store, progress=progress, replaced=where)
     loaded = {_short_graph(g) for g in where} | set(where)
@@ -573,14 +572,14 @@ def validate_bulk(
         if not loaded.intersection(r.graphs):
             r.preexisting = True
     report.checked = f"the bulk load in the context of the store at {store.location}"
-    _set_conforms(report)
+    set_conforms(report)
     return report
 
 
 def _short_graph(graph: str) -> str:
-    from kg.validation import _short
+    from kg.validation import short_name
 
-    return str(_short(URIRef(graph)))
+    return str(short_name(URIRef(graph)))
 
 
 #: Meta-graph flag of a graph loaded without checking it against the shapes.

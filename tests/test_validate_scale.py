@@ -2,7 +2,7 @@
 
 pySHACL (:func:`kg.validation.validate_store_pyshacl`) is the reference: on the seed store,
 on a store holding every bad batch of ``tests/bad_batches``, and on random synthetic
-stores with injected violations, :func:`kg.validation_store.validate_store_fast` must
+stores with injected violations, :func:`kg.validation.sparql.validate_store_fast` must
 report the same (focus node, path, constraint component, source shape, severity, value,
 message) set. Speed is measured by ``benchmarks/bench_validate.py``, not here.
 """
@@ -16,14 +16,19 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from kg.cli.main import cli
-from rdflib import RDF, BNode, Graph, URIRef
+from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH
 
 import kg.validation
+import kg.validation.pyshacl_engine
+import kg.validation.sparql.engine
+import kg.validation.sparql.translate
+import kg.validation.wording
 from kg.embedded import open_store
+from kg.errors import UsageError
 from kg.loading import load_files
 from kg.validation import parse_batch, validate_store, validate_store_pyshacl
-from kg.validation_store import Translator, Unsupported, validate_store_fast
+from kg.validation.sparql import Translator, Unsupported, validate_store_fast
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 import synthetic
@@ -213,14 +218,21 @@ def test_validate_store_uses_sparql_and_falls_back(
         shapes.add((odd, RDF.type, SH.PropertyShape))
         shapes.add((odd, SH.targetClass, URIRef(CKG + "Event")))
         shapes.add((odd, SH.path, URIRef("http://www.w3.org/2000/01/rdf-schema#label")))
-        shapes.add((odd, SH.uniqueLang, kg.validation.Literal(True)))
+        shapes.add((odd, SH.uniqueLang, Literal(True)))
         with pytest.raises(Unsupported):
             Translator(store.db, None, shapes).run_shape(odd)
-        monkeypatch.setattr(kg.validation, "shapes_graph", lambda: shapes)
+        # Each module that reads the shapes holds its own name for them: both engines and
+        # the wording of their results get the odd shape.
+        for module in (
+            kg.validation.sparql.engine,
+            kg.validation.pyshacl_engine,
+            kg.validation.wording,
+        ):
+            monkeypatch.setattr(module, "shapes_graph", lambda: shapes)
         lines.clear()
         report = validate_store(store, progress=lines.append)
         assert any("validating with pySHACL" in line for line in lines)
-        with pytest.raises(kg.validation.UsageError, match="--engine pyshacl"):
+        with pytest.raises(UsageError, match="--engine pyshacl"):
             validate_store(store, engine="sparql")
     finally:
         store.close()
@@ -295,10 +307,10 @@ def test_join_order_rewrite_keeps_every_answer(bundled_store_dir: Path, query: s
     """The sub-select form Oxigraph joins fast gives the rows of the query as written."""
     from rdflib.namespace import SH
 
-    from kg.validation_store import _dollar, join_order
+    from kg.validation.sparql.rewrite import dollar, join_order
 
     if query == "shapes":
-        texts = [_dollar(str(s)) for s in kg.validation.shapes_graph().objects(None, SH.select)]
+        texts = [dollar(str(s)) for s in kg.validation.shapes_graph().objects(None, SH.select)]
         prefixes = (
             "PREFIX ckg: <https://w3id.org/conflict-kg/ontology#>\n"
             "PREFIX ckgsh: <https://w3id.org/conflict-kg/shapes#>\n"
@@ -332,11 +344,11 @@ def test_join_order_rewrite_keeps_every_answer(bundled_store_dir: Path, query: s
 
 
 def test_iri_replacement_in_messages_is_the_regex_it_replaces() -> None:
-    """kg.validation._replace_iri names a node by its label where the regex did (random
+    """kg.validation.wording._replace_iri names a node by its label where the regex did (random
     texts of IRI pieces, the regex as the truth)."""
     import re
 
-    from kg.validation import _replace_iri
+    from kg.validation.wording import _replace_iri
 
     rng = random.Random(1)
     for _ in range(20_000):
@@ -353,9 +365,7 @@ def test_sparql_constraints_run_once_over_the_store_give_the_same_results(
 ) -> None:
     """Above _PREBIND_LIMIT focus nodes a SPARQL constraint is run once, not pre-bound:
     the same results as pySHACL (forced here on a small random store)."""
-    import kg.validation_store
-
-    monkeypatch.setattr(kg.validation_store, "_PREBIND_LIMIT", 0)
+    monkeypatch.setattr(kg.validation.sparql.translate, "_PREBIND_LIMIT", 0)
     a, _b = _random_lines(120, 4)
     (tmp_path / "a.nt").write_text("\n".join(a) + "\n", encoding="utf-8")
     store = open_store(bundled_store_dir, create=False)

@@ -1,0 +1,64 @@
+"""What validation says while it runs, and the noise it keeps quiet.
+
+Progress goes to a callable the CLI points at stderr (``validate: …`` lines); timings per
+step end up in :attr:`kg.validation.report.Report.timings`; rdflib's warnings about the
+ill-typed literals the shapes report anyway are held back.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+from collections.abc import Callable, Iterator
+
+#: Receives one line of progress at a time.
+Progress = Callable[[str], None]
+
+
+def silent(_line: str) -> None:
+    """A :data:`Progress` that says nothing."""
+
+
+class Laps:
+    """Seconds per named step, measured from one lap to the next.
+
+    >>> laps = Laps()
+    >>> laps.lap("setup"); laps.lap("shapes"); laps.lap("setup")
+    >>> sorted(laps.timings)
+    ['setup', 'shapes']
+    """
+
+    def __init__(self) -> None:
+        """Start the clock now."""
+        self.start = time.perf_counter()
+        self.timings: dict[str, float] = {}
+        self._last = self.start
+
+    def lap(self, step: str) -> None:
+        """Add the time since the last lap to ``step``."""
+        now = time.perf_counter()
+        self.timings[step] = self.timings.get(step, 0.0) + now - self._last
+        self._last = now
+
+    def elapsed(self) -> float:
+        """Seconds since the clock started."""
+        return time.perf_counter() - self.start
+
+
+@contextlib.contextmanager
+def quiet_rdflib() -> Iterator[None]:
+    """Hold back rdflib's log while parsing or wording results.
+
+    rdflib logs a warning (with a traceback) for every ill-typed literal or odd IRI it
+    parses; the shapes report those properly, so the parser's noise is held back.
+    """
+    loggers = [logging.getLogger(name) for name in ("rdflib.term", "rdflib")]
+    levels = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(logging.ERROR + 10)
+    try:
+        yield
+    finally:
+        for lg, level in zip(loggers, levels):
+            lg.setLevel(level)
