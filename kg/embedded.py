@@ -28,7 +28,6 @@ candidates of ``ckg extract`` are never part of it (see :func:`_default_graph`).
 from __future__ import annotations
 
 import contextlib
-import functools
 import gc
 import logging
 import sys
@@ -47,6 +46,7 @@ from kg.derive import DERIVED_GRAPH
 from kg.derive import upkeep as derive
 from kg.errors import QueryError, StoreError, UsageError
 from kg.history import archive
+from kg.rdfio.terms import to_ox, to_rdflib
 from kg.sparql import bind_values
 from kg.store import GraphInfo, QueryResult, default_graphs
 from kg.terms import CKG_NS, INFERRED_GRAPH, META_GRAPH, META_PREDICATES, STAGING_PREFIX
@@ -55,8 +55,6 @@ from kg.terms import CKG_NS, INFERRED_GRAPH, META_GRAPH, META_PREDICATES, STAGIN
 # whose subject is the graph's IRI.
 _KEY_OF = {iri: key for key, iri in META_PREDICATES.items()}
 
-_XSD_STRING = str(XSD.string)
-_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 _META = ox.NamedNode(str(META_GRAPH))
 _DERIVED = str(DERIVED_GRAPH)
 
@@ -920,54 +918,6 @@ class EmbeddedStore:
             raise StoreError(f"internal error: a generated update did not parse: {exc}") from exc
         except OSError as exc:
             raise StoreError(f"writing {self.location} failed: {exc}") from exc
-
-
-# ---- terms between rdflib and pyoxigraph
-
-
-@functools.lru_cache(maxsize=1 << 17)
-def to_rdflib(term: Any) -> Node | None:
-    """The rdflib term for a pyoxigraph term (``None`` for the default graph).
-
-    Cached: answers repeat the same IRIs and literals many times, and building an rdflib
-    Literal parses its value (18x slower than a cache hit, measured on 400k terms).
-    """
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        if datatype == _XSD_STRING:
-            # rdflib tells "x" from "x"^^xsd:string; RDF 1.1 does not. Plain is what rdflib
-            # parsers produce, so answers compare equal to rdflib-built expectations.
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(datatype))
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.DefaultGraph) or term is None:
-        return None
-    raise StoreError(f"unsupported RDF term {term!r} (RDF-star triples are not supported)")
-
-
-def to_ox(term: Any) -> Any:
-    """The pyoxigraph term for an rdflib term."""
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None and str(term.datatype) != _LANG_STRING:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(_bnode_id(str(term)))
-    raise UsageError(f"cannot store {term!r}: not an IRI, literal or blank node")
-
-
-def _bnode_id(value: str) -> str:
-    # pyoxigraph accepts the Turtle blank-node label grammar; rdflib ids already fit.
-    return value if value and (value[0].isalnum() or value[0] == "_") else "b" + value
 
 
 def _to_result(answer: Any) -> QueryResult:

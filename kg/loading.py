@@ -19,7 +19,6 @@ killed at any moment, every graph is its old or its new version.
 from __future__ import annotations
 
 import contextlib
-import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,30 +29,16 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 
 from kg.axioms import OntologyGuard
-from kg.embedded import EmbeddedStore, to_rdflib
+from kg.embedded import EmbeddedStore
 from kg.errors import InputError, UsageError
-from kg.parsing import MAX_LITERAL, check_literal, preflight, syntax_error_text
+from kg.parsing import MAX_LITERAL, check_literal
+from kg.rdfio import FORMATS, read_quads
+from kg.rdfio.terms import rdflib_triple
 from kg.store import Store
 from kg.terms import GRAPH, INFERRED_GRAPH, META_GRAPH, ONTOLOGY_GRAPH
 
-#: Formats by file extension (lower case, with the dot).
-FORMATS: dict[str, ox.RdfFormat] = {
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".turtle": ox.RdfFormat.TURTLE,
-    ".trig": ox.RdfFormat.TRIG,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".nq": ox.RdfFormat.N_QUADS,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-    ".json": ox.RdfFormat.JSON_LD,
-    ".rdf": ox.RdfFormat.RDF_XML,
-    ".owl": ox.RdfFormat.RDF_XML,
-    ".xml": ox.RdfFormat.RDF_XML,
-}
-
 #: Above this many bytes in one call, the embedded store loads with the bulk loader.
 BULK_BYTES = 64 * 1024 * 1024
-
-_COLUMN = re.compile(r"column (\d+)")
 
 
 @dataclass
@@ -336,44 +321,18 @@ def _iter_source(source: Source) -> Iterator[tuple[str, ox.Triple]]:
             if isinstance(obj, ox.Literal) and len(obj.value) > MAX_LITERAL:
                 check_literal(obj.value, source.where())
             yield name, q.triple
-    except SyntaxError as exc:
-        raise _syntax_error(source, exc) from exc
     except OSError as exc:
         raise InputError(f"cannot read the file: {exc}", path=source.where()) from exc
 
 
 def _parse(source: Source) -> Iterator[ox.Quad]:
-    # RDF/XML entities and JSON-LD contexts are looked at before the parser sees them:
-    # a file may neither expand itself into gigabytes nor name a document to fetch.
-    if source.format in (ox.RdfFormat.RDF_XML, ox.RdfFormat.JSON_LD):
-        kind = "xml" if source.format == ox.RdfFormat.RDF_XML else "json-ld"
-        data = source.data if source.data is not None else source.path.read_bytes()  # type: ignore[union-attr]
-        preflight(data, source.where(), kind)
-    # Blank nodes are renamed so that _:b1 of one file never merges with _:b1 of another.
-    if source.data is not None:
-        return ox.parse(source.data, source.format, rename_blank_nodes=True)
-    return ox.parse(path=str(source.path), format=source.format, rename_blank_nodes=True)
-
-
-def _syntax_error(source: Source, exc: SyntaxError) -> InputError:
-    text, line = syntax_error_text(exc)
-    if line is None and source.format == ox.RdfFormat.RDF_XML:
-        line = _xml_line(source)
-    return InputError(f"{text}; fix the file and load it again", path=source.where(), line=line)
-
-
-def _xml_line(source: Source) -> int | None:
-    # pyoxigraph's RDF/XML errors carry no position; the XML parser under rdflib does.
-    from xml.sax import SAXParseException
-
-    data = source.data if source.data is not None else source.path.read_bytes()  # type: ignore[union-attr]
-    try:
-        Graph().parse(data=data, format="xml")
-    except SAXParseException as exc:
-        return int(exc.getLineNumber())
-    except Exception:  # noqa: BLE001 - any other failure: no line to report
-        return None
-    return None
+    # RDF/XML entities and JSON-LD contexts are looked at before the parser sees them
+    # (kg.rdfio): a file may neither expand itself into gigabytes nor name a document to
+    # fetch. Oxigraph streams Turtle's nesting without recursion: no bound needed here.
+    body = source.data if source.data is not None else source.path
+    if body is None:
+        raise InputError("nothing to read", path=source.where())
+    return read_quads(body, source.format, source.where())
 
 
 def check_graph_target(graph: str) -> None:
@@ -443,10 +402,7 @@ def _transactional(
         for g, triples in content.items():
             counts[g] = store.replace_graph(
                 URIRef(g),
-                (
-                    (to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object))
-                    for t in triples
-                ),  # type: ignore[misc]
+                (rdflib_triple(t) for t in triples),
                 source=meta[g]["source"],
                 title=meta[g]["title"],
             )
@@ -474,7 +430,7 @@ def _check_allowed_change(
     for _source, graphs in parsed:
         for triples in graphs.values():
             for t in triples:
-                data.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))  # type: ignore[arg-type]
+                data.add(rdflib_triple(t))
     return check_change(store, guard, data)
 
 
@@ -533,14 +489,14 @@ def _bulk(store: EmbeddedStore, sources: Sequence[Source], policy: LoadPolicy) -
         progress=policy.progress,
     )
     reports = []
-    for source, graphs in checked:
-        dropped = [g for g in _stale_graphs(existing, source, graphs) if g not in names]
+    for source, found in checked:
+        dropped = [g for g in _stale_graphs(existing, source, found) if g not in names]
         for g in dropped:
             store.drop_graph(URIRef(g))
         reports.append(
             LoadReport(
                 source=source.name,
-                graphs={g: counts[g] for g in graphs},
+                graphs={g: counts[g] for g in found},
                 dropped=dropped,
                 bulk=True,
                 validated=judge is not None,
@@ -605,7 +561,7 @@ def validate_content(
     for g, triples in content.items():
         graph = Graph()
         for t in triples:
-            graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))  # type: ignore[arg-type]
+            graph.add(rdflib_triple(t))
         batch.graphs[URIRef(g)] = graph
         batch.origin[URIRef(g)] = list(origins.get(g, []))
     batch.files = sorted({f for fs in origins.values() for f in fs})

@@ -40,7 +40,8 @@ from rdflib import URIRef
 
 from kg.errors import InputError
 from kg.importers import ImportSummary, Progress, ProgressCallback, Rejection
-from kg.importers.ntriples import (
+from kg.importers.ntriples import NTriplesFile
+from kg.rdfio.ntriples import (
     DCT,
     GEO,
     RDF_TYPE,
@@ -49,7 +50,6 @@ from kg.importers.ntriples import (
     SKOS_ALT,
     SKOS_PREF,
     XSD,
-    NTriplesFile,
     decimal,
     lang_lit,
     lit,

@@ -43,17 +43,8 @@ from pathlib import Path
 
 from kg.errors import InputError
 from kg.importers import ImportSummary, Rejection, Unresolved
-from kg.importers.ntriples import (
-    DCT,
-    RDF_TYPE,
-    RDFS_LABEL,
-    SKOS_ALT,
-    SKOS_PREF,
-    XSD,
-    NTriplesFile,
-    lang_lit,
-    lit,
-)
+from kg.importers.ntriples import NTriplesFile
+from kg.rdfio.ntriples import DCT, RDF_TYPE, RDFS_LABEL, SKOS_ALT, SKOS_PREF, XSD, lang_lit, lit
 from kg.resolve import Candidate, Resolver, normalise, slug
 from kg.terms import CKG_NS, GRAPH, ID
 

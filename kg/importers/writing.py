@@ -18,13 +18,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from rdflib import BNode, Literal, URIRef
+from rdflib import URIRef
 from rdflib.term import Identifier
 
 from kg.errors import StoreError
-
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-
 
 #: Import files above this size go through the embedded store's bulk loader. Below it
 #: one transaction is as safe and its fixed cost is small (tests' fixtures stay there).
@@ -78,22 +75,7 @@ def iter_triples(nt_path: Path) -> Iterator[tuple[Identifier, Identifier, Identi
     """The triples of an N-Triples file as rdflib terms (parsed by pyoxigraph)."""
     import pyoxigraph as ox
 
+    from kg.rdfio.terms import rdflib_triple
+
     for triple in ox.parse(path=str(nt_path), format=ox.RdfFormat.N_TRIPLES):
-        yield (_term(triple.subject), _term(triple.predicate), _term(triple.object))
-
-
-def _term(term: object) -> Identifier:
-    import pyoxigraph as ox
-
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        if datatype == _XSD_STRING:
-            return Literal(term.value)  # rdflib keeps xsd:string apart from plain literals
-        return Literal(term.value, datatype=URIRef(datatype))
-    raise StoreError(f"unexpected term in an import: {term!r}")
+        yield rdflib_triple(triple)

@@ -12,7 +12,7 @@ import re
 from kg.importers import Unresolved
 from kg.importers.acled.state import FileState, others
 from kg.importers.acled.terms import INTER_CLASSES, MINTED, POSSIBLE, SKOS_ALT, C, P
-from kg.importers.ntriples import RDF_TYPE, RDFS_LABEL, SKOS_PREF, XSD, lang_lit
+from kg.rdfio.ntriples import RDF_TYPE, RDFS_LABEL, SKOS_PREF, XSD, lang_lit
 from kg.resolve import Resolver, slug
 from kg.terms import ID
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from kg.importers import PlaceMerge, Unresolved
 from kg.importers.acled.state import FileState, others
 from kg.importers.acled.terms import ADMIN_CLASSES, AS_WKT, GEOMETRY, HAS_GEOMETRY, MINTED, C, P
-from kg.importers.ntriples import RDF_TYPE, RDFS_LABEL, SKOS_PREF, decimal, lang_lit, wkt_point
+from kg.rdfio.ntriples import RDF_TYPE, RDFS_LABEL, SKOS_PREF, decimal, lang_lit, wkt_point
 from kg.resolve import Resolver, haversine_km, normalise, slug
 from kg.terms import ID
 

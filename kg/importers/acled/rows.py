@@ -43,8 +43,9 @@ from kg.importers.acled.terms import (
     C,
     P,
 )
-from kg.importers.ntriples import DCT, RDF_TYPE, RDFS_LABEL, XSD, NTriplesFile, lang_lit, lit
+from kg.importers.ntriples import NTriplesFile
 from kg.importers.vocab import vocabulary
+from kg.rdfio.ntriples import DCT, RDF_TYPE, RDFS_LABEL, XSD, lang_lit, lit
 from kg.resolve import Resolver, normalise
 from kg.terms import ID
 

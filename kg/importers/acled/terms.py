@@ -1,12 +1,12 @@
 """The ACLED importer's vocabulary: event types to ckg classes, and the terms it writes.
 
 Terms are N-Triples text (``<iri>``), because the importer writes triples as text
-(:mod:`kg.importers.ntriples`).
+(:mod:`kg.rdfio.ntriples`).
 """
 
 from __future__ import annotations
 
-from kg.importers.ntriples import GEO, XSD
+from kg.rdfio.ntriples import GEO, XSD
 from kg.terms import CKG_NS, ID
 
 #: ACLED sub-event types (and event types, for rows without one) → ckg event classes.
