@@ -29,6 +29,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, timedelta
 from pathlib import Path
 
+from kg.rdfio.ntriples import escape
+
 CKG = "https://w3id.org/conflict-kg/ontology#"
 ID = "https://w3id.org/conflict-kg/id/"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -58,7 +60,7 @@ def _ckg(term: str) -> str:
 
 
 def _lit(value: str, datatype: str | None = None, lang: str | None = None) -> str:
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+    escaped = escape(value)
     if lang:
         return f'"{escaped}"@{lang}'
     if datatype:
