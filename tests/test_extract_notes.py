@@ -329,3 +329,54 @@ def test_the_place_acled_codes_for_parts_buildings_and_origins(finder, note, pla
 def test_the_actor_acled_codes_when_the_victim_comes_first(finder, note, actor):
     f = _event(finder, note)
     assert [a.name or a.text for a in f.actors] == [actor]
+
+
+@pytest.mark.parametrize(
+    ("note", "actor"),
+    [
+        # ACLED's joint name, whatever the spacing or the case of the acronym.
+        (
+            "On 3 May 2020, presumed JNIM and /or ISGs militants assassinated a pastor in Tera.",
+            "JNIM: Group for Support of Islam and Muslims and/or Islamic State (Greater Sahara)",
+        ),
+        # Two groups that fight each other are no joint actor: the first is actor1.
+        (
+            "On 8 June 2020, JNIM and ISGS militants clashed in Tongomayel.",
+            "JNIM: Group for Support of Islam and Muslims",
+        ),
+        # The people before the cue did it, not the police named after it.
+        (
+            "An angry mob attacked a thief in Zinder and handed him over to the police.",
+            "Rioters (Niger)",
+        ),
+        # ... but women killed by a mine are its victims, not a mob.
+        (
+            (
+                "On 23 July 2020, two women were killed when their cart struck an IED near Tiloa. "
+                "The device was likely planted by ISGS militants."
+            ),
+            "Islamic State (Greater Sahara)",
+        ),
+    ],
+)
+def test_the_actor_acled_codes_for_joint_groups_and_crowds(finder, note, actor):
+    f = _event(finder, note)
+    assert [a.name or a.text for a in f.actors] == [actor]
+
+
+@pytest.mark.parametrize(
+    ("note", "kind"),
+    [
+        ("Students in Tahoua blocked the national road to demand their grants.", "Protest"),
+        ("Rallies were held in Niamey against the new finance law.", "Protest"),
+        (
+            (
+                "On July 5, Boko Haram militants blocked the road near Bosso, preventing merchants "
+                "from travelling."
+            ),
+            "StrategicDevelopment",
+        ),
+    ],
+)
+def test_a_blockade_is_a_protest_unless_armed_men_hold_it(finder, note, kind):
+    assert _event(finder, note).cls == kind

@@ -210,7 +210,7 @@ DESCRIPTORS: list[tuple[re.Pattern[str], str]] = [
 GROUP_NAMES: list[tuple[re.Pattern[str], str]] = [
     (
         re.compile(
-            r"\b(?:ISGS|EIGS|ISWAP-GS|Islamic State (?:in|of) the Greater Sahara|IS Sahel|ISSP|"
+            r"\b(?:IS[Gg][Ss]|EIGS|ISWAP-GS|Islamic State (?:in|of) the Greater Sahara|IS Sahel|ISSP|"
             r"Islamic State Sahel)\b"
         ),
         "Islamic State (Greater Sahara)",

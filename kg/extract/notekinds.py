@@ -13,8 +13,9 @@ import re
 from kg.extract.patterns import ci
 
 _PROTEST = ci(
-    r"\b(protest\w*|demonstrat\w*|sit-in|(?-i:march(?:ed|es)?)\b|rall(?:y|ied)|strike|"
-    r"took to the streets|boycott\w*|gathered)"
+    r"\b(protest\w*|demonstrat\w*|sit-in|(?-i:march(?:ed|es)?)\b|rall(?:y|ies|ied)|strike|"
+    r"took to the streets?|took the streets?|(?:went|walk(?:ed)?) (?:down |out )?(?:to|into) the "
+    r"streets?|work stoppage|stoppage|boycott\w*|gathered)"
 )
 _RIOT = ci(
     r"\b(riot\w*|mob|mutin\w*|barricade\w*|burn(?:ed|t|ing)? (?:\w+ )?tyres|"
@@ -109,6 +110,8 @@ def classify(text: str) -> tuple[str, str]:
         # who fire in the air and loot are rioters (ACLED's two codings of mutinies).
         return "Battle", mutiny.group(0)
     protest, riot = _PROTEST.search(text), _RIOT.search(text)
+    if protest is None and not _ARMED_GROUP.search(text):
+        protest = _BLOCKADE.search(text)
     if riot and (
         protest
         or (_CROWD.search(text) and not _VIOLENT.search(text))
@@ -139,6 +142,12 @@ def classify(text: str) -> tuple[str, str]:
     return "StrategicDevelopment", ""
 
 
+#: Blocking a road or a building to press a demand: a protest when no armed group does it.
+_BLOCKADE = ci(
+    r"\b(?:blocked (?:the |a )?(?:\w+ ){0,2}?(?:road|roads|street|junction|route|access|entrance)|"
+    r"closed down the (?:town hall|office|high commissioner)\w*)"
+)
+_ARMED_GROUP = ci(r"\b(?:militants?|jihadists?|gunmen|terrorists?|armed|assailants|rebels?)\b")
 _MUTINY_FIGHT = ci(
     r"\bmutin\w*\b(?=.*\b(?:took over|taking over|seized|occupied|fighting|fought|clash\w*|"
     r"regained|battle)\b)"

@@ -105,6 +105,16 @@ def note_event(
     pos = cue.start() if cue else len(text)
     actors = [m for m in mentions if m.kind == "actor" and m.end <= pos]
     actor = actors[0] if actors else next((m for m in mentions if m.kind == "actor"), None)
+    crowd = list(_CIVIL.finditer(text[:pos]))
+    if (
+        not actors
+        and crowd
+        and pos - crowd[-1].end() < 40
+        and not re.search(r"\b(?:was|were|been)\b", text[crowd[-1].end() : pos])
+    ):
+        # "An angry mob attacked a priest and handed him to the police": the people before
+        # the cue did it, not the police named after it.
+        actor = None
     if cue is not None:
         # "… was attacked by unknown gunmen": the actor after "by" is actor1.
         by = re.match(r"\s+(?:\w+\s+){0,2}?by\s+", text[cue.end() :])
@@ -265,7 +275,8 @@ _COMMUNAL_MILITIA = ci(
 #: People who are no armed group: their violence is mob violence.
 _CIVIL = ci(
     r"\b(?:mob|crowds?|youths?|residents|students|villagers|inhabitants|activists|supporters|"
-    r"political (?:groups|opponents)|opponents|parents|traders|workers|women|men from)\b"
+    r"political (?:groups|opponents)|opponents|parents|traders|workers|women|men from|"
+    r"vigilantes?|citizens|locals|mourners|partisans)\b"
 )
 _BOKO_HARAM = "Boko Haram - Jamatu Ahli is-Sunnah lid-Dawatai wal-Jihad"
 _ISWAP_YEARS = (date(2015, 3, 7), date(2016, 8, 3))
@@ -275,7 +286,7 @@ _VIOLENT_KINDS = ("Battle", "ViolenceAgainstCivilians", "RemoteViolence")
 def _compound(text: str, mentions: list[Mention], actor: Mention) -> Mention:
     """ "JNIM and/or ISGS militants": ACLED's compound actor "A and/or B"."""
     nxt = next((m for m in mentions if m.kind == "actor" and m.start >= actor.end), None)
-    if nxt is None or not re.fullmatch(r"\s*(?:and/or|or|/)\s*", text[actor.end : nxt.start]):
+    if nxt is None or not re.fullmatch(r"\s*(?:and\s*/\s*or|or|/)\s*", text[actor.end : nxt.start]):
         return actor
     if _STATE.match(actor.name or actor.text) or _STATE.match(nxt.name or nxt.text):
         # ACLED has joint names for armed groups ("JNIM … and/or Islamic State (Greater
@@ -283,6 +294,8 @@ def _compound(text: str, mentions: list[Mention], actor: Mention) -> Mention:
         return actor
     a = actor.name or (finder_label(actor))
     b = nxt.name or (finder_label(nxt))
+    if a == b:  # "Katiba Macina or JNIM": one group under ACLED's name
+        return actor
     name = f"{a} and/or {b}"
     return Mention(
         actor.start, nxt.end, text[actor.start : nxt.end], "actor", None, "", "compound", (), name
