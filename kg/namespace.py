@@ -146,6 +146,7 @@ class CKG(DefinedNamespace):
     countryCode: URIRef  # country code
     countryOf: URIRef  # country of
     datePrecision: URIRef  # date precision
+    describedIn: URIRef  # described in
     disorderType: URIRef  # disorder type
     dissolutionDate: URIRef  # dissolution date
     distanceBound: URIRef  # distance bound

@@ -106,6 +106,7 @@ def random_data(seed: int, events: int = 160) -> tuple[dict[URIRef, list[tuple]]
             if rng.random() < 0.1:
                 triples.append((event, CKG("perpetrator"), Literal("a name, not a group")))
     graphs[GRAPH["test/data1"]].append(graphs[GRAPH["test/data0"]][0])  # in two graphs
+    add_claims(graphs, seed, events)
     # The oracle's table, from the triples as written (the union of the graphs).
     union = {t for triples in graphs.values() for t in triples}
     by_event: dict[URIRef, dict[str, set]] = {}
@@ -141,6 +142,47 @@ def random_data(seed: int, events: int = 160) -> tuple[dict[URIRef, list[tuple]]
                         }
                     )
     return graphs, pd.DataFrame(rows)
+
+
+def add_claims(graphs: dict[URIRef, list[tuple]], seed: int, events: int) -> None:
+    """Claims about events and places, their passages and documents, in random graphs.
+
+    Claims and passages are IRIs or blank nodes; a claim's passage may sit in another
+    graph than the claim; some claims have no passage, some passages no document, a
+    passage may be in two documents, and a document may be a blank node (not written).
+    """
+    from rdflib import BNode
+
+    rng = random.Random(seed + 1000)
+    names = sorted(graphs)
+    docs = [ID[f"doc/d{i}"] for i in range(3)] + [BNode()]
+    subjects = [ID[f"event/e{i}"] for i in range(1, events // 2 + 1)] + [ID["place/r0/t1"]]
+    for n in range(events // 2):
+        claim = ID[f"claim/c{n}"] if rng.random() < 0.7 else BNode()
+        passage = ID[f"passage/p{n}"] if rng.random() < 0.7 else BNode()
+        here, there = rng.choice(names), rng.choice(names)
+        graphs[here] += [(claim, CKG("about"), s) for s in rng.sample(subjects, rng.choice([1, 2]))]
+        if rng.random() < 0.9:
+            graphs[here].append((claim, CKG("passage"), passage))
+        for doc in rng.sample(docs, rng.choice([0, 1, 1, 1, 2])):
+            graphs[there].append((passage, CKG("inDocument"), doc))
+
+
+def pandas_documents(graphs: dict[URIRef, list[tuple]]) -> set[tuple[str, str]]:
+    """(resource, document) for every claim about the resource with a passage in it."""
+    union = {t for triples in graphs.values() for t in triples}
+
+    def frame(predicate: str, a: str, b: str) -> Any:
+        rows = [(s, o) for s, p, o in union if str(p) == CKG_NS + predicate]
+        return pd.DataFrame(rows, columns=[a, b])
+
+    joined = frame("about", "claim", "resource").merge(frame("passage", "claim", "passage"))
+    joined = joined.merge(frame("inDocument", "passage", "document"))
+    return {
+        (str(r.resource), str(r.document))
+        for r in joined.itertuples(index=False)
+        if isinstance(r.resource, URIRef) and isinstance(r.document, URIRef)
+    }
 
 
 def pandas_steps(table: Any) -> set[tuple]:
@@ -302,6 +344,31 @@ def test_places_get_their_towns_and_regions(store: EmbeddedStore) -> None:
     assert [str(r) for (r,) in regions] == [str(ID["place/r1"])]
 
 
+@pytest.mark.parametrize("seed", range(3))
+def test_documents_of_each_resource_agree_with_pandas(store: EmbeddedStore, seed: int) -> None:
+    graphs, _ = random_data(seed)
+    fill(store, graphs)
+    rows = store.query(
+        "PREFIX ckg: <https://w3id.org/conflict-kg/ontology#> "
+        "SELECT ?r ?d WHERE { ?r ckg:describedIn ?d }"
+    ).rows
+    want = pandas_documents(graphs)
+    assert len(want) > 20  # the data has claims with documents at all
+    assert {(str(r), str(d)) for r, d in rows} == want
+
+
+def test_documents_on_plain_rdflib_agree_with_pandas() -> None:
+    from kg.derive import derived_graph
+
+    graphs, _ = random_data(7)
+    data = Graph()
+    for triples in graphs.values():
+        for t in triples:
+            data.add(t)
+    got = {(str(r), str(d)) for r, d in derived_graph(data).subject_objects(CKG("describedIn"))}
+    assert got == pandas_documents(graphs)
+
+
 # ---- upkeep: every write leaves the derived graph equal to a rebuild from scratch
 
 
@@ -338,6 +405,30 @@ def test_an_added_place_tree_rebuilds_and_stays_exact(store: EmbeddedStore) -> N
         {"p": ID["place/nowhere"]},
     ).rows
     assert towns == [(ID["place/r0/t1"],)]
+
+
+def test_an_added_passage_or_document_updates_the_documents_of_earlier_claims(
+    store: EmbeddedStore,
+) -> None:
+    """Claim, passage and document arrive in three batches: each batch updates in step."""
+    graphs, _ = random_data(8, events=30)
+    fill(store, graphs)
+    event, claim, passage = ID["event/e1"], ID["claim/late"], ID["passage/late"]
+    for triple in [
+        (claim, CKG("about"), event),
+        (claim, CKG("passage"), passage),
+        (passage, CKG("inDocument"), ID["doc/late"]),
+    ]:
+        batch = Graph()
+        batch.add(triple)
+        store.add_to_graphs({GRAPH["test/data0"]: batch}, source="batch")
+        assert_in_step(store)
+    docs = store.query(
+        "PREFIX ckg: <https://w3id.org/conflict-kg/ontology#> "
+        "SELECT ?d WHERE { ?e ckg:describedIn ?d }",
+        {"e": event},
+    ).rows
+    assert (ID["doc/late"],) in docs
 
 
 def test_replace_and_drop_keep_it_in_step(store: EmbeddedStore) -> None:

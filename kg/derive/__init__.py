@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.derive import rules
@@ -33,7 +33,13 @@ def facts_of(triples: Iterable[tuple[Node, Node, Node]]) -> rules.Facts:
     """The rules' input from rdflib triples (an rdflib Graph, say)."""
     facts = rules.Facts()
     wanted = set(rules.READ)
+    claims = {rules.ABOUT, rules.PASSAGE, rules.IN_DOCUMENT}
     for s, p, o in triples:
+        if str(p) in claims:  # claims and passages may be blank nodes
+            ends = [f"_:{n}" if isinstance(n, BNode) else str(n) for n in (s, o)]
+            if all(isinstance(n, (URIRef, BNode)) for n in (s, o)):
+                facts.add(ends[0], str(p), ends[1])
+            continue
         if not isinstance(s, URIRef) or str(p) not in wanted:
             continue
         if isinstance(o, Literal):

@@ -39,6 +39,11 @@ through a cycle). A resource's *most specific* classes are then its classes that
 its other classes has as a ``ckg:superClass``: a question can say so without a path, and
 the graph holds one triple per pair of classes, not one per resource.
 
+**Documents.** Every resource a ``ckg:Claim`` is ``ckg:about`` gets ``ckg:describedIn``
+for each document that holds one of the claim's passages (``ckg:passage``, then
+``ckg:inDocument``): the sources of an event (or a place, a group) one triple away, where
+a question would otherwise follow claim, passage and document for every row it shows.
+
 **Next attack.** For each town, each kind K and each *scope* (all attacks, or those by
 one group G): the town's distinct attacks of kind K in scope, sorted by (start day, end
 day, event IRI as a string). Each attack A and the one just after it, B, make a *step*
@@ -76,6 +81,9 @@ FACTION_OF = CKG_NS + "factionOf"
 PART_OF = CKG_NS + "partOf"
 ACTOR_OF_EVENT = CKG_NS + "actor"
 ORGANIZATION = CKG_NS + "organization"
+ABOUT = CKG_NS + "about"
+PASSAGE = CKG_NS + "passage"
+IN_DOCUMENT = CKG_NS + "inDocument"
 ATTACK = CKG_NS + "Attack"
 ACTOR_CLASS = CKG_NS + "Actor"
 TOWN_CLASSES = frozenset(CKG_NS + c for c in ("Town", "Village", "Settlement"))
@@ -91,6 +99,9 @@ READ = (
     LOCATED_IN,
     FACTION_OF,
     PART_OF,
+    ABOUT,
+    PASSAGE,
+    IN_DOCUMENT,
     RDF_TYPE,
     SUBCLASS,
 )
@@ -107,6 +118,7 @@ IN_TOWN = CKG_NS + "inTown"
 IN_REGION = CKG_NS + "inRegion"
 IN_GROUP = CKG_NS + "inGroup"
 SUPER_CLASS = CKG_NS + "superClass"
+DESCRIBED_IN = CKG_NS + "describedIn"
 SEQUENCE_TOWN = CKG_NS + "sequenceTown"
 SCOPE = CKG_NS + "scope"
 SCOPE_KIND = CKG_NS + "scopeKind"
@@ -133,6 +145,10 @@ class Facts:
     faction_of: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     subclass_of: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     part_of: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    #: claim -> what it is about; claim -> its passages; passage -> its documents.
+    about: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    passages: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    in_document: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     #: ckg:actor and ckg:organization values (the perpetrators are in ``perpetrators``).
     actors: set[str] = field(default_factory=set)
 
@@ -159,6 +175,12 @@ class Facts:
             self.subclass_of[s].add(o)
         elif p == PART_OF:
             self.part_of[s].add(o)
+        elif p == ABOUT:
+            self.about[s].add(o)
+        elif p == PASSAGE:
+            self.passages[s].add(o)
+        elif p == IN_DOCUMENT:
+            self.in_document[s].add(o)
         elif p == ACTOR_OF_EVENT or p == ORGANIZATION:
             self.actors.add(o)
 
@@ -241,6 +263,25 @@ def place_containers(facts: Facts, places: Iterable[str]) -> dict[str, tuple[set
         regions = {p for p in above if REGION_CLASS in facts.types.get(p, ())}
         out[place] = (towns, regions)
     return out
+
+
+def documents_of(facts: Facts, resources: Iterable[str] | None = None) -> dict[str, set[str]]:
+    """Each resource a claim is about (or each of ``resources``) -> its documents."""
+    wanted = None if resources is None else set(resources)
+    found: dict[str, set[str]] = defaultdict(set)
+    for claim, subjects in facts.about.items():
+        if wanted is not None and not subjects & wanted:
+            continue
+        documents = {
+            doc
+            for passage in facts.passages.get(claim, ())
+            for doc in facts.in_document.get(passage, ())
+        }
+        if not documents:
+            continue
+        for subject in subjects if wanted is None else subjects & wanted:
+            found[subject] |= documents
+    return found
 
 
 def every_place(facts: Facts) -> set[str]:
@@ -393,6 +434,18 @@ def actor_lines(facts: Facts, actors: Iterable[str] | None = None) -> Iterator[s
                 yield f"{s} <{IN_GROUP}> {_iri(group)} .\n"
 
 
+def document_lines(facts: Facts, resources: Iterable[str] | None = None) -> Iterator[str]:
+    """``ckg:describedIn`` of each resource claims are about (or of ``resources``)."""
+    found = documents_of(facts, resources)
+    for resource in sorted(found):
+        if resource.startswith("_:"):
+            continue
+        s = _iri(resource)
+        for doc in sorted(found[resource]):
+            if not doc.startswith("_:"):
+                yield f"{s} <{DESCRIBED_IN}> {_iri(doc)} .\n"
+
+
 def class_lines(facts: Facts) -> Iterator[str]:
     """``ckg:superClass`` of each class: rdfs:subClassOf, one or more steps."""
     for cls in sorted(facts.subclass_of):
@@ -437,6 +490,7 @@ def derived_lines(facts: Facts) -> Iterator[str]:
     yield from place_lines(facts)
     yield from actor_lines(facts)
     yield from class_lines(facts)
+    yield from document_lines(facts)
     found = sequences(facts)
     yield from scope_lines(scope for seq in found for scope in seq.scopes)
     yield from sequence_lines(found)

@@ -21,6 +21,8 @@ _EVENT_PREDICATES = (rules.RDF_TYPE, rules.START, rules.END, rules.PLACE, rules.
 _ACTOR_PREDICATES = frozenset({rules.PERPETRATOR, rules.ACTOR_OF_EVENT, rules.ORGANIZATION})
 _TREE_PREDICATES = frozenset({rules.LOCATED_IN, rules.FACTION_OF, rules.SUBCLASS, rules.PART_OF})
 _PLACE_CLASSES = frozenset(rules.TOWN_CLASSES | {rules.REGION_CLASS})
+#: Claims and passages may be blank nodes: these predicates keep them.
+_CLAIM_PREDICATES = frozenset({rules.ABOUT, rules.PASSAGE, rules.IN_DOCUMENT})
 
 
 def _text(term: object) -> str | None:
@@ -40,6 +42,8 @@ def _add(facts: Facts, q: ox.Quad | ox.Triple) -> None:
         facts.add(s, q.predicate.value, o.value, o.datatype.value)
     elif isinstance(o, ox.NamedNode):
         facts.add(s, q.predicate.value, o.value)
+    elif isinstance(o, ox.BlankNode) and q.predicate.value in _CLAIM_PREDICATES:
+        facts.add(s, q.predicate.value, "_:" + o.value)
 
 
 def read_all(db: ox.Store, skip: Collection[str]) -> Facts:
@@ -50,13 +54,16 @@ def read_all(db: ox.Store, skip: Collection[str]) -> Facts:
     every quad too (half the time at 10k events, the read being most of a rebuild).
     """
     facts = Facts()
-    graphs = [g for g in db.named_graphs() if isinstance(g, ox.NamedNode) and g.value not in skip]
+    graphs: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [
+        g for g in db.named_graphs() if isinstance(g, ox.NamedNode) and g.value not in skip
+    ]
     if not graphs:
         return facts
     date_types = {rules.XSD + "date", rules.XSD + "dateTime"}
     for predicate in rules.READ:
         # The predicate is one of the rules' own constants, never user text.
         found = db.query(f"SELECT ?s ?o WHERE {{ ?s <{predicate}> ?o }}", default_graph=graphs)
+        assert isinstance(found, ox.QuerySolutions)  # a SELECT's answer
         if predicate in (rules.START, rules.END):
             days = facts.starts if predicate == rules.START else facts.ends
             for subject, value in found:
@@ -70,11 +77,13 @@ def read_all(db: ox.Store, skip: Collection[str]) -> Facts:
                     if day is not None:
                         days[s].append(day)
             continue
+        keep_blank = predicate in _CLAIM_PREDICATES
         for subject, value in found:
-            if isinstance(value, ox.NamedNode):
+            o = _text(value) if keep_blank else getattr(value, "value", None)
+            if isinstance(value, ox.NamedNode) or (keep_blank and o is not None):
                 s = _text(subject)
-                if s is not None:
-                    facts.add(s, predicate, value.value)
+                if s is not None and o is not None:
+                    facts.add(s, predicate, o)
     return facts
 
 
@@ -168,6 +177,19 @@ class _Reader:
                 if isinstance(q.object, ox.NamedNode):
                     todo.append(q.object.value)
 
+    def documents(self, resource: str) -> None:
+        """The claims about ``resource``, their passages and the passages' documents."""
+        for q in self._quads(None, rules.ABOUT, ox.NamedNode(resource)):
+            _add(self.facts, q)
+            for p in self._quads(q.subject, rules.PASSAGE, None):
+                _add(self.facts, p)
+                for d in self._quads(p.object, rules.IN_DOCUMENT, None):
+                    _add(self.facts, d)
+
+    def claims_of_passage(self, passage: ox.NamedNode | ox.BlankNode) -> Iterator[ox.Quad]:
+        """The ckg:passage triples that name ``passage``."""
+        yield from self._quads(None, rules.PASSAGE, passage)
+
     def class_tree(self) -> None:
         for q in self._quads(None, rules.SUBCLASS, None):
             _add(self.facts, q)
@@ -184,6 +206,8 @@ def incremental(
     events: set[str] = set()
     actors: set[str] = set()  # known to be actors by a triple of the batch
     typed: list[tuple[str, str]] = []
+    reader = _Reader(db, skip)
+    described = _described(reader, added)
     for t in added:
         p = t.predicate.value
         if p in _TREE_PREDICATES:
@@ -200,12 +224,15 @@ def incremental(
             events.add(t.subject.value)
         if p in _ACTOR_PREDICATES and isinstance(t.object, ox.NamedNode):
             actors.add(t.object.value)
-        elif p == rules.RDF_TYPE and isinstance(t.object, ox.NamedNode):
+        elif (
+            p == rules.RDF_TYPE
+            and isinstance(t.subject, ox.NamedNode)
+            and isinstance(t.object, ox.NamedNode)
+        ):
             typed.append((t.subject.value, t.object.value))
-    if not events and not actors:
+    if not events and not actors and not described:
         return [], []
     graph = ox.NamedNode(derived)
-    reader = _Reader(db, skip)
     reader.class_tree()
     actor_classes = rules.classes_under(rules.ACTOR_CLASS, reader.facts.subclass_of)
     actors |= {s for s, cls in typed if cls in actor_classes}
@@ -213,6 +240,8 @@ def incremental(
         reader.actor(actor)
     for event in sorted(events):
         reader.event(ox.NamedNode(event))
+    for resource in sorted(described):
+        reader.documents(resource)
     # The towns the touched events are in, now (a batch only adds, so this covers before).
     places = {p for e in events for p in reader.facts.places.get(e, ())}
     containers = rules.place_containers(reader.facts, places)
@@ -236,6 +265,7 @@ def incremental(
         *rules.event_lines(facts, sorted(events)),
         *rules.place_lines(facts, sorted(places)),
         *rules.actor_lines(facts, sorted(actors)),
+        *rules.document_lines(facts, sorted(described)),
         *rules.scope_lines(scope for seq in found for scope in seq.scopes),
         *rules.sequence_lines(found),
     ]
@@ -256,6 +286,10 @@ def incremental(
         for q in db.quads_for_pattern(ox.NamedNode(event), None, None, graph):
             if q.predicate.value in day_predicates:
                 old.add(ox.Triple(q.subject, q.predicate, q.object))
+    described_in = ox.NamedNode(rules.DESCRIBED_IN)
+    for resource in described:
+        for q in db.quads_for_pattern(ox.NamedNode(resource), described_in, None, graph):
+            old.add(ox.Triple(q.subject, q.predicate, q.object))
     in_group = ox.NamedNode(rules.IN_GROUP)
     for actor in actors:
         for q in db.quads_for_pattern(ox.NamedNode(actor), in_group, None, graph):
@@ -277,3 +311,30 @@ def incremental(
                     old.add(ox.Triple(q.subject, q.predicate, q.object))
     # Scope nodes are shared by every town: never removed here (a rebuild tidies them).
     return sorted(old - new, key=str), sorted(new - old, key=str)
+
+
+def _described(reader: _Reader, added: Iterable[ox.Triple]) -> set[str]:
+    """The resources whose documents (``ckg:describedIn``) a batch of claims may change.
+
+    Read after the batch joined the data: a claim's ``ckg:about``, a claim's passage, or a
+    passage's document each lead to the resources of the claims concerned.
+    """
+    found: set[str] = set()
+    claims: list[ox.NamedNode | ox.BlankNode] = []
+    for t in added:
+        p, s = t.predicate.value, t.subject
+        if p == rules.ABOUT and isinstance(t.object, ox.NamedNode):
+            found.add(t.object.value)
+        elif p == rules.PASSAGE and isinstance(s, (ox.NamedNode, ox.BlankNode)):
+            claims.append(s)
+        elif p == rules.IN_DOCUMENT and isinstance(s, (ox.NamedNode, ox.BlankNode)):
+            claims += [
+                q.subject
+                for q in reader.claims_of_passage(s)
+                if isinstance(q.subject, (ox.NamedNode, ox.BlankNode))
+            ]
+    for claim in claims:
+        for q in reader._quads(claim, rules.ABOUT, None):
+            if isinstance(q.object, ox.NamedNode):
+                found.add(q.object.value)
+    return found
