@@ -17,9 +17,9 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Node
 
 from kg.errors import InputError, UsageError
+from kg.rdfio import read_dataset as parse_file  # ckg load's parser (kg.rdfio)
 from kg.sparql import values_block
 from kg.terms import GRAPH, INFERRED_GRAPH, META_GRAPH, ONTOLOGY_GRAPH
-from kg.validation.files import parse_file
 from kg.validation.names import CKGSH, short_name
 
 #: The value of ``ckgsh:assertedIn`` for triples outside any named graph.

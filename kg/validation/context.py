@@ -10,10 +10,10 @@ the batch, not with the store.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from rdflib import RDF, XSD, Graph, Literal, URIRef
-from rdflib.term import Node
+from rdflib.term import Identifier, Node
 
 from kg.namespace import CKG
 from kg.store import Store
@@ -43,7 +43,7 @@ def neighbourhood(store: Store, batch: Batch) -> tuple[Graph, set[Node]]:
     described: set[Node] = set()
     impacted: set[Node] = set()
 
-    seeds = {n for n in batch.nodes() if isinstance(n, URIRef) and n not in skip}
+    seeds: set[Node] = {n for n in batch.nodes() if isinstance(n, URIRef) and n not in skip}
     seeds |= _presences_for_withdrawals(store, union, context)
     impacted |= _broken_by_dates(store, union, context)
     impacted |= _broken_by_moves(store, union, context)
@@ -56,7 +56,7 @@ def neighbourhood(store: Store, batch: Batch) -> tuple[Graph, set[Node]]:
     asked_lineage: set[Node] = set()
     frontier = seeds
     for hop in range(_MAX_HOPS):
-        todo = sorted(n for n in frontier if n not in described)
+        todo = _ordered(n for n in frontier if n not in described)
         described.update(todo)
         new = _describe(store, todo)
         context += new
@@ -65,7 +65,7 @@ def neighbourhood(store: Store, batch: Batch) -> tuple[Graph, set[Node]]:
         both += union
         groups = _nodes_of(both, _GROUP_OBJECTS, _GROUP_SUBJECTS) - skip - asked_lineage
         asked_lineage |= groups
-        incoming = _lineage_into(store, sorted(groups))
+        incoming = _lineage_into(store, _ordered(groups))
         context += incoming
         links = Graph()
         links += new
@@ -122,6 +122,11 @@ _GROUP_SUBJECTS = (
     CKG.foundingDate,
     CKG.dissolutionDate,
 )
+
+
+def _ordered(nodes: Iterable[Node]) -> list[Identifier]:
+    """``nodes`` in rdflib's order (SPARQL's ORDER BY), which only its Identifiers have."""
+    return sorted(n for n in nodes if isinstance(n, Identifier))
 
 
 def _nodes_of(graph: Graph, objects_of: Sequence[Node], subjects_of: Sequence[Node]) -> set[Node]:
@@ -230,19 +235,9 @@ def _broken_by_moves(store: Store, union: Graph, context: Graph) -> set[Node]:
     for place in sorted(moved):
         boxes = set()
         for ancestor in links.transitive_objects(place, CKG.locatedIn):
-            lat = links.value(ancestor, CKGSH.minLatitude)
-            if lat is not None:
-                boxes.add(
-                    tuple(
-                        links.value(ancestor, p)
-                        for p in (
-                            CKGSH.minLatitude,
-                            CKGSH.maxLatitude,
-                            CKGSH.minLongitude,
-                            CKGSH.maxLongitude,
-                        )
-                    )
-                )
+            box = None if ancestor is None else _box(links, ancestor)
+            if box is not None:
+                boxes.add(box)
         for min_lat, max_lat, min_lon, max_lon in boxes:
             g = construct(
                 store,
@@ -261,3 +256,14 @@ def _broken_by_moves(store: Store, union: Graph, context: Graph) -> set[Node]:
             context += g
             found |= set(g.subjects())
     return found
+
+
+def _box(graph: Graph, country: Node) -> tuple[Node, Node, Node, Node] | None:
+    """A country's bounding box as :func:`add_country_bounds` wrote it, if it has one."""
+    min_lat, max_lat, min_lon, max_lon = (
+        graph.value(country, p)
+        for p in (CKGSH.minLatitude, CKGSH.maxLatitude, CKGSH.minLongitude, CKGSH.maxLongitude)
+    )
+    if min_lat is None or max_lat is None or min_lon is None or max_lon is None:
+        return None
+    return min_lat, max_lat, min_lon, max_lon

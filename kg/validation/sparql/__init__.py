@@ -22,6 +22,8 @@ runs them on a checkpoint of the store:
   ``sh:ValidationReport`` graph pySHACL builds, which goes through the same
   :func:`kg.validation.wording.build_report`, so messages, labels and fixes are worded
   identically. ``tests/test_validate_scale.py`` holds both to the same results.
+* :mod:`~kg.validation.sparql.sources`: each result's source graphs and passage, by
+  index lookups; :mod:`~kg.validation.sparql.terms`: terms between Oxigraph and rdflib.
 * :mod:`~kg.validation.sparql.engine`: :func:`validate_store_fast`, the whole run.
 
 A shape using anything else makes :func:`validate_store_fast` raise :class:`Unsupported`;

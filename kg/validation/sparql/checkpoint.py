@@ -18,11 +18,12 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import RDF, Graph
 
-from kg.embedded import release_leftovers, to_ox, to_rdflib
+from kg.embedded import release_leftovers, to_ox
 from kg.errors import StoreError
 from kg.namespace import CKG
 from kg.terms import GRAPH
 from kg.validation.shapes import add_country_bounds, ontology_graph
+from kg.validation.sparql.terms import rdflib_term, solutions
 
 #: The checkpoint's extra graph: the bundled ontology and the country bounding boxes.
 SUPPORT_GRAPH = GRAPH["validation-support"]
@@ -81,7 +82,7 @@ def support_triples(copy: ox.Store, graphs: Sequence[str]) -> Graph:
         for prop in props:
             for q in copy.quads_for_pattern(country, prop, None, None):
                 if q.graph_name in keep:
-                    countries.add((to_rdflib(country), to_rdflib(prop), to_rdflib(q.object)))
+                    countries.add((rdflib_term(country), rdflib_term(prop), rdflib_term(q.object)))
     before = set(countries)
     add_country_bounds(countries)
     for t in set(countries) - before:
@@ -102,7 +103,7 @@ def count_graph(db: ox.Store, graph: str) -> int:
         "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
         named_graphs=[ox.NamedNode(graph)],
     )
-    return next((int(row[0].value) for row in answer), 0)
+    return next((int(row[0].value) for row in solutions(answer)), 0)
 
 
 def default_graph(copy: ox.Store, sizes: dict[str, int], names: Sequence[str]) -> list[str] | None:

@@ -23,9 +23,9 @@ from kg.validation.names import short_name
 from kg.validation.progress import Laps, Progress, quiet_rdflib, silent
 from kg.validation.report import Report, set_conforms
 from kg.validation.shapes import ontology_graph, shapes_graph
-from kg.validation.sources import attach_store_sources
 from kg.validation.sparql.checkpoint import add_support, checkpoint, count_graph, default_graph
 from kg.validation.sparql.findings import Finding, Unsupported, report_graph
+from kg.validation.sparql.sources import attach_store_sources
 from kg.validation.sparql.translate import Translator
 from kg.validation.wording import build_report
 

@@ -38,13 +38,6 @@ class Finding:
     messages: list[Node] = field(default_factory=list)
 
 
-def sparql_term(term: Node) -> str:
-    """A constant of a shape (IRI or literal) as SPARQL text; a blank node is unsupported."""
-    if isinstance(term, BNode):
-        raise Unsupported(f"a blank node {term} where a constant IRI or literal is expected")
-    return str(term.n3())
-
-
 def _format_message(message: str, bound: dict[str, Node]) -> str:
     # pySHACL's _format_sparql_based_result_message, same order and same re.sub.
     for var, val in bound.items():

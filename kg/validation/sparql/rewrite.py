@@ -256,7 +256,7 @@ def _rewrite_group(body: str) -> str:
     if joinable < 2:
         return "\n".join(text for _kind, text, _v in elements) if nested_change else body
     out = []
-    for kind, text, variables in elements:
+    for kind, text, _vars in elements:
         if kind == "join":
             out.append(f"{{ SELECT * WHERE {{ {text} }} }}")
         else:

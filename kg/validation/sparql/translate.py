@@ -20,8 +20,9 @@ from rdflib.term import Node
 
 from kg.embedded import to_rdflib
 from kg.errors import StoreError
-from kg.validation.sparql.findings import Finding, Unsupported, sparql_term
+from kg.validation.sparql.findings import Finding, Unsupported
 from kg.validation.sparql.rewrite import as_subquery, dollar, join_order, prebind
+from kg.validation.sparql.terms import rdflib_term, solutions, sparql_term
 from kg.validation.sparql.verdicts import (
     datatype_candidates,
     datatype_ok,
@@ -115,7 +116,7 @@ class Translator:
     def __init__(self, db: ox.Store, default_graph: Sequence[str] | None, shapes: Graph):
         """``default_graph`` None: the union of every named graph of ``db``."""
         self.db = db
-        self.default: list[Any] | None = (
+        self.default: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] | None = (
             None if default_graph is None else [ox.NamedNode(g) for g in default_graph]
         )
         self.shapes = shapes
@@ -125,10 +126,10 @@ class Translator:
 
     # ---- running queries
 
-    def _query(self, sparql: str) -> Any:
+    def _query(self, sparql: str) -> ox.QuerySolutions:
         if self.default is None:
-            return self.db.query(sparql, use_default_graph_as_union=True)
-        return self.db.query(sparql, default_graph=self.default)
+            return solutions(self.db.query(sparql, use_default_graph_as_union=True))
+        return solutions(self.db.query(sparql, default_graph=self.default))
 
     def select(self, sparql: str) -> list[tuple[Any, ...]]:
         """Rows of a SELECT over the validation dataset (pyoxigraph terms)."""
@@ -145,6 +146,7 @@ class Translator:
         return [tuple(row[n] for n in names) for row in answer]
 
     def select_dicts(self, sparql: str) -> list[dict[str, Any]]:
+        """Rows of a SELECT as dictionaries of the bound variables (pyoxigraph terms)."""
         self.queries += 1
         answer = self._query(sparql)
         names = [v.value for v in answer.variables]
@@ -264,13 +266,15 @@ class Translator:
         values = f"{{ SELECT DISTINCT ?this ?v WHERE {{ {step} }} }}"
 
         def finding(focus: Any, v: Any) -> Finding:
-            value_node = to_rdflib(focus) if node_shape else (None if v is None else to_rdflib(v))
-            return Finding(shape, comp, to_rdflib(focus), value_node, path)
+            value_node = (
+                rdflib_term(focus) if node_shape else (None if v is None else rdflib_term(v))
+            )
+            return Finding(shape, comp, rdflib_term(focus), value_node, path)
 
         if param in (SH.minCount, SH.maxCount):
             if node_shape:
                 raise Unsupported(f"{param} on node shape {shape}")
-            n = int(value)  # type: ignore[call-overload]
+            n = int(str(value))
             if param == SH.minCount and n == 1:
                 q = f"SELECT DISTINCT ?this WHERE {{ {targets} MINUS {{ SELECT ?this WHERE {{ {step} }} }} }}"
             elif param == SH.minCount:
@@ -299,11 +303,11 @@ class Translator:
                 f"{{ SELECT DISTINCT ?this ?w WHERE {{ ?this {sparql_term(value)} ?w }} }} "
                 f"FILTER (!{trusted}) }}"
             )
-            out: dict[tuple[Node, Node], Finding] = {}
+            out: dict[tuple[Node, Node | None], Finding] = {}
             for focus, v, w in self.select(pre + q):
                 rv, rw = to_rdflib(v), to_rdflib(w)
                 if not pair_passes(rv, rw, strict=param == SH.lessThan):
-                    out.setdefault((to_rdflib(focus), rv), finding(focus, v))  # type: ignore[arg-type]
+                    out.setdefault((rdflib_term(focus), rv), finding(focus, v))
             return list(out.values())
 
         negated_class = self.single_class(value) if param == SH["not"] else None
@@ -372,7 +376,7 @@ class Translator:
             values = " ".join(self.classes(value))
             return f"EXISTS {{ VALUES ?cls_ {{ {values} }} {var} <{RDF.type}> ?cls_ }}"
         if param == SH.nodeKind:
-            kinds = {
+            kinds: dict[Node, str] = {
                 SH.IRI: f"isIRI({var})",
                 SH.Literal: f"isLiteral({var})",
                 SH.BlankNode: f"isBlank({var})",
@@ -382,7 +386,7 @@ class Translator:
             }
             if value not in kinds:
                 raise Unsupported(f"sh:nodeKind {value}")
-            return kinds[value]  # type: ignore[index]
+            return kinds[value]
         if param == SH["in"]:
             members = list(Collection(sg, value))
             if not members:
@@ -448,14 +452,16 @@ class Translator:
         # A set: a list here made the check quadratic (40 s for 7,503 rows at 100k events).
         seen: set[tuple[Any, ...]] = set()
         for row in rows:
-            var = {k: to_rdflib(v) for k, v in row.items()}
+            var = {k: rdflib_term(v) for k, v in row.items()}
             if var.pop("failure", None) is not None:
                 raise Unsupported("sh:sparql results with ?failure")
             p = var.pop("path", None)
             v = var.pop("value", None)
             t = var.pop("this", None)
-            if p is None and v is None and t is None:
-                continue
+            if t is None:
+                if p is None and v is None:
+                    continue
+                raise Unsupported("sh:sparql results without $this")
             key = (t, p, v, tuple(sorted(var.items(), key=lambda kv: kv[0])))
             if key in seen:
                 continue
@@ -464,7 +470,7 @@ class Translator:
                 Finding(
                     shape,
                     SH.SPARQLConstraintComponent,
-                    t,  # type: ignore[arg-type]
+                    t,
                     v if v is not None else t,
                     p,
                     source_constraint=constraint,

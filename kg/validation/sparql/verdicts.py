@@ -14,7 +14,8 @@ from rdflib import RDF, RDFS, XSD, BNode, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from kg.validation.sparql.findings import Unsupported, sparql_term
+from kg.validation.sparql.findings import Unsupported
+from kg.validation.sparql.terms import sparql_term
 
 #: Lexical forms SPARQL may judge by itself: Python's parser (rdflib) accepts them and
 #: Oxigraph's cast checks the calendar. Anything else goes to Python.
