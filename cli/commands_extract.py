@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
-from kg.cli.main import State, cli, handle_errors, store_option
+from kg.cli.main import cli, handle_errors
+from kg.cli.options import State, format_option, output_option, store_option
 
 from kg.errors import UsageError
 from kg.store import Store
@@ -72,13 +73,7 @@ def _note(ctx: click.Context, text: str) -> None:
 @click.option(
     "--encoding", default=None, metavar="NAME", help="Text encoding when not UTF-8 (e.g. cp1252)."
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write the candidates to this TriG file (for ckg add) instead of staging.",
-)
+@output_option("Write the candidates to this TriG file (for ckg add) instead of staging.")
 @click.option(
     "--replace",
     is_flag=True,
@@ -247,14 +242,7 @@ def extract_command(
     metavar="SLUG",
     help="The staged document (default: the only one).",
 )
-@click.option(
-    "-f",
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-)
+@format_option(["table", "json"])
 @click.option(
     "--status",
     type=click.Choice(["pending", "accepted", "rejected", "refused", "all"]),

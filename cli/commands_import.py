@@ -18,7 +18,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import click
-from kg.cli.main import State, cli, handle_errors, store_option
+from kg.cli.main import cli, handle_errors
+from kg.cli.options import State, allow_empty_option, store_option, strict_option
 
 from kg.importers import ImportSummary, Progress
 from kg.store import Store
@@ -208,19 +209,13 @@ def import_group() -> None:
 @click.argument(
     "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
-@click.option(
-    "--strict", is_flag=True, help="Refuse a whole file (store untouched) if any row is malformed."
-)
+@strict_option
 @click.option(
     "--report",
     is_flag=True,
     help="Write unresolved names with their closest candidates, and rejected rows, to stdout.",
 )
-@click.option(
-    "--allow-empty",
-    is_flag=True,
-    help="Let a file with a header and no rows empty the populated graph it would replace.",
-)
+@allow_empty_option
 @click.option(
     "--encoding",
     default="utf-8-sig",
@@ -288,9 +283,7 @@ def import_acled_command(
 @click.argument(
     "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
-@click.option(
-    "--strict", is_flag=True, help="Refuse the file (store untouched) if any row is malformed."
-)
+@strict_option
 @click.option("--report", is_flag=True, help="Write rejected rows to stdout.")
 @store_option
 @click.pass_context
@@ -335,9 +328,7 @@ def import_geonames_command(
 @click.argument(
     "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
-@click.option(
-    "--strict", is_flag=True, help="Refuse the file (store untouched) if any entry is malformed."
-)
+@strict_option
 @click.option(
     "--report",
     is_flag=True,

@@ -14,15 +14,19 @@ from pathlib import Path
 from typing import Any
 
 import click
-from kg.cli.commands_store import (
-    FORMAT_CHOICE,
+from kg.cli.commands_store import note, opened_store, warn, write_output
+from kg.cli.main import cli, handle_errors
+from kg.cli.options import (
+    as_of_option,
     endpoint_option,
-    note,
-    opened_store,
-    warn,
-    write_output,
+    format_option,
+    no_inferred_option,
+    output_option,
+    param_option,
+    param_values,
+    question_file_option,
+    store_option,
 )
-from kg.cli.main import cli, handle_errors, store_option
 
 from kg.errors import QueryError, UsageError
 from kg.store import Store
@@ -42,7 +46,7 @@ def query_group() -> None:
 
 
 @query_group.command("list")
-@click.option("-f", "--format", "fmt", type=FORMAT_CHOICE, default="table", show_default=True)
+@format_option()
 @click.pass_context
 @handle_errors
 def query_list(ctx: click.Context, fmt: str) -> None:
@@ -74,7 +78,7 @@ def query_list(ctx: click.Context, fmt: str) -> None:
 
 @query_group.command("show")
 @click.argument("name", required=False)
-@click.option("--file", "file", type=click.Path(path_type=Path), help="Show this .rq file instead.")
+@question_file_option
 @click.pass_context
 @handle_errors
 def query_show(ctx: click.Context, name: str | None, file: Path | None) -> None:
@@ -127,43 +131,18 @@ def query_show(ctx: click.Context, name: str | None, file: Path | None) -> None:
 
 @query_group.command("run")
 @click.argument("name", required=False)
-@click.option(
-    "-p",
-    "--param",
-    "params",
-    nargs=2,
-    multiple=True,
-    metavar="NAME VALUE",
-    help="A parameter value (repeatable): -p window 30 -p perpetrator group/jnim.",
-)
-@click.option("-f", "--format", "fmt", type=FORMAT_CHOICE, default="table", show_default=True)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Write the answer to this file instead of stdout.",
-)
-@click.option(
-    "--file",
-    "file",
-    type=click.Path(path_type=Path),
-    help="Run this .rq file (same header and parameter rules) instead of a saved one.",
-)
-@click.option(
-    "--no-inferred", is_flag=True, help="Leave the inferred graph out of the query's default graph."
-)
+@param_option
+@format_option()
+@output_option("Write the answer to this file instead of stdout.")
+@question_file_option
+@no_inferred_option
 @click.option(
     "--evidence",
     is_flag=True,
     help="Give every row the passages behind it: the claims about the resources it names "
     "(document, paragraph, quote, modality).",
 )
-@click.option(
-    "--as-of",
-    "as_of",
-    metavar="DATE",
-    help="Answer from the sources issued on or before DATE (YYYY-MM-DD) only.",
-)
+@as_of_option
 @click.option(
     "--allow-service",
     "allow_service",
@@ -218,11 +197,7 @@ def query_run(
 
     question = _question(name, file)
     check_services(question.text, allow_service)
-    raw: dict[str, str] = {}
-    for key, value in params:
-        if key in raw:
-            raise UsageError(f"parameter {key} is given twice")
-        raw[key] = value
+    raw = param_values(params)
     bindings = bind_params(question, raw)
     day = parse_day(as_of) if as_of is not None else None
     started = time.perf_counter()

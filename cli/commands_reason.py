@@ -10,8 +10,9 @@ store failed, or ``--check`` without Java.
 from __future__ import annotations
 
 import click
-from kg.cli.commands_store import endpoint_option, opened_store
-from kg.cli.main import State, cli, handle_errors, store_option
+from kg.cli.commands_store import opened_store
+from kg.cli.main import cli, handle_errors
+from kg.cli.options import State, endpoint_option, store_option
 
 from kg.reasoning import (
     DEFAULT_CHECK_LIMIT,

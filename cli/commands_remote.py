@@ -10,13 +10,14 @@ from __future__ import annotations
 import time
 
 import click
-from kg.cli.commands_store import graph_iri, note
-from kg.cli.main import State, cli, handle_errors, store_option
+from kg.cli.commands_store import note
+from kg.cli.main import cli, handle_errors
+from kg.cli.options import GRAPH_IRI, State, store_option
 from rdflib import URIRef
 
 
 @cli.command("push")
-@click.argument("graphs", nargs=-1, metavar="[GRAPH]...")
+@click.argument("graphs", nargs=-1, type=GRAPH_IRI, metavar="[GRAPH]...")
 @click.option(
     "--endpoint",
     metavar="URL",
@@ -102,7 +103,7 @@ def push_command(
         user=user,
         timeout=timeout,
     )
-    chosen = [URIRef(graph_iri(g)) for g in graphs] or None
+    chosen = [URIRef(g) for g in graphs] or None
     last = [0.0]
 
     def progress(p: UploadProgress) -> None:

@@ -15,13 +15,24 @@ from pathlib import Path
 from typing import Any
 
 import click
-from kg.cli.main import State, cli, handle_errors, store_option
+from kg.cli.main import cli, handle_errors
+from kg.cli.options import (
+    GRAPH_IRI,
+    State,
+    allow_empty_option,
+    allow_ontology_option,
+    endpoint_option,
+    format_option,
+    graph_iri,
+    graph_option,
+    no_inferred_option,
+    reason_option,
+    store_option,
+)
 
 from kg.errors import CkgError, InputError, UsageError
 from kg.store import Store
-from kg.terms import GRAPH, INFERRED_GRAPH
-
-FORMAT_CHOICE = click.Choice(["table", "csv", "tsv", "json"])
+from kg.terms import INFERRED_GRAPH
 
 
 def note(ctx: click.Context, message: str) -> None:
@@ -54,29 +65,6 @@ def opened_store(
         store.close()
 
 
-def graph_iri(text: str) -> str:
-    """A graph IRI from the command line: a full IRI, or a name under graph/ like ``file/x``."""
-    text = text.strip()
-    if text.startswith("<") and text.endswith(">"):
-        text = text[1:-1]
-    text = text.removeprefix("ckggraph:")
-    if "://" in text or text.startswith("urn:"):
-        return text
-    return str(GRAPH[text.lstrip("/")])
-
-
-def endpoint_option(func: Any) -> Any:
-    """``--endpoint URL`` (``$CKG_ENDPOINT``): a SPARQL server instead of the embedded store."""
-    return click.option(
-        "--endpoint",
-        metavar="URL",
-        envvar="CKG_ENDPOINT",
-        default=None,
-        help="SPARQL 1.1 query endpoint to ask instead of the embedded store "
-        "(default: $CKG_ENDPOINT).",
-    )(func)
-
-
 def write_output(ctx: click.Context, text: str, output: Path | None, what: str) -> None:
     """Write ``text`` to stdout, or to ``output`` with a note saying so."""
     if output is None:
@@ -94,13 +82,7 @@ def write_output(ctx: click.Context, text: str, output: Path | None, what: str) 
 
 @cli.command("load")
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
-    "--graph",
-    "graph",
-    metavar="IRI",
-    help="Put the files' (default-graph) triples into this graph instead of "
-    "graph/file/<stem>; a full IRI or a name under graph/ such as file/x.",
-)
+@graph_option("Without it, each file gets its own graph, graph/file/<file-stem>.")
 @click.option(
     "--bundled",
     is_flag=True,
@@ -112,32 +94,18 @@ def write_output(ctx: click.Context, text: str, output: Path | None, what: str) 
     help="Force (or forbid) pyoxigraph's bulk loader: less memory; the new content is "
     "written beside the old and switched to in one transaction. Default: bulk above 64 MB.",
 )
-@click.option(
-    "--reason",
-    "do_reason",
-    is_flag=True,
-    help="Recompute the inferred graph (ckg reason) after loading.",
-)
+@reason_option
 @click.option(
     "--replace-graph",
     "replace",
+    type=GRAPH_IRI,
     metavar="IRI",
     multiple=True,
     help="Allow replacing this graph although it is protected (ontology, shapes, derived) "
     "or holds another source (repeatable; a full IRI or a name under graph/).",
 )
-@click.option(
-    "--allow-empty",
-    is_flag=True,
-    help="Let a file with no triples empty the populated graph it would replace.",
-)
-@click.option(
-    "--allow-ontology-change",
-    "allow_ontology",
-    is_flag=True,
-    help="Accept triples that declare or alter classes and properties; the result is "
-    "checked for consistency and refused if inconsistent. Default: refused.",
-)
+@allow_empty_option
+@allow_ontology_option
 @click.option(
     "--no-validate",
     is_flag=True,
@@ -153,7 +121,7 @@ def load_command(
     graph: str | None,
     bundled: bool,
     bulk: bool | None,
-    do_reason: bool = False,
+    then_reason: bool = False,
     replace: tuple[str, ...] = (),
     allow_empty: bool = False,
     allow_ontology: bool = False,
@@ -199,7 +167,7 @@ def load_command(
 
     if not files and not bundled:
         raise UsageError("nothing to load: give FILE... or --bundled (see 'ckg load -h')")
-    target = graph_iri(graph) if graph else None
+    target = graph
     sources = bundled_sources() if bundled else []
     sources += [source_for_file(f, target) for f in files]
     if target is None:
@@ -210,7 +178,7 @@ def load_command(
     with opened_store(ctx) as store:
         # The bundled files are the ontology itself: only the user's files are guarded.
         policy = LoadPolicy(
-            replace=frozenset(graph_iri(g) for g in replace),
+            replace=frozenset(replace),
             allow_empty=allow_empty,
             guard=OntologyGuard(allow=allow_ontology) if files else None,
             check=_load_check(store, validate=not no_validate) if files else None,
@@ -249,7 +217,7 @@ def load_command(
             note(ctx, f"note: {message}")
     mode = " with the bulk loader" if any(r.bulk for r in reports) else ""
     note(ctx, f"{len(reports)} source(s), {total:,} triples in {seconds:.2f} s{mode}")
-    if do_reason:
+    if then_reason:
         with opened_store(ctx) as store:
             clashes = _reason(ctx, store)
         if clashes:
@@ -323,7 +291,7 @@ def _judge(report: Any) -> None:
 
 
 @cli.command("graphs")
-@click.option("-f", "--format", "fmt", type=FORMAT_CHOICE, default="table", show_default=True)
+@format_option()
 @endpoint_option
 @store_option
 @click.pass_context
@@ -386,19 +354,8 @@ ORDER BY DESC(?instances) ?class
 
 
 @cli.command("stats")
-@click.option(
-    "-f",
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-)
-@click.option(
-    "--no-inferred",
-    is_flag=True,
-    help="Count instances from asserted triples only, without the inferred graph.",
-)
+@format_option(["table", "json"])
+@no_inferred_option
 @endpoint_option
 @store_option
 @click.pass_context

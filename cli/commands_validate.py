@@ -11,7 +11,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from kg.cli.main import State, cli, handle_errors, store_option
+from kg.cli.main import cli, handle_errors
+from kg.cli.options import (
+    State,
+    allow_ontology_option,
+    graph_option,
+    reason_option,
+    report_options,
+    store_option,
+)
 
 from kg.axioms import batch_future_dates, check_change, guard_batch
 from kg.dedup import drop_present
@@ -19,8 +27,6 @@ from kg.store import Store
 from kg.terms import INFERRED_GRAPH
 from kg.validation import (
     ENGINES,
-    FORMATS,
-    INFERENCE_CHOICES,
     SEVERITIES,
     Batch,
     Report,
@@ -37,63 +43,8 @@ def _open(ctx: click.Context, *, create: bool) -> Store:
     return open_store(ctx.ensure_object(State).store_dir, create=create)
 
 
-def _graph(text: str | None) -> str | None:
-    # The same shorthand as `ckg load --graph`: a full IRI, or a name under graph/.
-    from kg.cli.commands_store import graph_iri
-
-    return graph_iri(text) if text is not None else None
-
-
-def _report_options(func):  # type: ignore[no-untyped-def]
-    """``--inference``, ``-f/--format`` and ``--fail-on``, shared by validate and add."""
-    func = click.option(
-        "--fail-on",
-        type=click.Choice(SEVERITIES),
-        default="violation",
-        show_default=True,
-        help="Lowest severity that makes the check fail (exit 1; ckg add writes nothing).",
-    )(func)
-    func = click.option(
-        "-f",
-        "--format",
-        "fmt",
-        type=click.Choice(FORMATS),
-        default="text",
-        show_default=True,
-        help="Report format: text (grouped by shape, in words), table, json, or turtle "
-        "(the sh:ValidationReport).",
-    )(func)
-    func = click.option(
-        "--inference",
-        type=click.Choice(INFERENCE_CHOICES),
-        default="none",
-        show_default=True,
-        help="Let pyshacl expand the data graph first (rdfs or owlrl; slower).",
-    )(func)
-    return func
-
-
-def _ontology_option(func):  # type: ignore[no-untyped-def]
-    return click.option(
-        "--allow-ontology-change",
-        "allow_ontology",
-        is_flag=True,
-        help="Accept triples that declare or alter classes and properties (subClassOf, "
-        "domain, range, disjointness, owl:sameAs between two of the graph's nodes…); the "
-        "result is checked for consistency and refused if inconsistent. Default: refused.",
-    )(func)
-
-
-def _graph_option(func):  # type: ignore[no-untyped-def]
-    return click.option(
-        "--graph",
-        "graph",
-        metavar="IRI",
-        default=None,
-        help="Named graph for the files' default-graph triples (Turtle, N-Triples): a full "
-        "IRI or a name under graph/ such as doc/corrections. Without it every triple must "
-        "be inside a GRAPH block of a TriG file.",
-    )(func)
+#: What ``--graph`` of validate and add means when it is not given.
+GRAPH_REQUIRED_WITHOUT_TRIG = "Without it every triple must be inside a GRAPH block of a TriG file."
 
 
 def _emit(report: Report, fmt: str, always: bool) -> None:
@@ -112,9 +63,9 @@ def _verdict(report: Report, fail_on: str) -> str:
 
 @cli.command("validate")
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
-@_report_options
-@_graph_option
-@_ontology_option
+@report_options
+@graph_option(GRAPH_REQUIRED_WITHOUT_TRIG)
+@allow_ontology_option
 @click.option(
     "--engine",
     type=click.Choice(ENGINES),
@@ -157,7 +108,7 @@ def validate_command(
         ckg validate corrections.ttl --graph https://w3id.org/conflict-kg/graph/doc/corrections
     """
     state = ctx.ensure_object(State)
-    batch = parse_batch(list(files), _graph(graph)) if files else None
+    batch = parse_batch(list(files), graph) if files else None
     if batch is not None:
         guard_batch(batch, allow_ontology)
         for message in batch_future_dates(batch):
@@ -187,16 +138,11 @@ def validate_command(
 
 @cli.command("add")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
-@_graph_option
+@graph_option(GRAPH_REQUIRED_WITHOUT_TRIG)
 @click.option("--dry-run", is_flag=True, help="Validate only; write nothing.")
-@click.option(
-    "--reason",
-    "then_reason",
-    is_flag=True,
-    help="After adding, recompute the inferred graph (ckg reason) instead of marking it stale.",
-)
-@_report_options
-@_ontology_option
+@reason_option
+@report_options
+@allow_ontology_option
 @store_option
 @click.pass_context
 @handle_errors
@@ -232,7 +178,7 @@ def add_command(
         ckg add new-report.trig --reason
     """
     state = ctx.ensure_object(State)
-    batch = parse_batch(list(files), _graph(graph))
+    batch = parse_batch(list(files), graph)
     guard = guard_batch(batch, allow_ontology)
     for message in batch_future_dates(batch):
         click.echo(f"warning: {message}", err=True)

@@ -12,7 +12,17 @@ import sys
 from pathlib import Path
 
 import click
-from kg.cli.main import State, cli, handle_errors, store_option
+from kg.cli.main import cli, handle_errors
+from kg.cli.options import (
+    State,
+    as_of_option,
+    format_option,
+    output_option,
+    param_option,
+    param_values,
+    store_option,
+    title_option,
+)
 
 from kg.errors import UsageError
 from kg.store import Store
@@ -34,32 +44,12 @@ def _note(ctx: click.Context, message: str) -> None:
         click.echo(message, err=True)
 
 
-def _params(pairs: tuple[tuple[str, str], ...]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for name, value in pairs:
-        if name in out:
-            raise UsageError(f"parameter {name} given twice")
-        out[name] = value
-    return out
-
-
 def _check_suffix(path: Path, allowed: tuple[str, ...], what: str) -> None:
     if path.suffix.lower() not in allowed:
         raise UsageError(
             f"{path}: cannot write a {what} as {path.suffix or 'a file without extension'}; "
             f"use {', '.join(s for s in allowed if s != '.htm')}"
         )
-
-
-param_option = click.option(
-    "-p",
-    "--param",
-    "params",
-    nargs=2,
-    multiple=True,
-    metavar="NAME VALUE",
-    help="A parameter of the saved question (repeatable).",
-)
 
 
 def _collect(
@@ -92,17 +82,11 @@ def _collect(
 @cli.command("map")
 @click.argument("name", required=False)
 @param_option
-@click.option(
-    "-o",
-    "--output",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="FILE.html (interactive), FILE.svg or FILE.png.",
-)
+@output_option("FILE.html (interactive), FILE.svg or FILE.png.", required=True)
 @click.option(
     "--all-events", is_flag=True, help="Without NAME: every event with a place, not only attacks."
 )
-@click.option("--title", help="Title drawn on the map.")
+@title_option()
 @store_option
 @click.pass_context
 @handle_errors
@@ -131,7 +115,7 @@ def map_command(
     _check_suffix(output, MAP_FORMATS, "map")
     store = open_store(ctx)
     try:
-        data, _ = _collect(ctx, store, name, _params(params), all_events, title)
+        data, _ = _collect(ctx, store, name, param_values(params), all_events, title)
         write_map(data, output, title=title)
     finally:
         store.close()
@@ -146,13 +130,7 @@ def map_command(
 @cli.command("timeline")
 @click.argument("name", required=False)
 @param_option
-@click.option(
-    "-o",
-    "--output",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="FILE.png, FILE.svg or FILE.html.",
-)
+@output_option("FILE.png, FILE.svg or FILE.html.", required=True)
 @click.option(
     "--by",
     type=click.Choice(["town", "group"]),
@@ -169,7 +147,7 @@ def map_command(
 @click.option(
     "--all-events", is_flag=True, help="Without NAME: every dated event, not only attacks."
 )
-@click.option("--title", help="Title drawn on the timeline.")
+@title_option()
 @store_option
 @click.pass_context
 @handle_errors
@@ -200,7 +178,7 @@ def timeline_command(
     _check_suffix(output, TIMELINE_FORMATS, "timeline")
     store = open_store(ctx)
     try:
-        data, _ = _collect(ctx, store, name, _params(params), all_events, title)
+        data, _ = _collect(ctx, store, name, param_values(params), all_events, title)
         pairs = []
         pair_note = "two attacks on one town"
         if questions.exists("towns_attacked_twice"):
@@ -231,30 +209,19 @@ def timeline_command(
 
 
 @cli.command("report")
-@click.option(
-    "-o",
-    "--output",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The briefing, FILE.html.",
-)
+@output_option("The briefing, FILE.html.", required=True)
 @click.option(
     "--questions",
     "names",
     metavar="NAME,...",
     help="Saved questions to include (default: all that run without parameters).",
 )
-@click.option("--title", default="Conflict briefing", show_default=True)
+@title_option("Conflict briefing")
 @click.option(
     "--all-events", is_flag=True, help="Map and timeline of every event, not only attacks."
 )
 @click.option("--no-validate", is_flag=True, help="Do not validate the store for the briefing.")
-@click.option(
-    "--as-of",
-    "as_of",
-    metavar="DATE",
-    help="Brief from the sources issued on or before DATE (YYYY-MM-DD) only.",
-)
+@as_of_option
 @store_option
 @click.pass_context
 @handle_errors
@@ -332,20 +299,8 @@ def report_command(
 @cli.command("export")
 @click.argument("name")
 @param_option
-@click.option(
-    "-f",
-    "--format",
-    "fmt",
-    type=click.Choice(["geojson", "csv", "kml"]),
-    required=True,
-    help="Output format.",
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Output file (default: stdout).",
-)
+@format_option(["geojson", "csv", "kml"], default=None)
+@output_option()
 @store_option
 @click.pass_context
 @handle_errors
@@ -367,7 +322,7 @@ def export_command(
 
     store = open_store(ctx)
     try:
-        data, result = _collect(ctx, store, name, _params(params), False, None)
+        data, result = _collect(ctx, store, name, param_values(params), False, None)
         assert result is not None
         text, unplaced = export(data, result, fmt, output)
     finally:

@@ -11,11 +11,11 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+from kg.cli.options import State
 
 from kg import __version__
 from kg.errors import CkgError
@@ -23,14 +23,6 @@ from kg.errors import CkgError
 F = TypeVar("F", bound=Callable[..., Any])
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-
-
-@dataclass
-class State:
-    """What the group options decide for every command (kept in ``ctx.obj``)."""
-
-    store_dir: Path = Path(".ckg")
-    quiet: bool = False
 
 
 class CkgCommandError(click.ClickException):
@@ -155,25 +147,6 @@ def _fault(exc: BaseException) -> str:
 
         return damage_advice(store, text)
     return fault_message(exc)
-
-
-def store_option(func: F) -> F:
-    """``--store DIR`` on a command, overriding the group's choice."""
-
-    def callback(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
-        if value is not None:
-            ctx.ensure_object(State).store_dir = Path(value)
-
-    return click.option(
-        "--store",
-        "store_dir_override",
-        metavar="DIR",
-        default=None,
-        expose_value=False,
-        is_eager=True,
-        callback=callback,
-        help="Store folder (default: $CKG_STORE or ./.ckg).",
-    )(func)
 
 
 @click.group(context_settings=CONTEXT_SETTINGS)
