@@ -14,20 +14,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
+from kg.cli.context import note, open_store
 from kg.cli.main import cli, handle_errors
-from kg.cli.options import State, format_option, output_option, store_option
+from kg.cli.options import format_option, output_option, store_option
 
 from kg.errors import UsageError
 from kg.store import Store
 
 if TYPE_CHECKING:
     from kg.extract.staging import StagingStore
-
-
-def _open(ctx: click.Context, *, create: bool) -> Store:
-    from kg.embedded import open_store
-
-    return open_store(ctx.ensure_object(State).store_dir, create=create)
 
 
 def _staging(ctx: click.Context, store: Store) -> StagingStore:
@@ -42,17 +37,12 @@ def _staging(ctx: click.Context, store: Store) -> StagingStore:
         staging.close()
         raise
     if moved:
-        _note(
+        note(
             ctx,
             f"moved {len(moved)} staged document{'s' if len(moved) != 1 else ''} "
             f"({', '.join(moved)}) out of the store into its staging store {staging.location}",
         )
     return staging
-
-
-def _note(ctx: click.Context, text: str) -> None:
-    if not ctx.ensure_object(State).quiet:
-        click.echo(text, err=True)
 
 
 @cli.command("extract")
@@ -154,7 +144,7 @@ def extract_command(
 
         if files:
             raise UsageError("give FILES or --csv, not both")
-        store = _open(ctx, create=True)
+        store = open_store(ctx, create=True)
         staging = None
         try:
             staging = _staging(ctx, store) if output is None else None
@@ -175,7 +165,7 @@ def extract_command(
             if staging is not None:
                 staging.close()
             store.close()
-        _note(
+        note(
             ctx,
             f"extract: {result.rows} rows, {result.events} events, {result.claims} "
             f"candidate claims in {result.seconds:.1f} s → {result.target}",
@@ -185,7 +175,7 @@ def extract_command(
         raise UsageError("give at least one FILE (or --csv FILE)")
     from kg.extract.review import extract_files
 
-    store = _open(ctx, create=True)
+    store = open_store(ctx, create=True)
     staging = None
     try:
         if output is not None:
@@ -224,13 +214,13 @@ def extract_command(
         events = sum(1 for f in ex.found if f.kind == "event")
         ref = f"{ex.reference} ({ex.reference_source})" if ex.reference else "none"
         where = str(output) if output is not None else f"<{r.graph}>"
-        _note(
+        note(
             ctx,
             f"extract: {r.path}: {len(ex.passages)} sentences, {events} events, "
             f"{len(ex.candidates)} candidate claims (document date {ref}) → {where}",
         )
     if output is None:
-        _note(ctx, "extract: review them with `ckg review`")
+        note(ctx, "extract: review them with `ckg review`")
 
 
 @cli.command("review")
@@ -309,7 +299,7 @@ def review_command(
     actions = sum([do_accept, do_reject, bool(sets), show])
     if actions > 1:
         raise UsageError("choose one of --show, --accept, --reject, --set")
-    store = _open(ctx, create=False)
+    store = open_store(ctx, create=False)
     staging = None
     try:
         staging = _staging(ctx, store)
@@ -333,23 +323,23 @@ def review_command(
             if not ids and not all_ and min_confidence is None:
                 raise UsageError("--accept needs IDS, --all or --min-confidence")
             chosen = select(cands, ids, all_=all_, min_confidence=min_confidence, doc_slug=doc)
-            _note(ctx, f"review: validating {len(chosen)} candidates with the store…")
+            note(ctx, f"review: validating {len(chosen)} candidates with the store…")
             out = rv.accept(store, staging, doc, chosen)
-            _note(
+            note(
                 ctx,
                 f"review: accepted {len(out.accepted)} ({out.triples} triples into the document's graph)",
             )
             for cid, reason in out.refused.items():
                 click.echo(f"refused {cid}: {reason}")
             if out.refused:
-                _note(ctx, f"review: the gate refused {len(out.refused)}; they stay in staging")
+                note(ctx, f"review: the gate refused {len(out.refused)}; they stay in staging")
                 ctx.exit(1)
             return
         if do_reject:
             if not ids:
                 raise UsageError("--reject needs IDS")
             out = rv.reject(staging, doc, select(cands, ids, doc_slug=doc))
-            _note(ctx, f"review: rejected {len(out.rejected)}")
+            note(ctx, f"review: rejected {len(out.rejected)}")
             return
         if sets:
             if len(ids) != 1:
@@ -357,7 +347,7 @@ def review_command(
             cand = select(cands, ids, doc_slug=doc)[0]
             for prop, value in sets:
                 obj = rv.edit(staging, doc, cand, prop, value)
-                _note(ctx, f"review: {cand.id}: {prop} = {obj.n3()}")
+                note(ctx, f"review: {cand.id}: {prop} = {obj.n3()}")
             return
         chosen = select(cands, ids, doc_slug=doc) if ids else cands
         if status != "all":

@@ -18,17 +18,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import click
+from kg.cli.context import open_store
 from kg.cli.main import cli, handle_errors
 from kg.cli.options import State, allow_empty_option, store_option, strict_option
 
 from kg.importers import ImportSummary, Progress
 from kg.store import Store
-
-
-def _open(ctx: click.Context) -> Store:
-    from kg.embedded import open_store
-
-    return open_store(ctx.ensure_object(State).store_dir)
 
 
 def _progress(ctx: click.Context) -> Callable[[Progress], None] | None:
@@ -251,7 +246,7 @@ def import_acled_command(
     from kg.importers.acled import import_acled
     from kg.loading import mark_inferred_stale
 
-    store = _open(ctx)
+    store = open_store(ctx)
     try:
         if not allow_empty:
             _refuse_empty(store, files)
@@ -306,7 +301,7 @@ def import_geonames_command(
     from kg.importers.geonames import graph_for, import_geonames
     from kg.loading import mark_inferred_stale
 
-    store = _open(ctx)
+    store = open_store(ctx)
     try:
         summaries = _each_file(
             ctx,
@@ -354,7 +349,7 @@ def import_sanctions_command(
     from kg.importers.sanctions import graph_for, import_sanctions
     from kg.loading import mark_inferred_stale
 
-    store = _open(ctx)
+    store = open_store(ctx)
     try:
         summaries = _each_file(
             ctx,

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import click
-from kg.cli.commands_store import note, opened_store, warn, write_output
+from kg.cli.context import note, opened_store, warn, write_output
 from kg.cli.main import cli, handle_errors
 from kg.cli.options import (
     as_of_option,

@@ -10,7 +10,7 @@ store failed, or ``--check`` without Java.
 from __future__ import annotations
 
 import click
-from kg.cli.commands_store import opened_store
+from kg.cli.context import opened_store
 from kg.cli.main import cli, handle_errors
 from kg.cli.options import State, endpoint_option, store_option
 

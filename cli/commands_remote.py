@@ -10,9 +10,9 @@ from __future__ import annotations
 import time
 
 import click
-from kg.cli.commands_store import note
+from kg.cli.context import note, open_store
 from kg.cli.main import cli, handle_errors
-from kg.cli.options import GRAPH_IRI, State, store_option
+from kg.cli.options import GRAPH_IRI, store_option
 from rdflib import URIRef
 
 
@@ -92,10 +92,8 @@ def push_command(
                  --graph-store http://127.0.0.1:8890/sparql-graph-crud-auth
         ckg push file/seed --endpoint http://localhost:3030/ds --batch 500
     """
-    from kg.embedded import open_store
     from kg.remote import UploadProgress, connect, push
 
-    state = ctx.ensure_object(State)
     target = connect(
         endpoint,
         update_endpoint=update_endpoint,
@@ -117,7 +115,7 @@ def push_command(
         total = f"/{p.total:,}" if p.total is not None else ""
         note(ctx, f"  {p.graph}: {p.sent:,}{total} triples ({rate:,.0f} triples/s)")
 
-    source = open_store(state.store_dir, create=False)
+    source = open_store(ctx, create=False)
     try:
         note(
             ctx,

@@ -9,16 +9,14 @@ and :mod:`kg.formats`. Answers go to stdout; progress and notes to stderr (silen
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import click
+from kg.cli.context import note, opened_store, warn
 from kg.cli.main import cli, handle_errors
 from kg.cli.options import (
     GRAPH_IRI,
-    State,
     allow_empty_option,
     allow_ontology_option,
     endpoint_option,
@@ -30,52 +28,9 @@ from kg.cli.options import (
     store_option,
 )
 
-from kg.errors import CkgError, InputError, UsageError
+from kg.errors import CkgError, UsageError
 from kg.store import Store
 from kg.terms import INFERRED_GRAPH
-
-
-def note(ctx: click.Context, message: str) -> None:
-    """A progress line or note on stderr, unless ``ckg -q``."""
-    if not ctx.ensure_object(State).quiet:
-        click.echo(message, err=True)
-
-
-def warn(message: str) -> None:
-    """A warning on stderr, even with ``-q``."""
-    click.echo(f"warning: {message}", err=True)
-
-
-@contextmanager
-def opened_store(
-    ctx: click.Context, endpoint: str | None = None, *, create: bool = True
-) -> Iterator[Store]:
-    """The embedded store of ``--store`` (or the server at ``endpoint``), closed afterwards."""
-    if endpoint:
-        from kg.remote import connect  # imported here: only remote users pay for it
-
-        store: Any = connect(endpoint)
-    else:
-        from kg.embedded import open_store
-
-        store = open_store(ctx.ensure_object(State).store_dir, create=create)
-    try:
-        yield store
-    finally:
-        store.close()
-
-
-def write_output(ctx: click.Context, text: str, output: Path | None, what: str) -> None:
-    """Write ``text`` to stdout, or to ``output`` with a note saying so."""
-    if output is None:
-        click.echo(text, nl=False)
-        return
-    try:
-        output.write_text(text, encoding="utf-8", newline="")
-    except OSError as exc:
-        raise InputError(f"cannot write: {exc.strerror or exc}", path=str(output)) from exc
-    note(ctx, f"wrote {what} to {output}")
-
 
 # --------------------------------------------------------------------------- load
 

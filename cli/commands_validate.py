@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from kg.cli.context import open_store
 from kg.cli.main import cli, handle_errors
 from kg.cli.options import (
     State,
@@ -35,13 +36,6 @@ from kg.validation import (
     validate_batch,
     validate_store,
 )
-
-
-def _open(ctx: click.Context, *, create: bool) -> Store:
-    from kg.embedded import open_store
-
-    return open_store(ctx.ensure_object(State).store_dir, create=create)
-
 
 #: What ``--graph`` of validate and add means when it is not given.
 GRAPH_REQUIRED_WITHOUT_TRIG = "Without it every triple must be inside a GRAPH block of a TriG file."
@@ -113,7 +107,7 @@ def validate_command(
         guard_batch(batch, allow_ontology)
         for message in batch_future_dates(batch):
             click.echo(f"warning: {message}", err=True)
-    store = _open(ctx, create=False)
+    store = open_store(ctx, create=False)
     try:
         if batch:
             report = validate_batch(store, batch, inference)
@@ -182,7 +176,7 @@ def add_command(
     guard = guard_batch(batch, allow_ontology)
     for message in batch_future_dates(batch):
         click.echo(f"warning: {message}", err=True)
-    store = _open(ctx, create=True)
+    store = open_store(ctx, create=True)
     try:
         # Blank-node statements the graph already holds are not added a second time.
         if drop_present(store, batch.graphs) and not state.quiet:

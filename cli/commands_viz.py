@@ -12,9 +12,9 @@ import sys
 from pathlib import Path
 
 import click
+from kg.cli.context import note, open_store
 from kg.cli.main import cli, handle_errors
 from kg.cli.options import (
-    State,
     as_of_option,
     format_option,
     output_option,
@@ -29,19 +29,6 @@ from kg.store import Store
 
 MAP_FORMATS = (".html", ".htm", ".svg", ".png")
 TIMELINE_FORMATS = (".html", ".htm", ".svg", ".png")
-
-
-def open_store(ctx: click.Context) -> Store:
-    """The store the group options chose (``--store DIR``); it must exist already."""
-    from kg.embedded import open_store as _open
-
-    # Pictures of an empty, freshly created store would only hide a mistyped --store.
-    return _open(ctx.ensure_object(State).store_dir, create=False)
-
-
-def _note(ctx: click.Context, message: str) -> None:
-    if not ctx.ensure_object(State).quiet:
-        click.echo(message, err=True)
 
 
 def _check_suffix(path: Path, allowed: tuple[str, ...], what: str) -> None:
@@ -69,7 +56,7 @@ def _collect(
         return collect(store, title=title, all_events=all_events), None
     result = questions.run(store, name, params)
     if result.kind == "select" and not result.rows:
-        _note(ctx, f"warning: {name} has an empty answer; drawing an empty map")
+        note(ctx, f"warning: {name} has an empty answer; drawing an empty map")
     data = collect(store, result, title=title or questions.title_of(name, params))
     if result.kind == "select" and name == "towns_attacked_twice":
         from kg.viz.mapview import note_pairs
@@ -113,17 +100,17 @@ def map_command(
     from kg.viz.export import write_map
 
     _check_suffix(output, MAP_FORMATS, "map")
-    store = open_store(ctx)
+    store = open_store(ctx, create=False)
     try:
         data, _ = _collect(ctx, store, name, param_values(params), all_events, title)
         write_map(data, output, title=title)
     finally:
         store.close()
-    _note(ctx, f"wrote {output}: {data.summary()}")
-    for note in data.notes:
-        _note(ctx, f"note: {note}")
+    note(ctx, f"wrote {output}: {data.summary()}")
+    for line in data.notes:
+        note(ctx, f"note: {line}")
     if data.is_empty():
-        _note(ctx, "warning: nothing to draw — no event or place in the answer has coordinates")
+        note(ctx, "warning: nothing to draw — no event or place in the answer has coordinates")
         ctx.exit(1)
 
 
@@ -176,7 +163,7 @@ def timeline_command(
     from kg.viz.timeline import pairs_from_answer, timeline_scene, write_timeline
 
     _check_suffix(output, TIMELINE_FORMATS, "timeline")
-    store = open_store(ctx)
+    store = open_store(ctx, create=False)
     try:
         data, _ = _collect(ctx, store, name, param_values(params), all_events, title)
         pairs = []
@@ -196,15 +183,15 @@ def timeline_command(
                 f"two attacks on one town within {days} days" if days else "two attacks on one town"
             )
         else:
-            _note(ctx, "note: no saved question towns_attacked_twice; no pairs marked")
+            note(ctx, "note: no saved question towns_attacked_twice; no pairs marked")
         scene = timeline_scene(data, pairs, by=by, title=title, pair_note=pair_note)
         write_timeline(scene, output)
     finally:
         store.close()
     dated = sum(1 for e in data.events.values() if e.start)
-    _note(ctx, f"wrote {output}: {dated} dated events, {len(pairs)} recurring pair(s) marked")
+    note(ctx, f"wrote {output}: {dated} dated events, {len(pairs)} recurring pair(s) marked")
     if not dated:
-        _note(ctx, "warning: nothing to draw — no dated event")
+        note(ctx, "warning: nothing to draw — no dated event")
         ctx.exit(1)
 
 
@@ -262,11 +249,11 @@ def report_command(
         if not chosen:
             raise UsageError("--questions needs at least one NAME")
     day = parse_day(as_of) if as_of is not None else None
-    store = open_store(ctx)
+    store = open_store(ctx, create=False)
     try:
         with answering_as_of(store, day) as (known, selection):
             if selection is not None:
-                _note(ctx, selection.summary())
+                note(ctx, selection.summary())
             brief = build_briefing(
                 known,
                 chosen,
@@ -278,18 +265,18 @@ def report_command(
         store.close()
     output.write_text(brief.html, encoding="utf-8")
     v = brief.validation
-    _note(
+    note(
         ctx,
         f"wrote {output} in {brief.seconds:.2f} s: {len(brief.questions)} question(s), "
         f"{brief.data.summary() if brief.data else ''}; validation: "
         f"{v.status if v else 'not validated'}",
     )
     if v and v.status == "not validated":
-        _note(ctx, f"note: {v.detail}")
+        note(ctx, f"note: {v.detail}")
     for name, err in brief.failed.items():
-        _note(ctx, f"warning: question {name} failed: {err}")
+        note(ctx, f"warning: question {name} failed: {err}")
     if brief.skipped:
-        _note(
+        note(
             ctx,
             f"note: {len(brief.skipped)} question(s) not run on a store this big "
             "(name them with --questions): " + ", ".join(brief.skipped),
@@ -320,7 +307,7 @@ def export_command(
     """
     from kg.viz.export import export
 
-    store = open_store(ctx)
+    store = open_store(ctx, create=False)
     try:
         data, result = _collect(ctx, store, name, param_values(params), False, None)
         assert result is not None
@@ -330,7 +317,7 @@ def export_command(
     if output is None:
         sys.stdout.write(text)
     rows = len(result.rows)
-    _note(
+    note(
         ctx,
         f"{'wrote ' + str(output) if output else 'exported'}: {rows} row(s) as {fmt}"
         + (f", {unplaced} without coordinates" if unplaced else ""),

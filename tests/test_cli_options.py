@@ -94,3 +94,20 @@ def test_a_graph_is_named_the_same_way_by_load_and_by_replace_graph(runner, tmp_
     finally:
         s.close()
     assert graphs.get(full) == 1
+
+
+def test_no_command_module_imports_another():
+    # Shared options live in kg.cli.options, shared helpers in kg.cli.context (the house
+    # rule of sqlite-utils): a command module that reached into another would tie the two.
+    import ast
+
+    import kg.cli
+
+    folder = Path(kg.cli.__path__[0])
+    for path in sorted(folder.glob("commands_*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+                others = [n for n in names if n.startswith("kg.cli.commands_")]
+                assert not others, f"{path.name} imports {others}"
