@@ -332,6 +332,27 @@ def test_timeline_rejects_unknown_grouping(store):
         timeline_scene(collect(store), by="month")
 
 
+def test_a_scene_is_written_as_svg_or_png_by_extension(tmp_path):
+    """Maps and timelines share one writer: Scene.write picks the format by extension."""
+    from PIL import Image
+
+    from kg.viz.scene import Scene, to_svg
+
+    scene = Scene(120, 80, title="two marks")
+    scene.circle(30, 40, 10, fill=JNIM_COLOUR)
+    scene.label(60, 45, "Kayes")
+    scene.write(tmp_path / "s.SVG")
+    assert (tmp_path / "s.SVG").read_text(encoding="utf-8") == to_svg(scene)
+    scene.write(tmp_path / "s.png")
+    assert Image.open(tmp_path / "s.png").size == (120, 80)
+    assert colour_pixels(tmp_path / "s.png", JNIM_COLOUR, tol=30) > 200  # the circle
+    with pytest.raises(ValueError, match=r"\.svg or \.png, not \.jpg"):
+        scene.write(tmp_path / "s.jpg")
+    assert not (tmp_path / "s.jpg").exists()
+    with pytest.raises(UsageError, match="unknown timeline format .jpg"):
+        write_timeline(scene, tmp_path / "t.jpg")
+
+
 # --------------------------------------------------------------------------- export
 
 

@@ -23,6 +23,7 @@ from kg.errors import UsageError
 from kg.store import QueryResult
 from kg.viz.mapdata import MapData
 from kg.viz.mapview import map_page
+from kg.viz.scene import PICTURE_SUFFIXES
 from kg.viz.staticmap import write_static_map
 
 FORMATS = ("geojson", "csv", "kml")
@@ -159,7 +160,7 @@ def write_map(data: MapData, path: Path, *, title: str | None = None) -> None:
     suffix = path.suffix.lower()
     if suffix in (".html", ".htm"):
         path.write_text(map_page(data, title=title), encoding="utf-8")
-    elif suffix in (".svg", ".png"):
+    elif suffix in PICTURE_SUFFIXES:
         write_static_map(data, path, title=title)
     else:
         raise UsageError(

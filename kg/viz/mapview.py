@@ -111,18 +111,22 @@ def markers_of(data: MapData) -> tuple[list[Group], list[Marker]]:
     # Per place once, not per event (100k events at 5,000 places).
     spot: dict[str, tuple[float, float]] = {}
     for ev in data.located_events():
-        xy = spot.get(ev.place)  # type: ignore[arg-type]
+        where = ev.place
+        assert where is not None  # a located event has a place
+        xy = spot.get(where)
         if xy is None:
-            place = data.places[ev.place]  # type: ignore[index]
-            assert place.lon is not None and place.lat is not None
-            xy = spot[ev.place] = (round(place.lon, 5), round(place.lat, 5))  # type: ignore[index]
+            pt = data.places[where].point
+            assert pt is not None
+            xy = spot[where] = (round(pt[0], 5), round(pt[1], 5))
         g = index[ev.perpetrators[0][0] if ev.perpetrators else ""]
         key = (xy[0], xy[1], g)
         m = by_key.get(key)
         if m is None:
-            place = data.places[ev.place]  # type: ignore[index]
+            place = data.places[where]
+            pt = place.point
+            assert pt is not None
             label = data.place_label(place.town) if place.town else place.label
-            m = by_key[key] = Marker(place.lon, place.lat, label, g, place=place.town or place.iri)  # type: ignore[arg-type]
+            m = by_key[key] = Marker(pt[0], pt[1], label, g, place=place.town or place.iri)
         m.events.append(ev.iri)
     # Places named by the answer with no event at them are drawn as neutral markers.
     return groups, sorted(by_key.values(), key=lambda m: (-len(m.events), m.label))
@@ -166,10 +170,9 @@ def operation_links(
         for iri in op.parts:
             ev = data.events.get(iri)
             place = data.places.get(ev.place) if ev and ev.place else None
-            if place and place.located:
-                pt = (place.lon, place.lat)
-                if pt not in pts:
-                    pts.append(pt)  # type: ignore[arg-type]
+            pt = place.point if place else None
+            if pt and pt not in pts:
+                pts.append(pt)
         edges = spanning_edges(pts)
         if edges:
             out.append((op.label, [(pts[i], pts[j]) for i, j in edges]))
@@ -269,12 +272,8 @@ def map_payload(data: MapData, *, details: int = DETAIL_BUDGET) -> dict:
     """The map's data as the page's script reads it (projected units: 100 per degree)."""
     groups, markers = markers_of(data)
     pts = [(m.lon, m.lat) for m in markers]
-    pts += [
-        (data.places[p].lon, data.places[p].lat)
-        for p in data.answer_places
-        if data.places[p].located
-    ]
-    bbox = geo.fit_bbox(pts)  # type: ignore[arg-type]
+    pts += [pt for pt in (data.places[p].point for p in data.answer_places) if pt]
+    bbox = geo.fit_bbox(pts)
     proj = geo.Projection.for_bbox(geo.REGION_BBOX_WIDE)
     x0, y0 = proj.xy(bbox[0], bbox[3])
     x1, y1 = proj.xy(bbox[2], bbox[1])
@@ -334,8 +333,8 @@ def map_payload(data: MapData, *, details: int = DETAIL_BUDGET) -> dict:
     places_out = []
     for p in data.answer_places:
         place = data.places[p]
-        if place.located:
-            x, y = proj.xy(place.lon, place.lat)  # type: ignore[arg-type]
+        if pt := place.point:
+            x, y = proj.xy(*pt)
             places_out.append([round(x, 2), round(y, 2), place.label])
     # Labels of the busiest places (one per place, at its biggest marker), with notes.
     per_place: dict[str, list[int]] = defaultdict(list)

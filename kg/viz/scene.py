@@ -12,9 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypedDict, Unpack
 
 Anchor = Literal["start", "middle", "end"]
+
+#: What :meth:`Scene.write` writes, by file extension.
+PICTURE_SUFFIXES = (".svg", ".png")
 
 
 @dataclass
@@ -42,6 +45,23 @@ class Shape:
     halo: bool = False  # text: a white outline so it stays legible over lines
 
 
+class Style(TypedDict, total=False):
+    """How a shape is painted: the keywords :class:`Scene`'s drawing methods take."""
+
+    fill: str | None
+    stroke: str | None
+    stroke_width: float
+    opacity: float
+    dash: str | None
+    size: float
+    anchor: Anchor
+    weight: str
+    cls: str | None
+    data: dict[str, str]
+    title: str | None
+    halo: bool
+
+
 @dataclass
 class Scene:
     """Shapes on a canvas of ``width`` × ``height`` pixels, painted in order."""
@@ -57,25 +77,40 @@ class Scene:
         self.shapes.append(shape)
         return shape
 
-    def rings(self, rings: list[list[tuple[float, float]]], **kw: object) -> Shape:
+    def rings(self, rings: list[list[tuple[float, float]]], **kw: Unpack[Style]) -> Shape:
         """A filled outline made of closed rings (a country)."""
-        return self.add(Shape("path", closed_rings=rings, **kw))  # type: ignore[arg-type]
+        return self.add(Shape("path", closed_rings=rings, **kw))
 
-    def circle(self, x: float, y: float, r: float, **kw: object) -> Shape:
+    def circle(self, x: float, y: float, r: float, **kw: Unpack[Style]) -> Shape:
         """A circle centred at (x, y)."""
-        return self.add(Shape("circle", points=[(x, y)], r=r, **kw))  # type: ignore[arg-type]
+        return self.add(Shape("circle", points=[(x, y)], r=r, **kw))
 
-    def line(self, points: list[tuple[float, float]], **kw: object) -> Shape:
+    def line(self, points: list[tuple[float, float]], **kw: Unpack[Style]) -> Shape:
         """An open polyline."""
-        return self.add(Shape("polyline", points=points, **kw))  # type: ignore[arg-type]
+        return self.add(Shape("polyline", points=points, **kw))
 
-    def rect(self, x: float, y: float, w: float, h: float, **kw: object) -> Shape:
+    def rect(self, x: float, y: float, w: float, h: float, **kw: Unpack[Style]) -> Shape:
         """An axis-aligned rectangle with its top-left corner at (x, y)."""
-        return self.add(Shape("rect", points=[(x, y)], w=w, h=h, **kw))  # type: ignore[arg-type]
+        return self.add(Shape("rect", points=[(x, y)], w=w, h=h, **kw))
 
-    def label(self, x: float, y: float, text: str, **kw: object) -> Shape:
+    def label(self, x: float, y: float, text: str, **kw: Unpack[Style]) -> Shape:
         """Text whose baseline starts (or centres, or ends) at (x, y)."""
-        return self.add(Shape("text", points=[(x, y)], text=text, **kw))  # type: ignore[arg-type]
+        return self.add(Shape("text", points=[(x, y)], text=text, **kw))
+
+    def write(self, path: Path) -> None:
+        """Write the scene to ``path``: SVG or PNG, by its extension.
+
+        Raises ValueError for any other extension (see :data:`PICTURE_SUFFIXES`).
+        """
+        suffix = path.suffix.lower()
+        if suffix == ".svg":
+            path.write_text(to_svg(self), encoding="utf-8")
+        elif suffix == ".png":
+            to_png(self, path)
+        else:
+            raise ValueError(
+                f"{path}: a picture is written as .svg or .png, not {suffix or '(none)'}"
+            )
 
 
 def _f(v: float) -> str:
@@ -181,6 +216,7 @@ def to_png(scene: Scene, path: Path, *, dpi: int = 100) -> None:
     ax.set_ylim(scene.height, 0)
     ax.set_axis_off()
     pt = 72.0 / dpi  # one pixel in points
+    move, line, close = int(MplPath.MOVETO), int(MplPath.LINETO), int(MplPath.CLOSEPOLY)
     shapes = scene.shapes
     i = 0
     while i < len(shapes):
@@ -206,7 +242,6 @@ def to_png(scene: Scene, path: Path, *, dpi: int = 100) -> None:
             i += len(run)
             continue
         i += 1
-        common = {"alpha": s.opacity, "zorder": z}
         if s.kind == "path":
             verts: list[tuple[float, float]] = []
             codes: list[int] = []
@@ -214,9 +249,7 @@ def to_png(scene: Scene, path: Path, *, dpi: int = 100) -> None:
                 if len(ring) < 3:
                     continue
                 verts.extend(ring + [ring[0]])
-                codes.extend(
-                    [MplPath.MOVETO] + [MplPath.LINETO] * (len(ring) - 1) + [MplPath.CLOSEPOLY]
-                )
+                codes.extend([move] + [line] * (len(ring) - 1) + [close])
             if verts:
                 ax.add_patch(
                     PathPatch(
@@ -224,7 +257,8 @@ def to_png(scene: Scene, path: Path, *, dpi: int = 100) -> None:
                         facecolor=s.fill or "none",
                         edgecolor=s.stroke or "none",
                         linewidth=s.stroke_width * pt,
-                        **common,
+                        alpha=s.opacity,
+                        zorder=z,
                     )
                 )
         elif s.kind == "polyline":
@@ -236,7 +270,8 @@ def to_png(scene: Scene, path: Path, *, dpi: int = 100) -> None:
                 linewidth=s.stroke_width * pt,
                 linestyle=ls,
                 solid_capstyle="round",
-                **common,
+                alpha=s.opacity,
+                zorder=z,
             )
         elif s.kind == "rect":
             ((x, y),) = s.points
@@ -248,7 +283,8 @@ def to_png(scene: Scene, path: Path, *, dpi: int = 100) -> None:
                     facecolor=s.fill or "none",
                     edgecolor=s.stroke or "none",
                     linewidth=s.stroke_width * pt,
-                    **common,
+                    alpha=s.opacity,
+                    zorder=z,
                 )
             )
         elif s.kind == "text":
@@ -266,7 +302,8 @@ def to_png(scene: Scene, path: Path, *, dpi: int = 100) -> None:
                 fontweight=s.weight,
                 fontfamily=families,
                 path_effects=effects,
-                **common,
+                alpha=s.opacity,
+                zorder=z,
             )
     fig.savefig(str(path), dpi=dpi, facecolor=scene.background)
 

@@ -36,7 +36,7 @@ from kg.viz.mapview import (
     operation_links,
     radius,
 )
-from kg.viz.scene import Scene, to_png, to_svg
+from kg.viz.scene import Anchor, Scene
 
 #: Above this many markers (place × actor) the static map draws one marker per place.
 PER_PLACE_FROM = 250
@@ -132,11 +132,7 @@ def map_scene(data: MapData, *, width: int = 1000, title: str | None = None) -> 
     if aggregated:
         markers = per_place(markers, groups)
     pts = [(m.lon, m.lat) for m in markers]
-    pts += [
-        (data.places[p].lon, data.places[p].lat)  # type: ignore[misc]
-        for p in data.answer_places
-        if data.places[p].located
-    ]
+    pts += [pt for pt in (data.places[p].point for p in data.answer_places) if pt]
     bbox = geo.fit_bbox(pts)
     proj = geo.Projection.for_bbox(bbox, scale=1.0)
     span_x, span_y = proj.xy(bbox[2], bbox[1])
@@ -173,8 +169,11 @@ def map_scene(data: MapData, *, width: int = 1000, title: str | None = None) -> 
     with_regions = {r.country for r in geo.regions()}
     for country in geo.countries():
         fill = "#fbfaf6" if country.iso == "MLI" else "#efede6"
-        border = {} if country.name in with_regions else {"stroke": "#9a9486", "stroke_width": 0.8}
-        scene.rings([[xy(x, y) for x, y in ring] for ring in country.rings], fill=fill, **border)
+        rings = [[xy(x, y) for x, y in ring] for ring in country.rings]
+        if country.name in with_regions:  # its border is drawn over its regions, below
+            scene.rings(rings, fill=fill)
+        else:
+            scene.rings(rings, fill=fill, stroke="#9a9486", stroke_width=0.8)
     # Admin-1 regions: thin lines inside the countries, under their borders.
     regions = geo.regions_in(view)
     for region in regions:
@@ -198,7 +197,7 @@ def map_scene(data: MapData, *, width: int = 1000, title: str | None = None) -> 
 
     # Coordinate ticks along the left and bottom edges, and a scale bar, bottom left.
     step = tick_step(max(view[2] - view[0], view[3] - view[1]))
-    ticks = []
+    ticks: list[tuple[float, float, str, Anchor]] = []
     lon = math.ceil(view[0] / step) * step
     while lon < view[2]:
         x, _ = xy(lon, view[1])
@@ -255,8 +254,8 @@ def map_scene(data: MapData, *, width: int = 1000, title: str | None = None) -> 
             towns.append((town, x, y, s))
     for p in data.answer_places:
         place = data.places[p]
-        if place.located:
-            x, y = xy(place.lon, place.lat)  # type: ignore[arg-type]
+        if pt := place.point:
+            x, y = xy(*pt)
             scene.circle(
                 x,
                 y,
@@ -499,9 +498,5 @@ def _legend(
 
 
 def write_static_map(data: MapData, path: Path, *, title: str | None = None) -> None:
-    """Write ``path`` as SVG or PNG (by extension)."""
-    scene = map_scene(data, title=title)
-    if path.suffix.lower() == ".svg":
-        path.write_text(to_svg(scene), encoding="utf-8")
-    else:
-        to_png(scene, path)
+    """Write ``path`` as SVG or PNG (by extension; see :meth:`Scene.write`)."""
+    map_scene(data, title=title).write(path)

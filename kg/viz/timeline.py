@@ -24,7 +24,7 @@ from kg.store import QueryResult
 from kg.viz.layout import LabelPlacer, text_width
 from kg.viz.mapdata import Event, MapData, short
 from kg.viz.mapview import groups_of, radius
-from kg.viz.scene import Scene, to_png, to_svg
+from kg.viz.scene import PICTURE_SUFFIXES, Scene, to_svg
 
 PAIR_COLOUR = "#1d1d1d"
 MAX_ROWS = 40
@@ -49,6 +49,15 @@ class Glyph:
     start: date
     end: date
     events: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Row:
+    """One row of the timeline: a town (or a group) and its events, in date order."""
+
+    label: str
+    first: str
+    events: list[Event] = field(default_factory=list)
 
 
 @lru_cache(maxsize=65536)
@@ -88,7 +97,7 @@ def pairs_from_answer(data: MapData, result: QueryResult) -> list[Pair]:
         if not towns or len([d for d in dates if d]) < 2:
             continue
         town = towns[0]
-        chosen = []
+        chosen: list[str] = []
         for d in [d for d in dates if d][:2]:
             hit = _event_at(data, town, d, exclude=chosen)
             if hit:
@@ -171,17 +180,16 @@ def timeline_scene(
             got = known[ev.place] = ((town or ""), (data.place_label(town) if town else "no place"))
         return got
 
-    rows: dict[str, dict] = {}
+    rows: dict[str, _Row] = {}
     for ev in sorted(dated, key=lambda e: (e.start or "", e.label)):
         key, label = row_key(ev)
-        r = rows.setdefault(key, {"label": label, "events": [], "first": ev.start})
-        r["events"].append(ev)
-    order = sorted(rows, key=lambda k: (rows[k]["first"], rows[k]["label"]))
+        rows.setdefault(key, _Row(label, ev.start or "")).events.append(ev)
+    order = sorted(rows, key=lambda k: (rows[k].first, rows[k].label))
     hidden = 0
     if len(order) > MAX_ROWS:
         # Keep the busiest rows; the rest are counted, not drawn.
-        keep = set(sorted(order, key=lambda k: -len(rows[k]["events"]))[: MAX_ROWS - 1])
-        hidden = sum(len(rows[k]["events"]) for k in order if k not in keep)
+        keep = set(sorted(order, key=lambda k: -len(rows[k].events))[: MAX_ROWS - 1])
+        hidden = sum(len(rows[k].events) for k in order if k not in keep)
         order = [k for k in order if k in keep]
 
     title = title or f"{data.title}: timeline by {by}"
@@ -203,10 +211,10 @@ def timeline_scene(
     )
 
     if dated:
-        lo = min(_day(e.start) for e in dated)  # type: ignore[type-var]
-        hi = max((_day(e.end) or _day(e.start)) for e in dated)  # type: ignore[type-var]
-        pad = max(15, (hi - lo).days // 25)  # type: ignore[operator]
-        lo, hi = lo - timedelta(days=pad), hi + timedelta(days=pad)  # type: ignore[operator]
+        lo = min(d for d in (_day(e.start) for e in dated) if d)
+        hi = max(d for d in ((_day(e.end) or _day(e.start)) for e in dated) if d)
+        pad = max(15, (hi - lo).days // 25)
+        lo, hi = lo - timedelta(days=pad), hi + timedelta(days=pad)
     else:
         lo, hi = date.today() - timedelta(days=365), date.today()
     span = max((hi - lo).days, 1)
@@ -215,17 +223,18 @@ def timeline_scene(
     def x_of(d: date) -> float:
         return left + (d - lo).days / span * plot_w
 
+    y: float
     for i, key in enumerate(order):
         y = top + i * ROW_H
         if i % 2 == 0:
             scene.rect(left, y, plot_w, ROW_H, fill="#f6f6f3")
-        label = rows[key]["label"]
+        label = rows[key].label
         if len(label) > 26:
             label = label[:25] + "…"
         scene.label(
             left - 8,
             y + ROW_H / 2 + 4,
-            f"{label} ({len(rows[key]['events'])})",
+            f"{label} ({len(rows[key].events)})",
             size=11,
             anchor="end",
         )
@@ -463,12 +472,10 @@ TIMELINE_CSS = """
 def write_timeline(scene: Scene, path: Path) -> None:
     """Write the timeline as ``.png``, ``.svg`` or ``.html`` (by extension)."""
     suffix = path.suffix.lower()
-    if suffix == ".svg":
-        path.write_text(to_svg(scene), encoding="utf-8")
-    elif suffix == ".png":
-        to_png(scene, path)
-    elif suffix in (".html", ".htm"):
+    if suffix in (".html", ".htm"):
         path.write_text(timeline_page(scene), encoding="utf-8")
+    elif suffix in PICTURE_SUFFIXES:
+        scene.write(path)
     else:
         raise UsageError(
             f"{path}: unknown timeline format {suffix or '(none)'}; use .png, .svg or .html"

@@ -47,6 +47,13 @@ class Place:
         """Whether the place can be drawn."""
         return self.lon is not None and self.lat is not None
 
+    @property
+    def point(self) -> tuple[float, float] | None:
+        """Where the place is drawn, (lon, lat), or None when it cannot be."""
+        if self.lon is None or self.lat is None:
+            return None
+        return (self.lon, self.lat)
+
 
 @dataclass
 class Event:
