@@ -7,10 +7,13 @@ decorator takes them as an argument and the rest is shared. Options that only sh
 stay with their command: ``--engine`` (validate: how the store is checked; reason: which
 reasoner), ``--no-validate`` (load: leave the files unchecked; report: leave validation out
 of the briefing), ``--endpoint`` of ``push`` (the server written to, required),
-``--report`` of each importer (each writes its own list) and ``--all-events``.
+``--report`` of each importer (each writes its own list), ``--reason/--no-reason`` of
+``demo`` (on unless told), ``--encoding`` (extract: guessed unless told; import acled:
+UTF-8) and ``--all-events`` (what is drawn differs by command).
 
 Also here: :class:`State`, what the group options decide for every command, and
-:data:`GRAPH_IRI`, the type that reads a graph from the command line.
+:func:`graph_iri` with :data:`GRAPH_IRI`, how a graph is named on the command line.
+Helpers every command uses (the store, stderr) are in :mod:`kg.cli.context`.
 """
 
 from __future__ import annotations
