@@ -12,8 +12,8 @@ Where things live, in the order a reader needs them:
 
 =====================  ================================================================
 ``shapes.py``          the shapes, the ontology and the country boxes they judge with
-``batch.py``           a batch of new assertions (:class:`Batch`, :func:`parse_batch`);
-                       ``files.py`` reads its RDF files
+``batch.py``           a batch of new assertions (:class:`Batch`, :func:`parse_batch`),
+                       its files read by ``ckg load``'s parser (:mod:`kg.rdfio`)
 ``context.py``         the part of the store a batch touches (its neighbourhood)
 ``gate.py``            :func:`validate_batch` and :func:`commit_batch`
 ``engines.py``         :func:`validate_store`: which engine validates the whole store
@@ -24,7 +24,7 @@ Where things live, in the order a reader needs them:
 ``sources.py``         each result's source graphs and the passage a claim quotes
 ``names.py``           how a node is written for a reader (``ckg:…``, labels)
 ``lookups.py``         queries about many nodes: checked ``VALUES`` blocks, in chunks
-``progress.py``        progress lines, timings, rdflib's noise held back
+``progress.py``        progress lines and timings
 =====================  ================================================================
 
 Imports run one way, from the entry points down to ``names.py``; nothing below imports

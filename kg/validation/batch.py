@@ -1,6 +1,7 @@
 """A batch of new assertions: the parsed files of ``ckg add`` / ``ckg validate FILE``.
 
-:func:`parse_batch` reads the files (:mod:`kg.validation.files`) into a :class:`Batch`:
+:func:`parse_batch` reads the files with ``ckg load``'s parser (:mod:`kg.rdfio`) into a
+:class:`Batch`:
 the triples of each named graph, and the triples in no graph (which cannot be
 committed). The gate (:mod:`kg.validation.gate`) then judges the batch in the context of
 the store and commits it.

@@ -1,16 +1,13 @@
-"""What validation says while it runs, and the noise it keeps quiet.
+"""What validation says while it runs: progress lines and timings.
 
 Progress goes to a callable the CLI points at stderr (``validate: …`` lines); timings per
-step end up in :attr:`kg.validation.report.Report.timings`; rdflib's warnings about the
-ill-typed literals the shapes report anyway are held back.
+step end up in :attr:`kg.validation.report.Report.timings`.
 """
 
 from __future__ import annotations
 
-import contextlib
-import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 #: Receives one line of progress at a time.
 Progress = Callable[[str], None]
@@ -44,21 +41,3 @@ class Laps:
     def elapsed(self) -> float:
         """Seconds since the clock started."""
         return time.perf_counter() - self.start
-
-
-@contextlib.contextmanager
-def quiet_rdflib() -> Iterator[None]:
-    """Hold back rdflib's log while parsing or wording results.
-
-    rdflib logs a warning (with a traceback) for every ill-typed literal or odd IRI it
-    parses; the shapes report those properly, so the parser's noise is held back.
-    """
-    loggers = [logging.getLogger(name) for name in ("rdflib.term", "rdflib")]
-    levels = [lg.level for lg in loggers]
-    for lg in loggers:
-        lg.setLevel(logging.ERROR + 10)
-    try:
-        yield
-    finally:
-        for lg, level in zip(loggers, levels):
-            lg.setLevel(level)

@@ -18,9 +18,10 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import RDF, Graph
 
-from kg.embedded import release_leftovers, to_ox
+from kg.embedded import release_leftovers
 from kg.errors import StoreError
 from kg.namespace import CKG
+from kg.rdfio import to_ox
 from kg.terms import GRAPH
 from kg.validation.shapes import add_country_bounds, ontology_graph
 from kg.validation.sparql.terms import rdflib_term, solutions

@@ -16,11 +16,12 @@ from rdflib import RDFS, BNode, Graph, URIRef
 from rdflib.namespace import SKOS
 from rdflib.term import Node
 
-from kg.embedded import to_ox, to_rdflib
+from kg.rdfio import to_ox, to_rdflib
+from kg.rdfio.reading import quiet_rdflib
 from kg.store import Store
 from kg.terms import INFERRED_GRAPH, META_GRAPH, STAGING_PREFIX
 from kg.validation.names import short_name
-from kg.validation.progress import Laps, Progress, quiet_rdflib, silent
+from kg.validation.progress import Laps, Progress, silent
 from kg.validation.report import Report, set_conforms
 from kg.validation.shapes import ontology_graph, shapes_graph
 from kg.validation.sparql.checkpoint import add_support, checkpoint, count_graph, default_graph

@@ -13,8 +13,9 @@ import pyoxigraph as ox
 from rdflib import URIRef
 from rdflib.term import Node
 
-from kg.embedded import BULK_PENDING_PREFIX, to_ox
+from kg.embedded import BULK_PENDING_PREFIX
 from kg.namespace import CKG
+from kg.rdfio import to_ox
 from kg.store import Store
 from kg.terms import DERIVED_GRAPH, INFERRED_GRAPH, META_GRAPH
 from kg.validation.lookups import chunks

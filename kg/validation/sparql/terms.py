@@ -7,8 +7,8 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib.term import BNode, Node
 
-from kg.embedded import to_rdflib
 from kg.errors import StoreError
+from kg.rdfio import to_rdflib
 from kg.validation.sparql.findings import Unsupported
 
 

@@ -18,8 +18,8 @@ from rdflib.collection import Collection
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from kg.embedded import to_rdflib
 from kg.errors import StoreError
+from kg.rdfio import to_rdflib
 from kg.validation.sparql.findings import Finding, Unsupported
 from kg.validation.sparql.rewrite import as_subquery, dollar, join_order, prebind
 from kg.validation.sparql.terms import rdflib_term, solutions, sparql_term
