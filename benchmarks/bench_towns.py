@@ -256,7 +256,7 @@ def read_by_quads(db: Any, skip: Any) -> Any:
 def derive_figures(store: Any, repeat: int) -> None:
     """Where a full rebuild of the derived graph goes: reading (before/after), the rules."""
     from kg.derive import rules, upkeep
-    from kg.embedded import _DERIVE_SKIP
+    from kg.embedded.derived import DERIVE_SKIP as _DERIVE_SKIP
 
     before, after = [], []
     facts = None

@@ -24,18 +24,18 @@ import calendar
 import gzip
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pyoxigraph as ox
 from rdflib import URIRef
-from rdflib.term import Literal
+from rdflib.term import Literal, Node
 
 from kg.errors import StoreError
-from kg.store import Store
+from kg.store import GraphInfo, QueryResult, Store
 from kg.terms import DERIVED_GRAPH, GRAPH, INFERRED_GRAPH, META_GRAPH
 
 #: Graphs computed from every source: never part of an as-of answer as stored.
@@ -54,6 +54,29 @@ SELECT DISTINCT ?graph ?issued ?notBefore WHERE {
 """
 
 
+class Archivable(Protocol):
+    """What :func:`archive` needs of a store: its folder, its database, its graphs' dates.
+
+    :class:`kg.embedded.EmbeddedStore` is one; so is each of its writing parts, which
+    call :func:`archive` with themselves before they replace a graph.
+    """
+
+    location: str
+
+    @property
+    def db(self) -> ox.Store: ...
+
+    def query(
+        self,
+        sparql: str,
+        bindings: Mapping[str, Node] | None = None,
+        *,
+        include_inferred: bool = True,
+    ) -> QueryResult: ...
+
+    def graphs(self) -> list[GraphInfo]: ...
+
+
 @dataclass(frozen=True)
 class IssueDate:
     """When a source was issued: the date, and whether it is only a lower bound."""
@@ -66,7 +89,7 @@ class IssueDate:
         return f"issued {'not before ' if self.bounded else ''}{self.day.isoformat()}"
 
 
-def issue_dates(store: Store) -> dict[str, IssueDate]:
+def issue_dates(store: Store | Archivable) -> dict[str, IssueDate]:
     """Each graph's issue date (see the module docstring), for graphs that state one."""
     found: dict[str, IssueDate] = {}
     for graph, issued, not_before in store.query(_DATES, include_inferred=False).rows:
@@ -81,14 +104,14 @@ def issue_dates(store: Store) -> dict[str, IssueDate]:
     return found
 
 
-def history_folder(store: Store) -> Path | None:
+def history_folder(store: Store | Archivable) -> Path | None:
     """Where an embedded store keeps earlier versions of its sources (None for a server)."""
     if getattr(store, "db", None) is None or "://" in store.location:
         return None
     return Path(store.location) / HISTORY_FOLDER
 
 
-def archive(store: Store, graphs: Iterable[URIRef | str]) -> list[str]:
+def archive(store: Archivable, graphs: Iterable[URIRef | str]) -> list[str]:
     """Keep the current version of each dated graph of ``graphs`` before it is replaced.
 
     The embedded store calls it in ``replace_native`` and ``bulk_replace``, just before
@@ -101,15 +124,11 @@ def archive(store: Store, graphs: Iterable[URIRef | str]) -> list[str]:
     folder = history_folder(store)
     if folder is None or not wanted:
         return []
-    # Only a store holding a pyoxigraph database has a history folder; its quads are
-    # read from that database directly, blank nodes and all.
-    db: ox.Store | None = getattr(store, "db", None)
-    if db is None:
-        return []
     dates = issue_dates(store)
     wanted = [name for name in wanted if name in dates]
     if not wanted:
         return []
+    db = store.db  # the quads are read from the database itself, blank nodes and all
     infos = {str(i.iri): i for i in store.graphs()}
     try:
         folder.mkdir(exist_ok=True)

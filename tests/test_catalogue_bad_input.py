@@ -411,8 +411,6 @@ def test_memory_error_is_a_message(runner, unchanged, tmp_path, monkeypatch):
 
 
 def test_a_store_that_cannot_be_written_opens_for_reading(runner, bundled_store_dir, monkeypatch):
-    import kg.embedded
-
     real = ox.Store
 
     class ReadOnlyMedia:
@@ -424,13 +422,13 @@ def test_a_store_that_cannot_be_written_opens_for_reading(runner, bundled_store_
         read_only = staticmethod(real.read_only)
 
     before = fingerprint(bundled_store_dir)
-    monkeypatch.setattr(kg.embedded.ox, "Store", ReadOnlyMedia)
+    monkeypatch.setattr(ox, "Store", ReadOnlyMedia)
     listed = ckg(runner, bundled_store_dir, "graphs", "-f", "csv")
     assert listed.exit_code == 0, listed.output
     assert f"{GRAPH}ontology" in listed.stdout
     dropped = ckg(runner, bundled_store_dir, "drop", "ref/acled")
     refused(dropped, 3, "read-only")
-    monkeypatch.setattr(kg.embedded.ox, "Store", real)
+    monkeypatch.setattr(ox, "Store", real)
     assert fingerprint(bundled_store_dir) == before
 
 

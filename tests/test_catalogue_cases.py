@@ -857,8 +857,6 @@ def no_sst_files(store_dir: Path, _mp: pytest.MonkeyPatch) -> None:
 
 def read_only_media(store_dir: Path, mp: pytest.MonkeyPatch) -> None:
     """The store's files cannot be written: a writable opening fails as on read-only media."""
-    import kg.embedded
-
     real = ox.Store
 
     class ReadOnlyMedia:
@@ -867,7 +865,7 @@ def read_only_media(store_dir: Path, mp: pytest.MonkeyPatch) -> None:
 
         read_only = staticmethod(real.read_only)
 
-    mp.setattr(kg.embedded.ox, "Store", ReadOnlyMedia)
+    mp.setattr(ox, "Store", ReadOnlyMedia)
 
 
 def failing(target: str, exc: BaseException) -> Callable[[Path, pytest.MonkeyPatch], None]:
