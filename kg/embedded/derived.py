@@ -18,6 +18,7 @@ import pyoxigraph as ox
 
 from kg.derive import DERIVED_GRAPH
 from kg.derive import upkeep as derive
+from kg.derive.rules import rules_version
 from kg.embedded.base import StoreBase
 from kg.embedded.meta import (
     DERIVED,
@@ -53,6 +54,15 @@ DERIVE_SKIP = _NotDerivedFrom(NOT_DERIVED_FROM)
 #: Meta-graph note of the derived graph: a digest of the lines :meth:`DerivedUpkeep.refresh_derived`
 #: wrote (any other write of the graph rewrites its description without it).
 DERIVED_DIGEST = CKG_NS + "derivedDigest"
+#: Meta-graph note of the derived graph: the version of ckg's rules that wrote it. A graph
+#: written by other rules (an older ckg, before a rule was added or fixed) is stale.
+DERIVED_RULES = CKG_NS + "derivedRules"
+
+
+def _rules_note() -> ox.Triple:
+    return ox.Triple(
+        ox.NamedNode(DERIVED), ox.NamedNode(DERIVED_RULES), ox.Literal(rules_version())
+    )
 
 
 class DerivedUpkeep(StoreBase):
@@ -69,9 +79,14 @@ class DerivedUpkeep(StoreBase):
         return graph_info(DERIVED, props, lambda: self._count(DERIVED))
 
     def derived_is_fresh(self) -> bool:
-        """Whether the derived graph has been computed and no write has changed its input since."""
+        """Whether the derived graph has been computed, by these rules, and no write has changed
+        its input since."""
         described = description(self.db, DERIVED)
-        return META_PREDICATES["triples"] in described and META_PREDICATES["stale"] not in described
+        return (
+            META_PREDICATES["triples"] in described
+            and META_PREDICATES["stale"] not in described
+            and described.get(DERIVED_RULES) == rules_version()
+        )
 
     def refresh_derived(self, *, only_if_stale: bool = False) -> int:
         """Recompute the whole derived graph from the data; returns its triple count.
@@ -145,6 +160,7 @@ class DerivedUpkeep(StoreBase):
             "Derived facts",
             new_revision(),
         )
+        desc.append(_rules_note())
         if digest is not None:
             desc.append(
                 ox.Triple(ox.NamedNode(DERIVED), ox.NamedNode(DERIVED_DIGEST), ox.Literal(digest))
@@ -180,6 +196,7 @@ class DerivedUpkeep(StoreBase):
             "Derived facts",
             new_revision(),
         )
+        desc.append(_rules_note())
         request.append(meta_delete(DERIVED))
         request.append(f"INSERT DATA {{ GRAPH <{META.value}> {{ {nt(desc)} }} }}")
         self._update(" ;\n".join(request))
