@@ -9,6 +9,9 @@ earlier date.
 
 from __future__ import annotations
 
+import ast
+import importlib.util
+import pkgutil
 import re
 from datetime import date
 from pathlib import Path
@@ -251,3 +254,33 @@ def test_the_briefing_as_of_a_date_briefs_from_the_sources_known_then(
     for town in ("Nioro du Sahel", "Boulkessi"):
         assert town in late_html
         assert f"{town}</" not in early_html.split("as of 2025-06-30", 1)[1][:20000]
+
+
+def _imports(module: str) -> set[str]:
+    """Every module ``module``'s source imports, at its top or inside a function."""
+    spec = importlib.util.find_spec(module)
+    assert spec is not None and spec.origin is not None
+    tree = ast.parse(Path(spec.origin).read_text("utf-8"))
+    found = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    found |= {a.name for node in ast.walk(tree) if isinstance(node, ast.Import) for a in node.names}
+    return {name for name in found if name}
+
+
+def test_history_is_shared_so_the_store_and_as_of_do_not_import_each_other():
+    """Issue 20: kg.embedded imported kg.asof (for archive) and kg.asof kg.embedded.
+
+    The archive lives in kg.history, which the store's writes call and kg.asof reads;
+    neither the store nor the history imports kg.asof, even lazily inside a function.
+    """
+    import kg.embedded
+
+    store_modules = ["kg.embedded"] + [
+        f"kg.embedded.{m.name}" for m in pkgutil.iter_modules(kg.embedded.__path__)
+    ]
+    assert "kg.embedded.writing" in store_modules and "kg.embedded.bulk" in store_modules
+    for name in store_modules:
+        assert "kg.asof" not in _imports(name), name
+    history = _imports("kg.history")
+    assert "kg.asof" not in history
+    assert not any(m == "kg.embedded" or m.startswith("kg.embedded.") for m in history)
+    assert "kg.history" in _imports("kg.embedded.writing") & _imports("kg.embedded.bulk")
