@@ -96,39 +96,6 @@ def preflight(data: bytes, where: str, kind: str | None = None) -> None:
         _check_depth(_TURTLE_TEXT.sub(lambda m: b"\n" * m.group(0).count(b"\n"), data), data, where)
 
 
-#: Formats whose files ``ckg add`` and ``ckg validate`` (rdflib readers) also pass through
-#: Oxigraph's strict parser, the one ``ckg load`` uses: rdflib reads some invalid syntax
-#: (a ``\\uZZZZ`` escape, an N-Triples statement over two lines) that Oxigraph refuses.
-_STRICT_SUFFIXES = {".ttl": "TURTLE", ".turtle": "TURTLE", ".nt": "N_TRIPLES",
-                    ".trig": "TRIG", ".nq": "N_QUADS"}  # fmt: skip
-
-#: Oxigraph's position prefix ("Parser error at line 1 column 20: "), said our own way.
-_OX_POSITION = re.compile(r"^Parser error (?:at|between) [^:]*:\s*")
-
-
-def syntax_error_text(exc: SyntaxError) -> tuple[str, int | None]:
-    """An Oxigraph parse error as ``("syntax error (column C): what", line)``."""
-    message = exc.msg if isinstance(exc.msg, str) else str(exc)
-    where = f" (column {exc.offset})" if exc.offset else ""
-    return f"syntax error{where}: {_OX_POSITION.sub('', message)}", exc.lineno
-
-
-def strict_syntax(data: bytes, suffix: str, base_iri: str) -> SyntaxError | None:
-    """The first error Oxigraph's strict parser finds in ``data`` (None: none, or a format
-    it does not check here)."""
-    import pyoxigraph as ox
-
-    name = _STRICT_SUFFIXES.get(suffix.lower())
-    if name is None:
-        return None
-    try:
-        for _quad in ox.parse(data, getattr(ox.RdfFormat, name), base_iri=base_iri):
-            pass
-    except SyntaxError as exc:
-        return exc
-    return None
-
-
 def _line(data: bytes, pos: int) -> int:
     return data.count(b"\n", 0, pos) + 1
 

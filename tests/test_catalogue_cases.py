@@ -365,13 +365,13 @@ LOAD_GRAPHS = [
 ]
 
 
-#: Cases that only some commands refuse: Oxigraph (``ckg load``) streams deep nesting
-#: without recursion, so only the rdflib readers (``add``, ``validate``) need the bound.
+#: Cases that only some commands refuse: Oxigraph streams deep nesting without recursion,
+#: so only the gate (``add``, ``validate``), whose rdflib graph feeds pySHACL, bounds it.
 ONLY = {"ttl-deep-collection": ("add", "validate")}
 
 #: Known gaps, each a strict xfail: when it is fixed the test says so, and the mark goes.
-#: (None now: rdflib's leniency with a ``\\uZZZZ`` escape and an N-Triples statement over
-#: two lines was closed by passing add's and validate's files through Oxigraph's parser.)
+#: (None now: add and validate read their files with ckg load's parser, kg.rdfio, so
+#: rdflib's leniency with a ``\\uZZZZ`` escape or an N-Triples statement over two lines is gone.)
 XFAIL: dict[str, str] = {}
 
 
@@ -382,7 +382,7 @@ def rdf_cases() -> list[Case]:
         commands = ONLY.get(id, ("load", "add", "validate"))
         if "load" in commands:
             out.append(case(f"load-{id}", "load", name, content, code, *says))
-        # add and validate read with rdflib, then Oxigraph's strict parser: the same line.
+        # add and validate read with the parser load uses (kg.rdfio): the same line.
         said = says
         if "add" in commands:
             out.append(

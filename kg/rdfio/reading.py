@@ -127,7 +127,7 @@ def syntax_error(
         return InputError(f"not UTF-8 text{column}: save the file as UTF-8", path=where, line=line)
     if "No scheme found in an absolute IRI" in message and token:
         return InputError(
-            f"relative IRI {token}{column} but the file declares no @base: {_BASE_ADVICE}",
+            f"relative IRI {token} but the file declares no @base{column}: {_BASE_ADVICE}",
             path=where,
             line=line,
         )
@@ -195,11 +195,15 @@ def read_dataset(path: Path, *, where: str | None = None) -> Dataset:
         known = ", ".join(sorted(FORMATS))
         raise InputError(f"unknown RDF format {path.suffix!r}: use one of {known}", path=shown)
     data = _read(path, shown)
+    # Turtle's family refuses a relative IRI with its position, as ckg load says it; RDF/XML
+    # and JSON-LD resolve against a marker base, so the IRI can be named (JSON-LD would
+    # drop its node without a word).
+    base = UNRESOLVED_BASE if fmt in (ox.RdfFormat.RDF_XML, ox.RdfFormat.JSON_LD) else None
     ds = Dataset()
     graphs: dict[object, Graph] = {}
     with quiet_rdflib():
         for quad in read_quads(
-            data, fmt, shown, base_iri=UNRESOLVED_BASE, advice=GATE_ADVICE, bound_nesting=True
+            data, fmt, shown, base_iri=base, advice=GATE_ADVICE, bound_nesting=True
         ):
             s, p, o = rdflib_triple(quad)
             for term in (s, p, o):
