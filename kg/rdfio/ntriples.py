@@ -42,6 +42,22 @@ def escape(text: str) -> str:
     return _NEEDS_ESCAPE.sub(_escape_char, text)
 
 
+def ascii_only(text: str) -> str:
+    """N-Triples text with every non-ASCII character as a ``\\u``/``\\U`` escape.
+
+    For bodies sent over HTTP: ASCII cannot be misread by a server that guesses a charset.
+
+    >>> ascii_only('"Ségou"@fr')
+    '"S\\\\u00E9gou"@fr'
+    """
+    if text.isascii():
+        return text
+    return "".join(
+        ch if ord(ch) < 128 else f"\\u{ord(ch):04X}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08X}"
+        for ch in text
+    )
+
+
 def iri(value: str) -> str:
     """``<value>``; raises ValueError for characters an IRI cannot hold."""
     if _IRI_FORBIDDEN.search(value):

@@ -18,6 +18,8 @@ from rdflib.namespace import XSD
 from rdflib.term import BNode, Identifier, Literal, Node, URIRef
 
 from kg.errors import StoreError, UsageError
+from kg.rdfio import ntriples
+from kg.rdfio.ntriples import ascii_only
 
 Triple = tuple[Identifier, Identifier, Identifier]
 
@@ -25,47 +27,25 @@ Triple = tuple[Identifier, Identifier, Identifier]
 def nt_term(term: Node) -> str:
     """One RDF term in N-Triples syntax, ASCII only (non-ASCII as ``\\u`` escapes).
 
-    ASCII bodies cannot be misread by a server that guesses a charset; rdflib's
-    ``n3()`` is not used because it writes multi-line literals in triple quotes.
+    Written with :mod:`kg.rdfio.ntriples`, ckg's one escaper; rdflib's ``n3()`` is not
+    used because it writes multi-line literals in triple quotes.
     """
     if isinstance(term, URIRef):
-        text = str(term)
-        if any(c in text for c in '<>"{}|^`\\ \n\r\t'):
-            raise StoreError(f"{text!r} cannot be written as an IRI")
-        return f"<{_ascii(text)}>"
+        try:
+            return ascii_only(ntriples.iri(str(term)))
+        except ValueError:
+            raise StoreError(f"{str(term)!r} cannot be written as an IRI") from None
     if isinstance(term, BNode):
         return "_:" + re.sub(r"[^A-Za-z0-9_]", "_", str(term))
     if isinstance(term, Literal):
-        text = str(term)
-        text = (
-            text.replace("\\", "\\\\")
-            .replace('"', '\\"')
-            .replace("\n", "\\n")
-            .replace("\r", "\\r")
-            .replace("\t", "\\t")
-        )
-        out = f'"{_ascii(text)}"'
         if term.language:
-            return f"{out}@{term.language}"
-        if term.datatype and term.datatype != XSD.string:
-            return f"{out}^^<{_ascii(str(term.datatype))}>"
-        return out
-    raise StoreError(f"{term!r} is not an RDF term that can be stored")
-
-
-def _ascii(text: str) -> str:
-    if text.isascii():
-        return text
-    out = []
-    for ch in text:
-        code = ord(ch)
-        if code < 128:
-            out.append(ch)
-        elif code <= 0xFFFF:
-            out.append(f"\\u{code:04X}")
+            out = ntriples.lang_lit(str(term), term.language)
+        elif term.datatype and term.datatype != XSD.string:
+            out = ntriples.typed(str(term), str(term.datatype))
         else:
-            out.append(f"\\U{code:08X}")
-    return "".join(out)
+            out = ntriples.lit(str(term))
+        return ascii_only(out)
+    raise StoreError(f"{term!r} is not an RDF term that can be stored")
 
 
 def _nt_lines(triples: Iterable[Triple]) -> str:
