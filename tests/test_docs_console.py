@@ -44,7 +44,15 @@ ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 
 #: Pages whose console blocks are all marked: run, or not run with a reason.
-CONVERTED = ("saved-questions.md", "store.md", "reasoning.md", "questions.md", "gate.md", "maps.md")
+CONVERTED = (
+    "saved-questions.md",
+    "store.md",
+    "reasoning.md",
+    "questions.md",
+    "gate.md",
+    "maps.md",
+    "derived.md",
+)
 
 MARKER = re.compile(
     r"^<!-- console: (bundled|empty|continues|not run: [^>]+) -->\n```console\n", re.MULTILINE
