@@ -10,17 +10,22 @@ needs Java, a server, minutes) says why instead: ``<!-- console: not run: REASON
 On a page listed in :data:`CONVERTED`, every console block carries one of these markers.
 
 What may differ from run to run is normalised on both sides before comparing: durations
-(``in 0.36 s`` -> ``in N s``, ``"seconds": 0.54``), timestamps, and the folders of
-absolute paths (only the file name is kept). A line holding only ``…`` stands for any
+(``in 0.36 s`` -> ``in N s``, ``"seconds": 0.54``), rates (``811 triples/s``), timestamps,
+the day a graph was loaded (``(164 triples, 2026-12-05)``), and the folders of absolute
+paths (only the file name is kept). A line holding only ``…`` stands for any
 number of lines.
 
 Commands are ``ckg …`` (run in-process through click's runner), with ``2>&1``, a pipe into
 ``head -N``, ``tail -N``, ``cut -cA-B`` (bytes, as GNU cut counts), ``cut [-dX] -fA,B``, or
 ``grep [-A N] REGEX``, ``> FILE``, and a trailing ``; echo "exit=$?"``; besides them
-``grep REGEX FILE``, ``echo $?``, ``mkdir``, ``touch`` and ``cat FILE`` (a file the folder
-does not have yet is written from the lines shown, as a reader copying the page would).
-``tests/`` is reachable from the folder, so a page may load ``tests/fixtures/…``. Anything
-else is refused by name, so a page cannot silently skip a line.
+``grep REGEX FILE``, ``echo $?``, ``mkdir``, ``touch``, ``: > FILE`` (empties it) and
+``cat FILE`` (a file the folder does not have yet is written from the lines shown, as a
+reader copying the page would). A trailing `` # comment`` is left out, as a shell does.
+``tests/`` is reachable from the folder, so a page may load ``tests/fixtures/…``; the files
+of ``tests/fixtures/docs/PAGE/`` (PAGE without ``.md``) are in every fresh folder, for
+examples whose input the page describes rather than shows (a Windows-1252 export, a
+billion-laughs file). Anything else is refused by name, so a page cannot silently skip a
+line.
 
 ``python tests/test_docs_console.py docs/PAGE.md`` rewrites the page's shown output with
 what the commands print today (read the diff before committing it).
@@ -109,7 +114,9 @@ def blocks(page: str) -> list[Block]:
 
 _DURATION = re.compile(r"\b\d+(?:\.\d+)? ?(s|ms)\b")
 _JSON_SECONDS = re.compile(r'("seconds": )\d+(?:\.\d+)?')
-_STAMP = re.compile(r"\b\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z\b")
+_RATE = re.compile(r"\b\d[\d,]*(?:\.\d+)? (triples|rows)/s\b")
+_LOAD_DAY = re.compile(r"(\d triples, )\d{4}-\d\d-\d\d\)")
+_STAMP = re.compile(r"\b\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z\b|[+-]\d\d:\d\d)")
 _FOLDERS = re.compile(r"(?<![\w:/.~-])/(?:[\w.+~-]+/)+")
 
 
@@ -119,6 +126,8 @@ def normalise(lines: list[str]) -> list[str]:
     for line in lines:
         line = _DURATION.sub(r"N \1", line)
         line = _JSON_SECONDS.sub(r"\1N", line)
+        line = _RATE.sub(r"N \1/s", line)
+        line = _LOAD_DAY.sub(r"\1YYYY-MM-DD)", line)
         line = _STAMP.sub("YYYY-MM-DDTHH:MM:SSZ", line)
         line = _FOLDERS.sub("…/", line)
         out.append(line.rstrip())
@@ -133,6 +142,14 @@ def matches(expected: list[str], actual: list[str]) -> bool:
     return re.fullmatch(pattern, "".join(line + "\n" for line in actual)) is not None
 
 
+_COMMENT = re.compile(r"\s+#\s.*$")
+
+
+def _uncomment(command: str) -> str:
+    """The command without a trailing `` # comment`` (a ``#`` inside a word stays)."""
+    return _COMMENT.sub("", command)
+
+
 class Shell:
     """Runs a page's commands in one folder, the way the page says a reader runs them."""
 
@@ -145,6 +162,7 @@ class Shell:
         self.status = 0
 
     def run(self, command: str) -> list[str]:
+        command = _uncomment(command)
         echo_status = False
         suffix = '; echo "exit=$?"'
         if command.endswith(suffix):
@@ -159,7 +177,7 @@ class Shell:
         return out
 
     def _one(self, command: str) -> list[str]:
-        stages = [shlex.split(stage) for stage in command.split(" | ")]
+        stages = [shlex.split(stage) for stage in _uncomment(command).split(" | ")]
         first, filters = stages[0], stages[1:]
         if first == ["echo", "$?"]:
             return [str(self.status)]
@@ -167,6 +185,10 @@ class Shell:
             path = self.folder / first[2]
             self.status = 0
             return self._filter(path.read_text(encoding="utf-8").splitlines(), [first[:2]])
+        if first[:2] == [":", ">"] and len(first) == 3:
+            (self.folder / first[2]).write_bytes(b"")
+            self.status = 0
+            return []
         if first[0] in ("mkdir", "touch"):
             for name in first[1:]:
                 path = self.folder / name
@@ -251,8 +273,11 @@ class Shell:
         return path.read_text(encoding="utf-8").splitlines()
 
 
-def prepare(folder: Path, kind: str, bundled_template: Path) -> Shell:
+def prepare(folder: Path, kind: str, bundled_template: Path, page: str = "") -> Shell:
     """A folder as the page's reader has it: ``./.ckg`` fresh or bundled, ``tests/`` beside."""
+    fixtures = ROOT / "tests" / "fixtures" / "docs" / Path(page).stem
+    if page and fixtures.is_dir():
+        shutil.copytree(fixtures, folder, dirs_exist_ok=True)
     if kind == "bundled":
         shutil.copytree(bundled_template, folder / ".ckg")
         (folder / ".ckg" / "LOCK").unlink(missing_ok=True)
@@ -264,7 +289,7 @@ def run_block(block: Block, shell: Shell) -> list[tuple[Step, list[str]]]:
     """Each step with the output it printed (raw)."""
     done = []
     for step in block.steps:
-        argv = shlex.split(step.command)
+        argv = shlex.split(_uncomment(step.command))
         if argv[0] == "cat" and len(argv) == 2:
             done.append((step, shell.cat(argv[1], step.expected)))
         else:
@@ -283,7 +308,7 @@ def run_page(page: str, root: Path, bundled_template: Path) -> Iterator[tuple[St
             folder = root / f"block-{number}"
             folder.mkdir()
             os.chdir(folder)
-            shell = prepare(folder, block.store, bundled_template)
+            shell = prepare(folder, block.store, bundled_template, page)
         yield from run_block(block, shell)
 
 
