@@ -22,28 +22,14 @@ from rdflib.term import BNode, Literal, Node, URIRef
 
 from kg.errors import UsageError
 from kg.store import QueryResult
-from kg.terms import CKG_NS, GEO, GRAPH, ID, ORG, SEM, TIME, WD
+from kg.terms import PREFIXES as TERM_PREFIXES
+from kg.terms import split_iri
 
-#: Prefixes used to shorten IRIs in tables and Turtle, and to expand CURIE parameters.
+#: Prefixes used to shorten IRIs in tables and Turtle, and to expand CURIE parameters:
+#: every prefix of :data:`kg.terms.PREFIXES` but the two only a validation report writes
+#: (a table shows ``ckgid:event-type/attack``, never ``ckgt:attack``).
 PREFIXES: dict[str, str] = {
-    "ckg": CKG_NS,
-    "ckgid": str(ID),
-    "ckggraph": str(GRAPH),
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "void": "http://rdfs.org/ns/void#",
-    "org": str(ORG),
-    "geo": str(GEO),
-    "time": str(TIME),
-    "sem": str(SEM),
-    "wd": str(WD),
-    "sh": "http://www.w3.org/ns/shacl#",
-    "foaf": "http://xmlns.com/foaf/0.1/",
+    name: base for name, base in TERM_PREFIXES.items() if name not in ("ckgsh", "ckgt")
 }
 
 #: The output formats of ``ckg query run -f``.
@@ -52,7 +38,6 @@ FORMATS = ("table", "csv", "tsv", "json")
 #: Longest cell shown in a table; longer values end with an ellipsis (CSV has them whole).
 MAX_CELL = 70
 
-_BY_LENGTH = sorted(PREFIXES.items(), key=lambda kv: len(kv[1]), reverse=True)
 _NUMERIC = {
     str(XSD[t])
     for t in (
@@ -69,11 +54,9 @@ _NUMERIC = {
 
 
 def shorten(iri: str) -> str:
-    """``ckgid:group/jnim`` for a known namespace, else the IRI itself."""
-    for prefix, base in _BY_LENGTH:
-        if iri.startswith(base) and len(iri) > len(base):
-            return f"{prefix}:{iri[len(base) :]}"
-    return iri
+    """``ckgid:group/jnim`` for a known namespace, else the IRI itself (and a namespace)."""
+    found = split_iri(iri, PREFIXES)
+    return f"{found[0]}:{found[1]}" if found is not None and found[1] else iri
 
 
 def display(term: Node | None) -> str:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, URIRef
+from rdflib import RDFS, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from kg.terms import CKG_NS
+from kg.terms import split_iri
 
 
 @dataclass(frozen=True)
@@ -64,31 +64,21 @@ def class_name(node: Node, labels: dict[Node, str], kind_of: Node | None = None)
 
 
 def short_name(node: Node) -> str:
-    """A compact name for messages: ckg:Term, ckgid:group/jnim, or the N-Triples form."""
-    text = str(node)
+    """A compact name for messages: ckg:Term, ckgid:group/jnim, or the N-Triples form.
+
+    Unlike a table or a validation report, a message shortens an IRI only when the rest
+    has no slash, except under ``ckgid:`` (instance IRIs are paths): elsewhere a slash
+    means another namespace, so ``ckg:a/b`` is written in full.
+    """
     if isinstance(node, URIRef):
-        for prefix, base in _PREFIXES:
-            local = text[len(base) :]
-            # Only instance IRIs keep slashes; elsewhere a slash means another namespace.
-            if text.startswith(base) and local and (prefix == "ckgid" or "/" not in local):
-                return f"{prefix}:{local}"
-    return node.n3() if isinstance(node, (URIRef, BNode, Literal)) else text
+        found = split_iri(str(node), _SHOWN)
+        if found is not None and found[1] and (found[0] == "ckgid" or "/" not in found[1]):
+            return f"{found[0]}:{found[1]}"
+    return node.n3() if isinstance(node, (URIRef, BNode, Literal)) else str(node)
 
 
-_PREFIXES = (
-    ("ckg", CKG_NS),
-    ("ckgid", "https://w3id.org/conflict-kg/id/"),
-    ("rdf", str(RDF)),
-    ("rdfs", str(RDFS)),
-    ("owl", str(OWL)),
-    ("prov", "http://www.w3.org/ns/prov#"),
-    ("org", "http://www.w3.org/ns/org#"),
-    ("sem", "http://semanticweb.cs.vu.nl/2009/11/sem/"),
-    ("geo", "http://www.opengis.net/ont/geosparql#"),
-    ("skos", "http://www.w3.org/2004/02/skos/core#"),
-    ("time", "http://www.w3.org/2006/time#"),
-    ("foaf", "http://xmlns.com/foaf/0.1/"),
-)
+#: The prefixes of :data:`kg.terms.PREFIXES` messages write IRIs with.
+_SHOWN = ("ckg", "ckgid", "rdf", "rdfs", "owl", "prov", "org", "sem", "geo", "skos", "time", "foaf")
 
 
 def labels_of(graph: Graph) -> dict[Node, str]:

@@ -6,9 +6,7 @@ from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
 
 from kg.reasoning.clash import labels_of, name_of, short_name
 from kg.reasoning.rules import bundled_ontology, compile_rules
-
-#: Namespace of the validation shapes (see ontology/shapes.ttl).
-SHAPES_NS = "https://w3id.org/conflict-kg/shapes#"
+from kg.terms import SHAPES_NS  # namespace of the validation shapes (ontology/shapes.ttl)
 
 
 def disjointness_shapes(tbox: Graph | None = None) -> Graph:

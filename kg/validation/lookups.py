@@ -20,16 +20,13 @@ from rdflib.term import Node
 
 from kg.sparql import values_block
 from kg.store import Store
+from kg.terms import sparql_prefixes
 
 #: How many IRIs go into one ``VALUES`` block (keeps each query text modest).
 VALUES_CHUNK = 400
 
 #: The prefixes every lookup query starts with.
-PREFIXES = (
-    "PREFIX ckg: <https://w3id.org/conflict-kg/ontology#>\n"
-    "PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>\n"
-    "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
-)
+PREFIXES = sparql_prefixes("ckg", "rdf", "rdfs")
 
 
 def chunks(items: Sequence[Node], size: int = VALUES_CHUNK) -> Iterator[Sequence[Node]]:

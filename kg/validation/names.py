@@ -17,41 +17,24 @@ whichever engine found the result.
 
 from __future__ import annotations
 
-from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import SH, SKOS
+from rdflib import RDFS, BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import SKOS
 from rdflib.term import Node
 
-from kg.terms import CKG_NS, GRAPH, ID
+from kg.terms import SHAPES_NS, split_iri
 
 #: Namespace of the shapes and of the validation-only vocabulary (prefix ``ckgsh:``).
-CKGSH = Namespace("https://w3id.org/conflict-kg/shapes#")
+CKGSH = Namespace(SHAPES_NS)
 
-#: The prefixes a report writes IRIs with.
-PREFIXES = {
-    "ckg": CKG_NS,
-    "ckgsh": str(CKGSH),
-    "ckgid": str(ID),
-    "ckggraph": str(GRAPH),
-    "ckgt": str(ID) + "event-type/",
-    "rdf": str(RDF),
-    "rdfs": str(RDFS),
-    "skos": str(SKOS),
-    "xsd": str(XSD),
-    "sh": str(SH),
-}
+#: The prefixes of :data:`kg.terms.PREFIXES` a report writes IRIs with.
+SHOWN = ("ckg", "ckgsh", "ckgid", "ckggraph", "ckgt", "rdf", "rdfs", "skos", "xsd", "sh")
 
 
 def short_name(node: Node) -> str:
     """``ckg:foo`` / ``ckgid:event/x`` for known namespaces, else the IRI in brackets."""
     if isinstance(node, URIRef):
-        text = str(node)
-        best = ""
-        for prefix, ns in PREFIXES.items():
-            if text.startswith(ns) and len(ns) > len(PREFIXES.get(best, "")):
-                best = prefix
-        if best:
-            return f"{best}:{text[len(PREFIXES[best]) :]}"
-        return f"<{text}>"
+        found = split_iri(str(node), SHOWN)
+        return f"{found[0]}:{found[1]}" if found is not None else f"<{node}>"
     if isinstance(node, Literal):
         if node.datatype is not None:
             return f'"{node}"^^{short_name(node.datatype)}'

@@ -14,14 +14,11 @@ import io
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from rdflib import RDF, RDFS, SKOS
-from rdflib.namespace import DCTERMS
 from rdflib.term import Literal, Node, URIRef
 
 from kg.errors import QueryError
-from kg.namespace import CKG
 from kg.store import QueryResult, Store
-from kg.terms import GEO, META_GRAPH
+from kg.terms import META_GRAPH, sparql_prefixes
 from kg.viz.mapdata.model import short
 
 #: IRIs bound per query: big enough to need few queries, small enough to parse quickly.
@@ -32,13 +29,8 @@ CHUNK = 2000
 #: listed the data graphs (one pass per graph).
 UNION_SCANS = True
 
-PREFIXES = f"""PREFIX ckg: <{CKG._NS}>
-PREFIX rdf: <{RDF}>
-PREFIX rdfs: <{RDFS}>
-PREFIX skos: <{SKOS}>
-PREFIX dcterms: <{DCTERMS}>
-PREFIX geo: <{GEO}>
-"""
+#: The prefixes every look-up query starts with.
+PREFIXES = sparql_prefixes("ckg", "rdf", "rdfs", "skos", "dcterms", "geo")
 
 #: A thing's labels, as the pattern of a fact.
 LABEL_PATTERN = "{ ?e skos:prefLabel ?v } UNION { ?e rdfs:label ?v }"
