@@ -36,10 +36,11 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePath
 
 from kg.store import GraphInfo
+from kg.terms import GRAPH
 
 #: The record's file name inside the store folder.
 RECORD_NAME = "ckg-sources.json"
-GRAPH_BASE = "https://w3id.org/conflict-kg/graph/"
+GRAPH_BASE = str(GRAPH)
 _BUNDLED_PREFIX = "kg.ontology"
 _QUAD_SUFFIXES = (".trig", ".nq", ".nquads", ".jsonld", ".trix")
 _IMPORT_KINDS = ("acled", "geonames", "un-sanctions")

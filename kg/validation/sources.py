@@ -16,9 +16,9 @@ from rdflib import URIRef
 from rdflib.term import Node
 
 from kg.store import Store
-from kg.terms import INFERRED_GRAPH, META_GRAPH
+from kg.terms import INFERRED_GRAPH, META_GRAPH, sparql_prefixes
 from kg.validation.batch import Batch
-from kg.validation.lookups import PREFIXES, chunks, values
+from kg.validation.lookups import chunks, values
 from kg.validation.names import short_name
 from kg.validation.report import ValidationResult
 
@@ -29,8 +29,7 @@ Passage = tuple[str, "str | None"]
 def passages_query(nodes: Sequence[Node]) -> str:
     """SPARQL for each node's claim passages: ?n ?text ?title ?doc, first passage first."""
     return (
-        PREFIXES
-        + "PREFIX dcterms: <http://purl.org/dc/terms/>\n"
+        sparql_prefixes("ckg", "rdf", "rdfs", "dcterms")
         + f"SELECT ?n ?text ?title ?doc WHERE {{ {values('n', nodes)} "
         "?c ckg:about ?n ; ckg:passage ?p . ?p ckg:text ?text . "
         "OPTIONAL { ?p ckg:inDocument ?doc OPTIONAL { ?doc dcterms:title ?title } } } "
