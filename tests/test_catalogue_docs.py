@@ -1,70 +1,62 @@
-"""The console examples of docs/safety.md's "Import files" section, run as written.
+"""The input files of docs/safety.md's console examples are the catalogue's own cases.
 
-The files the examples read are made the way the page describes them (an export re-saved
-as Windows-1252, a quote left open on line 3, an empty ``time_precision`` on line 3, the
-GeoNames sample and an empty file); each ``$ ckg …`` line runs in-process on a copy of
-the bundled store, and every line of output the page shows (``…`` stands for lines left
-out) must be in what the command printed, with the exit code an ``echo $?`` shows.
+tests/test_docs_console.py runs every example of the page (safety.md is in its
+``CONVERTED``), reading its files from ``tests/fixtures/docs/safety/``. Those files are
+committed, so that a reader can open them; this test is their witness: each is what the
+catalogue (``tests/test_catalogue_cases.py``, ``tests/test_catalogue_bad_input.py``)
+builds for the case the page describes, so the page shows the refusal of the very input
+the catalogue tries, and a change to a case cannot leave the page's file behind.
 """
 
 from __future__ import annotations
 
-import shlex
-import shutil
 from pathlib import Path
 
-from click.testing import CliRunner
-from kg.cli.main import cli
+import pytest
+from test_catalogue_bad_input import BEND, GRAPH, ID, PREFIXES, laughs
 from test_catalogue_cases import acled, unclosed_quote
 
-PAGE = Path(__file__).parent.parent / "docs" / "safety.md"
+ROOT = Path(__file__).resolve().parents[1]
+FILES = ROOT / "tests" / "fixtures" / "docs" / "safety"
+NO_XSD = PREFIXES.replace("@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n", "")
+
+#: Each file of the page's examples, and the bytes the catalogue's case gives it.
+CASES: dict[str, bytes] = {
+    "bend.trig": BEND.replace(PREFIXES, NO_XSD).encode(),
+    "disjoint.trig": (
+        PREFIXES + f"<{GRAPH}doc/d> {{ ckg:Attack owl:disjointWith ckg:Event . }}\n"
+    ).encode(),
+    "both.ttl": (PREFIXES + f"<{ID}person/x> a ckg:Person, ckg:ArmedGroup .\n").encode(),
+    "onto.trig": f"<{GRAPH}ontology> {{ <urn:a> <urn:b> <urn:c> . }}\n".encode(),
+    "mine.ttl": b"<urn:a> <urn:b> <urn:c> .\n",
+    # 719 bytes that would expand to 300 MB (each entity is ten of the one before).
+    "laughs.rdf": laughs(8),
+    "remote.jsonld": (
+        f'{{"@context": "https://example.org/context.jsonld", "@id": "{ID}x", "p": "one"}}\n'
+    ).encode(),
+    # An ACLED export re-saved by Excel: a right single quote in row 1's notes, as cp1252.
+    "resaved.csv": acled((1, "notes", "JNIM\u2019s attack at Kay\u00e8s")).encode("cp1252"),
+    "quote.csv": unclosed_quote().encode(),
+    "noprec.csv": acled((1, "time_precision", "")).encode(),
+    "mali.csv": acled().encode(),
+    "ML.txt": (ROOT / "tests" / "fixtures" / "import" / "geonames-sample.txt").read_bytes(),
+    "empty.txt": b"",
+}
 
 
-def examples(section: str) -> list[tuple[str, list[str], int | None]]:
-    """(command, lines shown, exit code shown or None) for each ``$ ckg`` of a section."""
-    text = PAGE.read_text(encoding="utf-8").split(f"## {section}\n", 1)[1].split("\n## ", 1)[0]
-    found: list[tuple[str, list[str], int | None]] = []
-    in_block = False
-    expect_code = False
-    for line in text.splitlines():
-        if line.startswith("```"):
-            in_block = not in_block
-            continue
-        if not in_block:
-            continue
-        if line.startswith("$ echo $?"):
-            expect_code = True
-        elif expect_code:
-            command, shown, _ = found[-1]
-            found[-1] = (command, shown, int(line))
-            expect_code = False
-        elif line.startswith("$ ckg "):
-            found.append((line[2:].split("  #")[0].strip(), [], None))
-        elif found and line.strip() != "…":
-            found[-1][1].append(line)
-    return found
+def test_the_page_reads_only_these_files():
+    assert {path.name for path in FILES.iterdir()} == set(CASES)
 
 
-def test_the_import_examples_print_what_the_page_shows(
-    runner: CliRunner, bundled_store_dir: Path, tmp_path: Path, fixtures_dir: Path, monkeypatch
-) -> None:
-    (tmp_path / "resaved.csv").write_bytes(
-        acled((1, "notes", "JNIM\u2019s attack at Kay\u00e8s")).encode("cp1252")
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_the_file_is_the_catalogues_case(name):
+    assert (FILES / name).read_bytes() == CASES[name], (
+        f"tests/fixtures/docs/safety/{name} is not the catalogue's case any more: "
+        "write it again from the case (and run tests/test_docs_console.py for the page)"
     )
-    (tmp_path / "quote.csv").write_text(unclosed_quote(), encoding="utf-8")
-    (tmp_path / "noprec.csv").write_text(acled((1, "time_precision", "")), encoding="utf-8")
-    shutil.copy(fixtures_dir / "import" / "geonames-sample.txt", tmp_path / "ML.txt")
-    (tmp_path / "empty.txt").write_text("", encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
-    shown = examples("Import files")
-    assert len(shown) == 5
-    for command, lines, code in shown:
-        args = shlex.split(command)[1:]
-        result = runner.invoke(cli, ["--store", str(bundled_store_dir), *args])
-        printed = result.output.splitlines()
-        for line in lines:
-            assert line in printed, (command, line, result.output)
-        if code is not None:
-            assert result.exit_code == code, (command, result.output)
-        else:
-            assert result.exit_code in (0, 1, 3), (command, result.output)
+
+
+def test_the_page_is_run_by_the_docs_console_test():
+    from test_docs_console import CONVERTED
+
+    assert "safety.md" in CONVERTED

@@ -57,6 +57,7 @@ CONVERTED = (
     "gate.md",
     "maps.md",
     "derived.md",
+    "safety.md",
     "validation.md",
 )
 
