@@ -824,12 +824,6 @@ def test_cli_push_needs_an_endpoint(runner, tmp_path, monkeypatch):
     assert result.exit_code == 2 and "--endpoint" in result.stderr
 
 
-def test_remote_store_implements_the_store_interface():
-    from kg.store import Store
-
-    assert isinstance(RemoteStore("http://127.0.0.1:9/sparql"), Store)
-
-
 def test_push_from_the_embedded_store_keeps_blank_node_clusters_whole(fake, store):
     source = Graph().parse(
         data="""

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import inspect
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -14,6 +16,7 @@ from rdflib.namespace import DCTERMS, RDFS
 
 from kg.embedded import EmbeddedStore, open_store, to_ox, to_rdflib
 from kg.errors import QueryError, StoreError, UsageError
+from kg.remote import RemoteStore
 from kg.store import Store
 from kg.terms import GRAPH, INFERRED_GRAPH, META_GRAPH
 
@@ -36,9 +39,25 @@ def all_quads(store: EmbeddedStore) -> set:
     return set(store.quads())
 
 
-def test_embedded_store_implements_the_store_protocol(store):
-    assert isinstance(store, Store)
-    assert store.location.endswith("store")
+def _parameters(function: Callable[..., object]) -> list[tuple[str, object, object]]:
+    """A method's parameters as a caller sees them: name, kind and default."""
+    signature = inspect.signature(function)
+    return [(p.name, p.kind, p.default) for p in signature.parameters.values()]
+
+
+@pytest.mark.parametrize("implementation", [EmbeddedStore, RemoteStore])
+def test_a_store_takes_every_call_as_the_protocol_writes_it(implementation):
+    """Code holding a Store calls it by the protocol's names and keywords.
+
+    ``isinstance(x, Store)`` checks only that the methods exist; a store whose ``query``
+    lost ``include_inferred`` (or named it otherwise) would pass it and fail its first
+    caller. The commands hold a remote store as ``Any``, so mypy does not check it either.
+    """
+    members = [n for n, value in vars(Store).items() if inspect.isfunction(value) and n[0] != "_"]
+    assert "query" in members and "replace_graph" in members
+    for name in members:
+        expected = _parameters(getattr(Store, name))
+        assert _parameters(getattr(implementation, name)) == expected, name
 
 
 def test_open_creates_a_missing_folder_and_data_survives_reopening(tmp_path):
