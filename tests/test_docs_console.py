@@ -6,7 +6,12 @@ whose store ``./.ckg`` holds the bundled seed, already loaded), ``<!-- console: 
 page's previous block left) on the line before a ```` ```console ```` block. Each ``$ ``
 line is then run, and the lines up to the next ``$ `` must be what it printed, stdout and
 stderr as a terminal shows them. A block that cannot run here (it
-needs Java, a server, minutes) says why instead: ``<!-- console: not run: REASON -->``.
+needs Java, minutes) says why instead: ``<!-- console: not run: REASON -->``. A block marked
+``<!-- console: virtuoso -->`` starts like ``empty`` beside a throwaway Virtuoso on 127.0.0.1
+that the test starts and stops (``tests/virtuoso_server.py``; the page is skipped, saying
+why, where ``virtuoso-t`` is missing): the page writes its HTTP port as 37669 and an
+unused port as 8899, and what the reader types at ``read -rs CKG_PASSWORD`` is the
+server's ``dba`` password.
 On a page listed in :data:`CONVERTED`, every console block carries one of these markers.
 
 What may differ from run to run is normalised on both sides before comparing: durations
@@ -17,7 +22,9 @@ number of lines.
 
 Commands are ``ckg …`` (run in-process through click's runner), with ``2>&1``, a pipe into
 ``head -N``, ``tail -N``, ``cut -cA-B`` (bytes, as GNU cut counts), ``cut [-dX] -fA,B``, or
-``grep [-A N] REGEX``, ``> FILE``, and a trailing ``; echo "exit=$?"``; besides them
+``grep [-A N] REGEX``, ``> FILE``, and a trailing ``; echo "exit=$?"``, after ``NAME=VALUE``
+or ``env -u NAME`` for that command only; besides them ``export NAME[=VALUE]``,
+``read -rs NAME``,
 ``grep REGEX FILE``, ``echo $?``, ``mkdir``, ``touch``, ``: > FILE`` (empties it) and
 ``cat FILE`` (a file the folder does not have yet is written from the lines shown, as a
 reader copying the page would). A trailing `` # comment`` is left out, as a shell does.
@@ -39,8 +46,10 @@ import shlex
 import shutil
 import sys
 from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -59,11 +68,15 @@ CONVERTED = (
     "derived.md",
     "safety.md",
     "validation.md",
+    "servers.md",
 )
 
 MARKER = re.compile(
-    r"^<!-- console: (bundled|empty|continues|not run: [^>]+) -->\n```console\n", re.MULTILINE
+    r"^<!-- console: (bundled|empty|continues|virtuoso|not run: [^>]+) -->\n```console\n",
+    re.MULTILINE,
 )
+#: The ports a page's Virtuoso blocks write: the server's HTTP port, and one nothing uses.
+PAGE_PORT, UNUSED_PORT = "37669", "8899"
 ANY_BLOCK = re.compile(r"^```console\n", re.MULTILINE)
 
 
@@ -162,6 +175,14 @@ class Shell:
         self.folder = folder
         self.runner = CliRunner()
         self.status = 0
+        #: Exported variables (None: unset), as ``CliRunner.invoke`` takes them.
+        self.env: dict[str, str | None] = {}
+        #: Shell variables, exported or not.
+        self.variables: dict[str, str] = {}
+        #: What the reader types at ``read -rs NAME``.
+        self.typed: dict[str, str] = {}
+        #: Text of the page -> text of this run (ports), undone on the output.
+        self.aliases: dict[str, str] = {}
 
     def run(self, command: str) -> list[str]:
         command = _uncomment(command)
@@ -169,20 +190,53 @@ class Shell:
         suffix = '; echo "exit=$?"'
         if command.endswith(suffix):
             command, echo_status = command[: -len(suffix)], True
+        for page_text, real in self.aliases.items():
+            command = command.replace(page_text, real)
         out: list[str] = []
-        for part in command.split(" && "):
-            out += self._one(part.strip())
-            if self.status != 0:
-                break
+        for sequence in command.split("; "):
+            for part in sequence.split(" && "):
+                out += self._one(part.strip())
+                if self.status != 0:
+                    break
         if echo_status:
             out.append(f"exit={self.status}")
+        for page_text, real in self.aliases.items():
+            out = [line.replace(real, page_text) for line in out]
         return out
+
+    def _environment(self, first: list[str]) -> tuple[list[str], dict[str, str | None]]:
+        """The command without its ``NAME=VALUE`` or ``env -u NAME`` prefix, and its env."""
+        env = dict(self.env)
+        if first[0] == "env":
+            first = first[1:]
+            while first[0] == "-u":
+                env[first[1]] = None
+                first = first[2:]
+        while "=" in first[0] and re.fullmatch(r"[A-Z_][A-Z0-9_]*=.*", first[0]):
+            name, value = first[0].split("=", 1)
+            env[name] = value
+            first = first[1:]
+        return first, env
 
     def _one(self, command: str) -> list[str]:
         stages = [shlex.split(stage) for stage in _uncomment(command).split(" | ")]
         first, filters = stages[0], stages[1:]
         if first == ["echo", "$?"]:
             return [str(self.status)]
+        if first[0] == "export":
+            for item in first[1:]:
+                name, given, value = item.partition("=")
+                if given:
+                    self.variables[name] = value
+                self.env[name] = self.variables.get(name)
+            self.status = 0
+            return []
+        if first[:2] == ["read", "-rs"] and len(first) == 3:
+            # Typed without echo: nothing shown, and a shell variable until exported.
+            self.variables[first[2]] = self.typed[first[2]]
+            self.status = 0
+            return []
+        first, env = self._environment(first)
         if first[0] == "grep" and len(first) == 3:
             path = self.folder / first[2]
             self.status = 0
@@ -205,7 +259,7 @@ class Shell:
         if ">" in args:
             at = args.index(">")
             args, into = args[:at], args[at + 1]
-        result = self.runner.invoke(self.cli, args, prog_name="ckg")
+        result = self.runner.invoke(self.cli, args, prog_name="ckg", env=env)
         if result.exception and not isinstance(result.exception, SystemExit):
             raise result.exception
         self.status = result.exit_code
@@ -302,7 +356,24 @@ def run_block(block: Block, shell: Shell) -> list[tuple[Step, list[str]]]:
 # ---------------------------------------------------------------- the tests
 
 
-def run_page(page: str, root: Path, bundled_template: Path) -> Iterator[tuple[Step, list[str]]]:
+def needs_virtuoso(page: str) -> bool:
+    """Whether a block of the page runs beside a Virtuoso server."""
+    return any(block.store == "virtuoso" for block in blocks(page))
+
+
+def beside_virtuoso(shell: Shell, folder: Path, servers: ExitStack) -> None:
+    """Start a throwaway Virtuoso (stopped when ``servers`` closes) for ``shell``'s commands."""
+    from virtuoso_server import free_port, start_virtuoso
+
+    server = start_virtuoso(folder)
+    servers.callback(server.stop)
+    shell.typed["CKG_PASSWORD"] = server.password
+    shell.aliases = {f":{PAGE_PORT}": f":{server.http_port}", f":{UNUSED_PORT}": f":{free_port()}"}
+
+
+def run_page(
+    page: str, root: Path, bundled_template: Path, servers: ExitStack
+) -> Iterator[tuple[Step, list[str]]]:
     """Each run step of a page with what it printed, blocks in order, in folders under root."""
     shell: Shell | None = None
     for number, block in enumerate(blocks(page)):
@@ -311,17 +382,30 @@ def run_page(page: str, root: Path, bundled_template: Path) -> Iterator[tuple[St
             folder.mkdir()
             os.chdir(folder)
             shell = prepare(folder, block.store, bundled_template, page)
+            if block.store == "virtuoso":
+                beside_virtuoso(shell, root / f"virtuoso-{number}", servers)
         yield from run_block(block, shell)
 
 
-@pytest.mark.parametrize("page", CONVERTED)
+def _with_marks(page: str) -> Any:
+    return pytest.param(page, marks=pytest.mark.virtuoso) if needs_virtuoso(page) else page
+
+
+@pytest.mark.parametrize("page", [_with_marks(page) for page in CONVERTED])
 def test_console_examples_print_what_the_page_shows(page, _bundled_template, tmp_path, monkeypatch):
-    monkeypatch.delenv("CKG_STORE", raising=False)
-    monkeypatch.delenv("CKG_ENDPOINT", raising=False)
+    for name in ("STORE", "ENDPOINT", "UPDATE_ENDPOINT", "GRAPH_STORE", "USER", "PASSWORD"):
+        monkeypatch.delenv(f"CKG_{name}", raising=False)
     monkeypatch.chdir(tmp_path)
     assert blocks(page), f"docs/{page} has no console block marked to run"
+    if needs_virtuoso(page):
+        from virtuoso_server import unavailable_reason
+
+        if (reason := unavailable_reason()) is not None:
+            pytest.skip(f"docs/{page} runs beside a Virtuoso server: {reason}")
     drifted = []
-    for step, printed in run_page(page, tmp_path, _bundled_template):
+    with ExitStack() as servers:
+        printed_steps = list(run_page(page, tmp_path, _bundled_template, servers))
+    for step, printed in printed_steps:
         if not matches(normalise(step.expected), normalise(printed)):
             drifted.append(
                 f"docs/{page}:{step.line}: `$ {step.command}` printed\n"
@@ -379,7 +463,9 @@ def _rewrite(page: str) -> None:
         store.close()
         os.environ.pop("CKG_STORE", None)
         edits = []
-        for step, printed in run_page(path.name, Path(tmp), template):
+        with ExitStack() as servers:
+            printed_steps = list(run_page(path.name, Path(tmp), template, servers))
+        for step, printed in printed_steps:
             if any(line.strip() == "…" for line in step.expected):
                 if not matches(normalise(step.expected), normalise(printed)):
                     print(f"{path.name}:{step.line}: left for a person: $ {step.command}")
