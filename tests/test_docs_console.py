@@ -69,6 +69,7 @@ CONVERTED = (
     "safety.md",
     "validation.md",
     "servers.md",
+    "importing.md",
 )
 
 MARKER = re.compile(
