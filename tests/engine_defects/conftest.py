@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from rdflib import URIRef
 from virtuoso_server import VirtuosoServer, start_virtuoso, unavailable_reason
 
 from engine_defects.engines import Engines
@@ -35,6 +33,6 @@ def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuo
 @pytest.fixture
 def engines(virtuoso_server: VirtuosoServer) -> Iterator[Engines]:
     """Both engines, empty; this test's graph on the server is cleared afterwards."""
-    engines = Engines(virtuoso_server, URIRef(f"https://example.org/test/{uuid.uuid4()}"))
+    engines = Engines(virtuoso_server)
     yield engines
     virtuoso_server.isql(f"SPARQL CLEAR GRAPH <{engines.graph}>;")

@@ -45,7 +45,7 @@ def test_optional_then_filter_moved_inside(engines: Engines, comparison: str) ->
     construct = CONSTRUCT.replace("COMPARISON", comparison)
     assert engines.right(construct) == engines.right(PORTABLE) == []
     assert engines.virtuoso(PORTABLE) == []
-    assert rows(engines.virtuoso(construct)) == [("https://example.org/g",)], (
+    assert rows(engines.virtuoso(construct)) == [("ex:g",)], (
         "Virtuoso fixed this: the portable form in queries/group_leaders_on_date.rq and "
         "queries/group_structure.rq can go"
     )
