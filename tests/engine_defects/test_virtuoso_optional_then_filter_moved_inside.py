@@ -46,6 +46,6 @@ def test_optional_then_filter_moved_inside(engines: Engines, comparison: str) ->
     assert engines.right(construct) == engines.right(PORTABLE) == []
     assert engines.virtuoso(PORTABLE) == []
     assert rows(engines.virtuoso(construct)) == [("ex:g",)], (
-        "Virtuoso fixed this: the portable form in queries/group_leaders_on_date.rq and "
-        "queries/group_structure.rq can go"
+        "Virtuoso fixed this: the portable forms in queries/group_leaders_on_date.rq and "
+        "queries/group_structure.rq (sub-selects that count the founding dates) can go"
     )

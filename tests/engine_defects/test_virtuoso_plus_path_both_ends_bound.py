@@ -53,4 +53,7 @@ def test_plus_path_both_ends_bound(engines: Engines) -> None:
     assert rows(engines.virtuoso(CONSTRUCT)) == [
         ("ex:fama", "ckg:Place"),
         ("ex:fama", "ex:Village"),
-    ], "Virtuoso fixed this: the portable form in queries/lookup_name.rq can go"
+    ], (
+        "Virtuoso fixed this: the portable form in docs/servers.md can go "
+        "(queries/lookup_name.rq reads the derived ckg:mostSpecificClass now)"
+    )

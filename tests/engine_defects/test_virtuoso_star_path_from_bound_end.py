@@ -76,6 +76,6 @@ def test_star_path_from_bound_end(engines: Engines, form: str) -> None:
     found = set(engines.virtuoso(construct))
     assert found < set(ALL), (
         f"Virtuoso fixed this (it answered {sorted(found)}): the portable form in "
-        "queries/attacks_by_group_and_predecessors.rq and the derived closures "
-        "(ckg:superClass, ckg:inGroup) need not avoid the path"
+        "docs/servers.md can go (no saved question walks this path any more: they read "
+        "the derived ckg:superClass)"
     )

@@ -30,6 +30,6 @@ def test_star_path_to_absent_node(engines: Engines) -> None:
     mentioned = [("ex:faction",), ("ex:group",)]
     assert rows(engines.right(PORTABLE)) == rows(engines.virtuoso(PORTABLE)) == mentioned
     assert engines.virtuoso(CONSTRUCT) == [("ex:nothing",)], (
-        "Virtuoso fixed this: queries/group_structure.rq need not be asked only for groups "
-        "the data mentions"
+        "Virtuoso fixed this: the row in docs/servers.md can go (queries/group_structure.rq "
+        "reads the derived ckg:inGroup now, which holds only actors)"
     )
