@@ -72,6 +72,10 @@ CONVERTED = (
     "importing.md",
 )
 
+#: Pages whose console blocks another test runs, all of them: page -> that test's module,
+#: whose ``sessions()`` are the blocks it runs.
+OWN_RUNNERS = {"extract.md": "test_extract_docs"}
+
 MARKER = re.compile(
     r"^<!-- console: (bundled|empty|continues|virtuoso|not run: [^>]+) -->\n```console\n",
     re.MULTILINE,
@@ -426,6 +430,32 @@ def test_every_console_block_of_a_converted_page_is_run_or_says_why_not(page):
         assert block.end() in marked, (
             f"docs/{page}:{line}: a console block with no '<!-- console: … -->' marker"
         )
+
+
+def test_every_console_block_in_docs_is_run_by_a_test():
+    pages = sorted(
+        path.relative_to(DOCS).as_posix()
+        for path in DOCS.rglob("*.md")
+        if ANY_BLOCK.search(path.read_text(encoding="utf-8"))
+    )
+    unrun = [page for page in pages if page not in CONVERTED and page not in OWN_RUNNERS]
+    assert not unrun, (
+        f"docs/{', docs/'.join(unrun)}: console blocks no test runs; mark them and add the "
+        "page to CONVERTED in tests/test_docs_console.py (or to OWN_RUNNERS, with its test)"
+    )
+    assert not set(CONVERTED) & set(OWN_RUNNERS), "a page has one runner, not two"
+
+
+@pytest.mark.parametrize("page", sorted(OWN_RUNNERS))
+def test_a_page_with_a_runner_of_its_own_has_every_block_run_there(page):
+    import importlib
+
+    runner = importlib.import_module(OWN_RUNNERS[page])
+    assert runner.PAGE == DOCS / page
+    shown = len(ANY_BLOCK.findall((DOCS / page).read_text(encoding="utf-8")))
+    assert len(runner.sessions()) == shown, (
+        f"{OWN_RUNNERS[page]} runs {len(runner.sessions())} of docs/{page}'s {shown} console blocks"
+    )
 
 
 def test_the_runner_catches_a_drifted_example(_bundled_template, tmp_path, monkeypatch):

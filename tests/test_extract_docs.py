@@ -21,10 +21,10 @@ FIXTURES = ROOT / "tests" / "fixtures" / "extract"
 _TIMING = re.compile(r"\d+(?:\.\d+)? s\b")
 
 
-def _sessions() -> list[list[tuple[str, list[str]]]]:
+def sessions() -> list[list[tuple[str, list[str]]]]:
     """Each console block as (command, expected output lines) pairs."""
     blocks = re.findall(r"```console\n(.*?)```", PAGE.read_text("utf-8"), re.DOTALL)
-    sessions = []
+    found = []
     for block in blocks:
         steps: list[tuple[str, list[str]]] = []
         for line in block.splitlines():
@@ -32,8 +32,8 @@ def _sessions() -> list[list[tuple[str, list[str]]]]:
                 steps.append((line[2:], []))
             elif steps:
                 steps[-1][1].append(line)
-        sessions.append(steps)
-    return sessions
+        found.append(steps)
+    return found
 
 
 def _normal(lines: list[str]) -> list[str]:
@@ -48,10 +48,10 @@ def _same(got: list[str], want: list[str]) -> bool:
 
 
 def test_the_page_has_sessions():
-    assert len(_sessions()) >= 2
+    assert len(sessions()) >= 2
 
 
-@pytest.mark.parametrize("number", range(len(_sessions())))
+@pytest.mark.parametrize("number", range(len(sessions())))
 def test_console_session_is_real_output(number, runner, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "kayes-report.txt").write_bytes((FIXTURES / "report.txt").read_bytes())
@@ -59,10 +59,10 @@ def test_console_session_is_real_output(number, runner, tmp_path, monkeypatch):
     (tmp_path / "scan.txt").write_bytes(b"\x00\x01binary\x00")
     if number > 0:
         # Later sessions continue the first one's store.
-        for command, _ in _sessions()[0]:
+        for command, _ in sessions()[0]:
             runner.invoke(cli, shlex.split(command)[1:])
     last_code = 0
-    for command, expected in _sessions()[number]:
+    for command, expected in sessions()[number]:
         if command == "echo $?":
             assert [str(last_code)] == _normal(expected), "exit code of the previous command"
             continue
