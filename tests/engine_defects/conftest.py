@@ -11,6 +11,7 @@ from virtuoso_server import VirtuosoServer, start_virtuoso, unavailable_reason
 from engine_defects.engines import Engines
 
 
+@pytest.hookimpl(tryfirst=True)  # before -m deselects by marker
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark, and skip with a reason where virtuoso-t is missing, every test that asks it."""
     reason = unavailable_reason()
