@@ -64,6 +64,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from importlib.resources import files
 
 from kg.terms import CKG_NS, ID
@@ -133,11 +134,13 @@ GAP_DAYS = CKG_NS + "gapDays"
 _DERIVED = str(ID) + "derived/"
 
 
+@cache
 def rules_version() -> str:
     """A digest of this module's source: a derived graph written by other rules is stale.
 
     A store keeps it with its derived graph; when ckg's rules change (a new term, a fixed
     rule), the next question rebuilds the graph instead of reading facts the old rules wrote.
+    Read once per process: every question asks whether the graph is fresh.
     """
     source = files("kg.derive").joinpath("rules.py").read_bytes()
     return hashlib.sha256(source).hexdigest()[:16]

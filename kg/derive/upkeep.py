@@ -79,11 +79,10 @@ def read_all(db: ox.Store, skip: Collection[str]) -> Facts:
             continue
         keep_blank = predicate in _CLAIM_PREDICATES
         for subject, value in found:
-            o = _text(value) if keep_blank else getattr(value, "value", None)
-            if isinstance(value, ox.NamedNode) or (keep_blank and o is not None):
-                s = _text(subject)
-                if s is not None and o is not None:
-                    facts.add(s, predicate, o)
+            s = _text(subject)
+            o = _text(value) if keep_blank or isinstance(value, ox.NamedNode) else None
+            if s is not None and o is not None:
+                facts.add(s, predicate, o)
     return facts
 
 

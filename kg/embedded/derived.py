@@ -59,10 +59,22 @@ DERIVED_DIGEST = CKG_NS + "derivedDigest"
 DERIVED_RULES = CKG_NS + "derivedRules"
 
 
-def _rules_note() -> ox.Triple:
-    return ox.Triple(
-        ox.NamedNode(DERIVED), ox.NamedNode(DERIVED_RULES), ox.Literal(rules_version())
+def _description(count: int, digest: str | None = None) -> list[ox.Triple]:
+    """The meta graph's description of the derived graph: count, time, the rules' version,
+    and the digest of its lines when a full rebuild wrote them."""
+    desc = meta_triples(
+        DERIVED,
+        count,
+        datetime.now(UTC).replace(microsecond=0),
+        "ckg (derived from the other graphs)",
+        "Derived facts",
+        new_revision(),
     )
+    node = ox.NamedNode(DERIVED)
+    desc.append(ox.Triple(node, ox.NamedNode(DERIVED_RULES), ox.Literal(rules_version())))
+    if digest is not None:
+        desc.append(ox.Triple(node, ox.NamedNode(DERIVED_DIGEST), ox.Literal(digest)))
+    return desc
 
 
 class DerivedUpkeep(StoreBase):
@@ -152,19 +164,7 @@ class DerivedUpkeep(StoreBase):
         return description(self.db, DERIVED).get(DERIVED_DIGEST)
 
     def _write_derived_meta(self, count: int, digest: str | None = None) -> None:
-        desc = meta_triples(
-            DERIVED,
-            count,
-            datetime.now(UTC).replace(microsecond=0),
-            "ckg (derived from the other graphs)",
-            "Derived facts",
-            new_revision(),
-        )
-        desc.append(_rules_note())
-        if digest is not None:
-            desc.append(
-                ox.Triple(ox.NamedNode(DERIVED), ox.NamedNode(DERIVED_DIGEST), ox.Literal(digest))
-            )
+        desc = _description(count, digest)
         self._update(
             f"{meta_delete(DERIVED)} ;\nINSERT DATA {{ GRAPH <{META.value}> {{ {nt(desc)} }} }}"
         )
@@ -188,15 +188,7 @@ class DerivedUpkeep(StoreBase):
             request.append(f"DELETE DATA {{ GRAPH <{DERIVED}> {{ {nt(removed)} }} }}")
         if new:
             request.append(f"INSERT DATA {{ GRAPH <{DERIVED}> {{ {nt(new)} }} }}")
-        desc = meta_triples(
-            DERIVED,
-            count,
-            datetime.now(UTC).replace(microsecond=0),
-            "ckg (derived from the other graphs)",
-            "Derived facts",
-            new_revision(),
-        )
-        desc.append(_rules_note())
+        desc = _description(count)
         request.append(meta_delete(DERIVED))
         request.append(f"INSERT DATA {{ GRAPH <{META.value}> {{ {nt(desc)} }} }}")
         self._update(" ;\n".join(request))
