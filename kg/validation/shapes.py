@@ -15,11 +15,20 @@ from dataclasses import dataclass
 from importlib.resources import files
 
 from rdflib import RDF, XSD, Graph, Literal, URIRef
+from rdflib.namespace import SH
 from rdflib.term import Node
 
 from kg.namespace import CKG, ontology_graph
 from kg.terms import ID
 from kg.validation.names import CKGSH
+
+#: SHACL's one-argument path kinds, each with how SPARQL writes it around its inner path.
+PATH_FORMS = (
+    (SH.inversePath, "^{}"),
+    (SH.zeroOrMorePath, "{}*"),
+    (SH.oneOrMorePath, "{}+"),
+    (SH.zeroOrOnePath, "{}?"),
+)
 
 __all__ = [
     "CountryBounds",

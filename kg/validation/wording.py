@@ -15,7 +15,7 @@ from rdflib.term import Node
 
 from kg.validation.names import CKGSH, label, labelled, short_name
 from kg.validation.report import SEVERITY_RANK, ValidationResult
-from kg.validation.shapes import shapes_graph
+from kg.validation.shapes import PATH_FORMS, shapes_graph
 
 #: The word for each SHACL severity (a result with none is a violation).
 _SEVERITY_OF: dict[Node | None, str] = {
@@ -33,12 +33,7 @@ def _path_text(shapes: Graph, path: Node | None) -> str | None:
         return short_name(path)
     if (path, RDF.first, None) in shapes:
         return "/".join(_path_text(shapes, p) or "?" for p in Collection(shapes, path))
-    for kind, fmt in (
-        (SH.inversePath, "^{}"),
-        (SH.zeroOrMorePath, "{}*"),
-        (SH.oneOrMorePath, "{}+"),
-        (SH.zeroOrOnePath, "{}?"),
-    ):
+    for kind, fmt in PATH_FORMS:
         inner = shapes.value(path, kind)
         if inner is not None:
             return fmt.format(_path_text(shapes, inner))

@@ -20,6 +20,7 @@ from rdflib.term import Node
 
 from kg.errors import StoreError
 from kg.rdfio import to_rdflib
+from kg.validation.shapes import PATH_FORMS
 from kg.validation.sparql.findings import Finding, Unsupported
 from kg.validation.sparql.rewrite import as_subquery, dollar, join_order, prebind
 from kg.validation.sparql.terms import rdflib_term, solutions, sparql_term
@@ -98,12 +99,7 @@ def path_sparql(shapes: Graph, path: Node) -> str:
     alt = shapes.value(path, SH.alternativePath)
     if alt is not None:
         return "(" + "|".join(path_sparql(shapes, p) for p in Collection(shapes, alt)) + ")"
-    for kind, fmt in (
-        (SH.inversePath, "^{}"),
-        (SH.zeroOrMorePath, "{}*"),
-        (SH.oneOrMorePath, "{}+"),
-        (SH.zeroOrOnePath, "{}?"),
-    ):
+    for kind, fmt in PATH_FORMS:
         inner = shapes.value(path, kind)
         if inner is not None:
             return "(" + fmt.format(path_sparql(shapes, inner)) + ")"
