@@ -32,7 +32,7 @@ from rdflib.term import Node
 
 from kg.sparql import values_list
 from kg.store import QueryResult, Store
-from kg.terms import CKG_NS, ID
+from kg.terms import CKG_NS, ID, sparql_prefixes
 
 #: IRIs per request; a larger answer is asked about in several requests.
 CHUNK = 400
@@ -42,10 +42,11 @@ _EVENTS = str(ID["event/"])
 _PLACES = str(ID["place/"])
 
 # Which claims concern which IRIs (and which events each claim names): cheap, so that
-# the rows' claims can be chosen before their passages are read.
-_LINKS = """
-PREFIX ckg: <https://w3id.org/conflict-kg/ontology#>
-SELECT DISTINCT ?node ?claim ?graph ?event
+# the rows' claims can be chosen before their passages are read. ``%s`` is the VALUES
+# block of each request; the events' base goes in as an escaped literal.
+_LINKS = (
+    sparql_prefixes("ckg")
+    + """SELECT DISTINCT ?node ?claim ?graph ?event
 WHERE {
   %s
   { GRAPH ?graph { ?claim ckg:about ?node } }
@@ -54,17 +55,18 @@ WHERE {
   # Every event the claim names, in the answer or not (see evidence_for).
   OPTIONAL {
     GRAPH ?graph { ?claim ckg:about ?event }
-    FILTER(STRSTARTS(STR(?event), "https://w3id.org/conflict-kg/id/event/"))
+    FILTER(STRSTARTS(STR(?event), """
+    + Literal(_EVENTS).n3()
+    + """))
   }
 }
 """
+)
 
 # The passage, document, modality and claimant of the chosen claims.
-_DETAILS = """
-PREFIX ckg:     <https://w3id.org/conflict-kg/ontology#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX rdfs:    <http://www.w3.org/2000/01/rdf-schema#>
-
+_DETAILS = (
+    sparql_prefixes("ckg", "dcterms", "rdfs")
+    + """
 SELECT DISTINCT ?claim ?passage ?document ?title ?paragraph ?quote
                 ?modality ?modalityLabel ?claimant ?claimantLabel ?statement
 WHERE {
@@ -87,6 +89,7 @@ WHERE {
   OPTIONAL { ?claim ckg:statement ?statement }
 }
 """
+)
 
 
 @dataclass

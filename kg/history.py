@@ -36,22 +36,22 @@ from rdflib.term import Literal, Node
 
 from kg.errors import StoreError
 from kg.store import GraphInfo, QueryResult, Store
-from kg.terms import DERIVED_GRAPH, GRAPH, INFERRED_GRAPH, META_GRAPH
+from kg.terms import DERIVED_GRAPH, GRAPH, INFERRED_GRAPH, META_GRAPH, sparql_prefixes
 
 #: Graphs computed from every source: never part of an as-of answer as stored.
 COMPUTED = frozenset({str(INFERRED_GRAPH), str(DERIVED_GRAPH), str(META_GRAPH)})
 
 HISTORY_FOLDER = "ckg-history"
 
-_DATES = """
-PREFIX ckg:     <https://w3id.org/conflict-kg/ontology#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-SELECT DISTINCT ?graph ?issued ?notBefore WHERE {
+_DATES = (
+    sparql_prefixes("ckg", "dcterms")
+    + """SELECT DISTINCT ?graph ?issued ?notBefore WHERE {
   GRAPH ?graph {
     { ?doc dcterms:issued ?issued } UNION { ?doc ckg:issuedNotBefore ?notBefore }
   }
 }
 """
+)
 
 
 class Archivable(Protocol):

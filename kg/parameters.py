@@ -27,7 +27,7 @@ from kg.errors import UsageError
 from kg.formats import shorten
 from kg.resolve import normalise
 from kg.store import Store
-from kg.terms import ID
+from kg.terms import ID, sparql_prefixes
 
 #: Candidates read for suggestions (ids under the same kind, or labelled resources).
 MAX_CANDIDATES = 20000
@@ -38,20 +38,20 @@ _EXISTS = "ASK WHERE { { ?node ?p ?o } UNION { ?s ?p ?node } }"
 
 # Resources with a name an analyst would type: not events, claims or passages, which have
 # ids of their own and labels that are sentences.
-_NAMES = """
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT DISTINCT ?resource ?label WHERE {
+_NAMES = (
+    sparql_prefixes("rdfs", "skos")
+    + """SELECT DISTINCT ?resource ?label WHERE {
   ?resource rdfs:label|skos:prefLabel|skos:altLabel ?label .
   FILTER(isIRI(?resource))
   FILTER(!STRSTARTS(STR(?resource), ?events) && !STRSTARTS(STR(?resource), ?claims)
          && !STRSTARTS(STR(?resource), ?passages))
 }
 """
+)
 
-_UNDER = """
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT DISTINCT ?resource ?label WHERE {
+_UNDER = (
+    sparql_prefixes("rdfs")
+    + """SELECT DISTINCT ?resource ?label WHERE {
   # One triple per resource to scan (its type), not every triple of it.
   ?resource a ?type .
   FILTER(isIRI(?resource) && STRSTARTS(STR(?resource), ?prefix))
@@ -61,6 +61,7 @@ SELECT DISTINCT ?resource ?label WHERE {
 }
 LIMIT %d
 """
+)
 
 
 @dataclass

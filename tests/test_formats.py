@@ -3,9 +3,15 @@
 A query table (kg.formats), a validation report (kg.validation.names) and a reasoning
 message (kg.reasoning.clash) take their namespaces from the same table but keep their own
 rules; these tests hold each to what it printed before the tables were one (issue 20.3).
+No module of kg or cli declares a prefix by hand: queries built in code start with
+kg.terms.sparql_prefixes.
 """
 
 from __future__ import annotations
+
+import re
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 
 import pytest
 from rdflib import Graph, URIRef
@@ -57,6 +63,34 @@ def test_the_prefix_lines_of_every_entry_parse_and_declare_its_namespace() -> No
     query = prepareQuery(header + "ASK { ?s ?p ?o }")
     declared = {(p, str(ns)) for p, ns in query.prologue.namespace_manager.namespaces()}
     assert declared >= set(PREFIXES.items())
+
+
+# A prefix declared by hand, SPARQL's or Turtle's: ``PREFIX ckg: <`` or ``@prefix ckg: <``.
+_HAND_WRITTEN_PREFIX = re.compile(r"prefix\s+[A-Za-z][\w-]*:\s*<", re.IGNORECASE)
+
+
+def _python_files(folder: Traversable, name: str) -> list[tuple[str, str]]:
+    found = []
+    for entry in folder.iterdir():
+        if entry.is_dir():
+            found += _python_files(entry, f"{name}/{entry.name}")
+        elif entry.name.endswith(".py"):
+            found.append((f"{name}/{entry.name}", entry.read_text(encoding="utf-8")))
+    return found
+
+
+def test_no_module_writes_a_prefix_line_of_its_own() -> None:
+    """Queries built in code take their PREFIX lines from kg.terms.sparql_prefixes."""
+    sources = _python_files(files("kg"), "kg") + _python_files(files("kg.cli"), "cli")
+    assert len(sources) > 50  # the walk found the packages
+    # kg/terms.py holds the table, and its doctest shows the lines the helper writes.
+    offenders = [
+        f"{path}: {match.group(0)}"
+        for path, text in sources
+        if path != "kg/terms.py"
+        for match in _HAND_WRITTEN_PREFIX.finditer(text)
+    ]
+    assert offenders == []
 
 
 def test_a_graph_answer_is_written_with_the_tables_prefixes() -> None:

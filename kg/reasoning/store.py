@@ -36,6 +36,7 @@ from kg.terms import (
     META_GRAPH,
     ONTOLOGY_GRAPH,
     STAGING_PREFIX,
+    sparql_prefixes,
 )
 
 #: Meta key the store sets on the inferred graph when asserted data changed since.
@@ -277,19 +278,18 @@ def _feed_native(rules: RuleSet, db: object, write: set[Node] | None) -> tuple[C
     return closure, asserted
 
 
+_LABEL = sparql_prefixes("skos", "rdfs") + (
+    "SELECT ?l WHERE { { ?x skos:prefLabel ?l } UNION { ?x rdfs:label ?l } "
+    "FILTER(lang(?l) = '' || langMatches(lang(?l), 'en')) } LIMIT 1"
+)
+
+
 def _store_labels(store: Store, nodes: Iterable[Node], limit: int = 50) -> dict[Node, str]:
     labels: dict[Node, str] = {}
     for node in list(nodes)[:limit]:
         if not isinstance(node, URIRef):
             continue
-        rows = store.query(
-            "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
-            "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
-            "SELECT ?l WHERE { { ?x skos:prefLabel ?l } UNION { ?x rdfs:label ?l } "
-            "FILTER(lang(?l) = '' || langMatches(lang(?l), 'en')) } LIMIT 1",
-            {"x": node},
-            include_inferred=False,
-        ).rows
+        rows = store.query(_LABEL, {"x": node}, include_inferred=False).rows
         if rows and rows[0][0] is not None:
             labels[node] = str(rows[0][0])
     return labels

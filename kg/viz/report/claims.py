@@ -15,11 +15,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from html import escape
 
-from rdflib.namespace import DCTERMS
 from rdflib.term import URIRef
 
-from kg.namespace import CKG
 from kg.store import Store
+from kg.terms import sparql_prefixes
 from kg.viz.mapdata import Event, MapData, short
 from kg.viz.report.text import plural, short_text, text_html
 
@@ -98,11 +97,13 @@ class Evidence:
 
 def claim_counts(store: Store) -> dict[str, int]:
     """Claims per document IRI (``""``: claims whose passage names no document)."""
-    q = f"""PREFIX ckg: <{CKG._NS}>
-SELECT ?doc (COUNT(DISTINCT ?claim) AS ?n) WHERE {{
+    q = (
+        sparql_prefixes("ckg")
+        + """SELECT ?doc (COUNT(DISTINCT ?claim) AS ?n) WHERE {
   ?claim ckg:passage ?passage . ?passage ckg:text ?text .
-  OPTIONAL {{ ?passage ckg:inDocument ?doc }}
-}} GROUP BY ?doc"""
+  OPTIONAL { ?passage ckg:inDocument ?doc }
+} GROUP BY ?doc"""
+    )
     out: dict[str, int] = {}
     for doc, n in store.query(q).rows:
         key = "" if doc is None else str(doc)
@@ -140,8 +141,9 @@ def _claims(store: Store, counts: dict[str, int]) -> list[Claim]:
 
 def _claim_rows(store: Store, first: str) -> list[Claim]:
     """The claims ``first`` (a sub-select of ?claim ?passage, or every claim) in full."""
-    q = f"""PREFIX ckg: <{CKG._NS}>
-PREFIX dcterms: <{DCTERMS}>
+    q = (
+        sparql_prefixes("ckg", "dcterms")
+        + f"""
 SELECT ?claim ?about ?passage ?text ?modality ?statement ?doc ?docTitle ?dataset WHERE {{
   {first}
   ?claim ckg:passage ?passage . ?passage ckg:text ?text .
@@ -151,6 +153,7 @@ SELECT ?claim ?about ?passage ?text ?modality ?statement ?doc ?docTitle ?dataset
   OPTIONAL {{ ?passage ckg:inDocument ?doc OPTIONAL {{ ?doc dcterms:title ?docTitle }}
              OPTIONAL {{ ?doc a ckg:Dataset BIND(true AS ?dataset) }} }}
 }}"""
+    )
     claims: dict[str, Claim] = {}
     for row in store.query(q).dicts():
         text = {k: ("" if v is None else str(v)) for k, v in row.items()}
