@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import click
 from kg.cli.options import State
@@ -58,7 +57,7 @@ def opened_store(
     if endpoint:
         from kg.remote import connect  # imported here: only remote users pay for it
 
-        store: Any = connect(endpoint)
+        store: Store = connect(endpoint)
     else:
         store = open_store(ctx, create=create)
     try:
