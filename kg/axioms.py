@@ -358,12 +358,20 @@ def future_dates(
 
 
 def guard_batch(batch: Any, allow: bool = False) -> OntologyGuard:
-    """Run the guard over a parsed :class:`kg.validation.Batch`; refuse unless ``allow``."""
+    """Run the guard over a parsed :class:`kg.validation.Batch`; refuse unless ``allow``.
+
+    The triples are seen in the order the files state them, so the refusal names them as
+    the analyst wrote them (and the same way on every run), as ``ckg load`` does.
+    """
+    from kg.validation.batch import DEFAULT_GRAPH_MARK
+
     guard = OntologyGuard(allow=allow)
-    for iri, graph in batch.graphs.items():
-        where = ", ".join(batch.origin.get(iri, [])) or shorten(str(iri))
-        guard.see_all(graph, where)
-    guard.see_all(batch.default, ", ".join(batch.files))
+    wheres: dict[Any, str] = {DEFAULT_GRAPH_MARK: ", ".join(batch.files)}
+    for key, (s, p, o) in batch.in_file_order():
+        where = wheres.get(key)
+        if where is None:
+            where = wheres[key] = ", ".join(batch.origin.get(key, [])) or shorten(str(key))
+        guard.see(s, p, o, where)
     guard.refuse()
     return guard
 

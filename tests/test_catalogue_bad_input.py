@@ -114,6 +114,65 @@ def test_axioms_in_a_batch_are_refused_and_named(runner, unchanged, tmp_path, co
     )
 
 
+# Not in alphabetical order, ckg:Protest and ckg:Attack each twice and far apart, plain data
+# in between: neither a sort nor a graph's by-subject (or hash) order gives the file's.
+SCRAMBLED = (
+    PREFIXES
+    + f"""<{GRAPH}doc/scrambled> {{
+  ckg:Protest rdfs:subClassOf ckg:Riot .
+  ckg:perpetrator rdfs:range ckg:Place .
+  <{ID}event/x> a ckg:Attack ; rdfs:label "not an axiom" .
+  ckg:Attack owl:disjointWith ckg:Event .
+  ckg:JihadistGroup owl:equivalentClass ckg:Place .
+  ckg:Protest rdfs:label "manifestation"@fr .
+  ckg:Attack rdfs:subClassOf ckg:Protest .
+}}
+"""
+)
+
+
+@pytest.mark.parametrize("command", ["add", "load", "validate"])
+def test_a_refused_batch_names_its_axioms_in_file_order(runner, unchanged, tmp_path, command):
+    """ckg add named the axioms in hash order, different on every run; load followed the file."""
+    bad = write(tmp_path, "scrambled.trig", SCRAMBLED)
+    in_file_order = (
+        "ckg:Protest rdfs:subClassOf ckg:Riot (schema axiom)",
+        "ckg:perpetrator rdfs:range ckg:Place (schema axiom)",
+        "ckg:Attack owl:disjointWith ckg:Event (schema axiom)",
+        "ckg:JihadistGroup owl:equivalentClass ckg:Place (schema axiom)",
+        "ckg:Protest rdfs:label 'manifestation' (about an ontology term)",
+        "ckg:Attack rdfs:subClassOf ckg:Protest (schema axiom)",
+    )
+    named = "; ".join(in_file_order)
+    result = ckg(runner, unchanged, command, str(bad))
+    refused(result, 1, f"refused, 6 triple(s) would change the ontology: {named}. Data may not")
+
+
+def test_the_guard_sees_triples_put_into_a_batch_in_code_too(tmp_path):
+    """A batch built in code (ckg review's) has no file order: its triples are still seen."""
+    from rdflib import RDFS, Graph, URIRef
+
+    from kg.axioms import guard_batch
+    from kg.errors import GateError
+    from kg.validation import parse_batch
+
+    batch = parse_batch([write(tmp_path, "scrambled.trig", SCRAMBLED)])
+    batch.graphs[URIRef(f"{GRAPH}doc/scrambled")].add(
+        (URIRef(f"{CKG}Riot"), RDFS.subClassOf, URIRef(f"{CKG}Event"))
+    )
+    staged = Graph()
+    staged.add((URIRef(f"{CKG}Battle"), RDFS.subClassOf, URIRef(f"{CKG}Protest")))
+    batch.graphs[URIRef(f"{GRAPH}doc/staged")] = staged
+    with pytest.raises(GateError) as refusal:
+        guard_batch(batch)
+    message = str(refusal.value)
+    assert "8 triple(s) would change the ontology: ckg:Protest rdfs:subClassOf ckg:Riot" in message
+    assert message.index("ckg:Attack rdfs:subClassOf ckg:Protest") < message.index(
+        "ckg:Riot rdfs:subClassOf ckg:Event"
+    )
+    assert "ckg:Battle rdfs:subClassOf ckg:Protest" in message
+
+
 def test_one_triple_about_an_ontology_term_is_refused(runner, unchanged, tmp_path):
     bad = write(
         tmp_path, "label.trig", PREFIXES + f'<{GRAPH}doc/l> {{ ckg:Attack rdfs:label "Protest" . }}'

@@ -1,7 +1,8 @@
 """Reading an RDF file of any supported format with Oxigraph's parser, and its errors.
 
 One parser for every path that reads RDF: ``ckg load`` (:mod:`kg.loading`), ``ckg add``
-and ``ckg validate FILE`` (:func:`read_dataset`, for the gate, which needs rdflib terms).
+and ``ckg validate FILE`` (:func:`read_rdflib_quads`, for the gate, which needs rdflib
+terms).
 Before the parser sees a file, :func:`kg.parsing.preflight` refuses what could fetch or
 explode (entities, remote contexts, deep nesting); a parse error names the file, line and
 column, and says what to do.
@@ -22,12 +23,15 @@ from typing import cast
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
-from rdflib.term import IdentifiedNode
+from rdflib.term import IdentifiedNode, Identifier
 
 from kg.errors import InputError
 from kg.parsing import MAX_LITERAL, check_literal, preflight
 from kg.rdfio.terms import rdflib_triple, to_rdflib
 from kg.terms import ID
+
+#: One quad read by :func:`read_rdflib_quads`: subject, predicate, object, graph name.
+RdflibQuad = tuple[Identifier, Identifier, Identifier, IdentifiedNode]
 
 #: Formats by file extension (lower case, with the dot).
 FORMATS: dict[str, ox.RdfFormat] = {
@@ -182,12 +186,14 @@ def _xml_line(source: bytes | Path) -> int | None:
     return None
 
 
-def read_dataset(path: Path, *, where: str | None = None) -> Dataset:
-    """A file's quads as an rdflib Dataset, for the gate (pySHACL reads rdflib graphs).
+def read_rdflib_quads(path: Path, *, where: str | None = None) -> list[RdflibQuad]:
+    """A file's quads as rdflib terms, ``(s, p, o, graph)``, in the order the file states them.
 
     Read by the same parser as ``ckg load`` (:func:`read_quads`), nesting bounded, with
-    relative IRIs named (``@base`` missing) and literals bounded; a file's default-graph
-    triples are in the dataset's default graph.
+    relative IRIs named (``@base`` missing) and literals bounded. ``graph`` is
+    ``DATASET_DEFAULT_GRAPH_ID`` for a default-graph triple; a blank-node graph name stays a
+    blank node (the caller refuses it). The order is kept so that what the gate says about
+    the triples (the ontology guard's refusal) follows the file, as ``ckg load`` does.
     """
     shown = where or str(path)
     fmt = format_for(path)
@@ -199,8 +205,8 @@ def read_dataset(path: Path, *, where: str | None = None) -> Dataset:
     # and JSON-LD resolve against a marker base, so the IRI can be named (JSON-LD would
     # drop its node without a word).
     base = UNRESOLVED_BASE if fmt in (ox.RdfFormat.RDF_XML, ox.RdfFormat.JSON_LD) else None
-    ds = Dataset()
-    graphs: dict[object, Graph] = {}
+    names: dict[object, IdentifiedNode] = {}
+    out: list[RdflibQuad] = []
     with quiet_rdflib():
         for quad in read_quads(
             data, fmt, shown, base_iri=base, advice=GATE_ADVICE, bound_nesting=True
@@ -210,17 +216,30 @@ def read_dataset(path: Path, *, where: str | None = None) -> Dataset:
                 _check_resolved(term, data, shown)
             if isinstance(o, Literal) and len(o) > MAX_LITERAL:
                 check_literal(str(o), shown)
-            graph = graphs.get(quad.graph_name)
-            if graph is None:
-                name = quad.graph_name
-                # A blank-node graph name stays a blank node (the caller refuses it).
-                context = (
+            name = names.get(quad.graph_name)
+            if name is None:
+                graph_name = quad.graph_name
+                name = names[graph_name] = (
                     DATASET_DEFAULT_GRAPH_ID
-                    if isinstance(name, ox.DefaultGraph)
-                    else cast(IdentifiedNode, to_rdflib(name))
+                    if isinstance(graph_name, ox.DefaultGraph)
+                    else cast(IdentifiedNode, to_rdflib(graph_name))
                 )
-                graph = graphs[name] = ds.graph(context)
-            graph.add((s, p, o))
+            out.append((s, p, o, name))
+    return out
+
+
+def read_dataset(path: Path, *, where: str | None = None) -> Dataset:
+    """A file's quads as an rdflib Dataset (:func:`read_rdflib_quads`, order not kept).
+
+    A file's default-graph triples are in the dataset's default graph.
+    """
+    ds = Dataset()
+    graphs: dict[IdentifiedNode, Graph] = {}
+    for s, p, o, name in read_rdflib_quads(path, where=where):
+        graph = graphs.get(name)
+        if graph is None:
+            graph = graphs[name] = ds.graph(name)
+        graph.add((s, p, o))
     return ds
 
 

@@ -18,7 +18,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Node
 
 from kg.errors import InputError, UsageError
-from kg.rdfio import read_dataset as parse_file  # ckg load's parser (kg.rdfio)
+from kg.rdfio import read_rdflib_quads  # ckg load's parser (kg.rdfio)
 from kg.sparql import values_block
 from kg.terms import GRAPH, INFERRED_GRAPH, META_GRAPH, ONTOLOGY_GRAPH
 from kg.validation.names import CKGSH, short_name
@@ -37,12 +37,15 @@ class Batch:
     ``graphs`` maps each named graph to its new triples; ``default`` holds the triples of
     the files' default graphs when no ``--graph`` was given (they cannot be committed and
     make the provenance shape fail). ``origin`` says which files fed each graph.
+    ``order`` lists each triple parsed from the files once, with its graph (the key of
+    ``graphs``, or :data:`DEFAULT_GRAPH_MARK`), in the order the files state them.
     """
 
     graphs: dict[URIRef, Graph] = field(default_factory=dict)
     default: Graph = field(default_factory=Graph)
     files: list[str] = field(default_factory=list)
     origin: dict[Node, list[str]] = field(default_factory=dict)
+    order: list[tuple[URIRef, tuple[Node, Node, Node]]] = field(default_factory=list)
 
     def __len__(self) -> int:
         return sum(len(g) for g in self.graphs.values()) + len(self.default)
@@ -61,6 +64,26 @@ class Batch:
         """Every triple of the batch (a triple in two graphs comes twice)."""
         for g in [*self.graphs.values(), self.default]:
             yield from g
+
+    def in_file_order(self) -> Iterator[tuple[URIRef, tuple[Node, Node, Node]]]:
+        """Every triple of the batch with its graph key, in the order the files state them.
+
+        Triples taken out since parsing are left out; triples put in without a file (a
+        batch built in code) come after the files' ones, so none is ever missed.
+        """
+        count = 0
+        for key, triple in self.order:
+            graph = self.default if key == DEFAULT_GRAPH_MARK else self.graphs.get(key)
+            if graph is not None and triple in graph:
+                count += 1
+                yield key, triple
+        if count == len(self):
+            return
+        listed = set(self.order)
+        for key, graph in [*self.graphs.items(), (DEFAULT_GRAPH_MARK, self.default)]:
+            for triple in graph:
+                if (key, triple) not in listed:
+                    yield key, triple
 
     def nodes(self) -> set[Node]:
         """Every subject and non-literal object of the batch."""
@@ -102,9 +125,9 @@ def parse_batch(paths: Sequence[str | Path], graph: URIRef | str | None = None) 
     batch = Batch()
     for raw in paths:
         path = Path(raw)
-        ds = parse_file(path)
+        quads = read_rdflib_quads(path)
         batch.files.append(str(path))
-        for s, p, o, ctx in ds.quads((None, None, None, None)):
+        for s, p, o, gid in quads:
             if isinstance(s, Literal) or not isinstance(p, URIRef):
                 # rdflib reads generalized RDF; the store cannot hold it (it failed there).
                 what = (
@@ -117,13 +140,12 @@ def parse_batch(paths: Sequence[str | Path], graph: URIRef | str | None = None) 
                     "not allow: fix that statement (nothing was read)",
                     path=str(path),
                 )
-            gid = ctx.identifier if isinstance(ctx, Graph) else ctx
-            if gid is None or gid == DATASET_DEFAULT_GRAPH_ID:
+            if gid == DATASET_DEFAULT_GRAPH_ID:
                 key: Node | None = target
             else:
                 key = gid
             if key is None:
-                batch.default.add((s, p, o))
+                into = batch.default
                 key = DEFAULT_GRAPH_MARK
             else:
                 if not isinstance(key, URIRef):
@@ -135,7 +157,10 @@ def parse_batch(paths: Sequence[str | Path], graph: URIRef | str | None = None) 
                         f"such as <{GRAPH}doc/…>",
                         path=str(path),
                     )
-                batch.graphs.setdefault(key, Graph()).add((s, p, o))
+                into = batch.graphs.setdefault(key, Graph())
+            if (s, p, o) not in into:
+                into.add((s, p, o))
+                batch.order.append((key, (s, p, o)))
             names = batch.origin.setdefault(key, [])
             if str(path) not in names:
                 names.append(str(path))
