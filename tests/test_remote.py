@@ -33,7 +33,7 @@ from kg.remote import (
     push,
     query_shape,
 )
-from kg.terms import GRAPH, META_GRAPH
+from kg.terms import DERIVED_GRAPH, GRAPH, META_GRAPH
 
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
 EX = Namespace("https://example.org/")
@@ -744,6 +744,45 @@ def test_ctrl_c_during_a_push_is_reported_the_same_way(fake, three_graphs, monke
     with pytest.raises(PushInterrupted, match="stopped: interrupted") as info:
         push(three_graphs, target)
     assert info.value.done == [GRAPH["file/a"]]
+
+
+@pytest.mark.parametrize("server", ["refuses", "unreachable"])
+def test_a_push_stopped_at_its_first_request_says_it_wrote_nothing(fake, bundled_store, server):
+    """The derived graph's old description was withdrawn before the push's try: a failure
+    there came out as the bare transport error, without what the push did or what to do."""
+    assert bundled_store.derived_info().triples > 0  # so the push starts with that request
+    fake.respond = lambda r: (403, {"Content-Type": "text/plain"}, b"updates are disabled")
+    endpoint = fake.url if server == "refuses" else f"http://127.0.0.1:{closed_port()}"
+    target = RemoteStore(endpoint + "/sparql", timeout=5, retries=0, max_rows=None)
+    with pytest.raises(PushInterrupted) as info:
+        push(bundled_store, target)
+    message = str(info.value)
+    assert message.startswith(f"push to {endpoint}/sparql stopped: ")
+    assert " This push wrote nothing to the server. Not sent: " in message
+    assert message.endswith(" The local store is unchanged; run the push again to finish.")
+    assert "Withdrawn" not in message and "Left incomplete" not in message
+    assert info.value.done == [] and info.value.partial is None
+    if server == "refuses":
+        assert "updates are disabled" in message
+        (first,) = fake.data_requests()  # the push stopped at its first request
+        assert first.sparql.startswith("DELETE") and str(DERIVED_GRAPH) in first.sparql
+
+
+def test_a_push_stopped_after_withdrawing_the_derived_graph_says_so(fake, bundled_store):
+    def respond(r: Request) -> Reply:
+        if r.sparql.startswith("DELETE"):
+            return 200, {}, b""  # the derived graph's description is removed
+        return 500, {"Content-Type": "text/plain"}, b"disk full"
+
+    fake.respond = respond
+    target = store_for(fake, retries=0)
+    with pytest.raises(PushInterrupted) as info:
+        push(bundled_store, target)
+    message = str(info.value)
+    assert "disk full" in message
+    assert "wrote nothing" not in message  # it did: the server's derived graph is withdrawn
+    assert f" Withdrawn there (the old copy, not counted as data): {DERIVED_GRAPH}." in message
+    assert message.endswith(" The local store is unchanged; run the push again to finish.")
 
 
 def test_push_of_an_unknown_graph_is_a_usage_error(fake, three_graphs):

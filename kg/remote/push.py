@@ -73,17 +73,24 @@ def push(
         chosen = list(dict.fromkeys(graphs))
     else:
         chosen = sorted(infos, key=str)
+    with_derived = False
     if derived is not None and derived.triples > 0:
+        with_derived = True
         infos[DERIVED_GRAPH] = derived
         chosen = [g for g in chosen if g != DERIVED_GRAPH] + [DERIVED_GRAPH]
-        # Until the new copy is complete, the server's old one is not part of its data.
-        target.delete_meta(DERIVED_GRAPH)
     meta = source.export_graph(META_GRAPH)
     report = PushReport(target.endpoint)
     started = time.perf_counter()
     current: list[URIRef] = []  # the graph whose copy on the server is changing
+    withdrawn = False  # whether the server's old derived graph no longer counts as data
 
+    # Every request to the server is inside the try, the first one included, so whatever
+    # fails says what this push did and what to do in the same words.
     try:
+        if with_derived:
+            # Until the new copy is complete, the server's old one is not part of its data.
+            target.delete_meta(DERIVED_GRAPH)
+            withdrawn = True
         for graph in chosen:
             n = target.upload_chunks(
                 graph,
@@ -105,10 +112,12 @@ def push(
         message += "" if message.endswith((".", "?", "!")) else "."
         if done:
             message += f" Completed by this push: {', '.join(str(g) for g in done)}."
-        elif partial is None:
+        elif partial is None and not withdrawn:
             message += " This push wrote nothing to the server."
         if partial is not None:
             message += f" Left incomplete there (not counted as data): {partial}."
+        if withdrawn and DERIVED_GRAPH not in done and partial != DERIVED_GRAPH:
+            message += f" Withdrawn there (the old copy, not counted as data): {DERIVED_GRAPH}."
         if left:
             shown = ", ".join(left[:3]) + (f" and {len(left) - 3} more" if len(left) > 3 else "")
             message += f" Not sent: {shown}."
