@@ -16,7 +16,7 @@ from importlib.resources import files
 from pathlib import Path
 
 import pytest
-from acled_oracle import flagship_rows, pandas_flagship
+from acled_oracle import flagship_rows, pandas_flagship, read_acled
 from click.testing import CliRunner
 from kg.cli.main import cli
 from rdflib import Literal, URIRef
@@ -183,6 +183,30 @@ def test_compound_and_unknown_actors_become_new_nodes_with_inter_codes(seeded) -
     assert JNIM in [c.iri for c in unresolved[compound].candidates]
     # The pro-government GMA is not al-Mourabitoun.
     assert "GMA: Mourabitounes Group of Azawad" in unresolved
+
+
+def test_report_counts_the_rows_naming_each_unresolved_actor(tmp_path: Path) -> None:
+    # Counted in the CSV with pandas: every actor1/actor2 value and every name of the
+    # ";"-separated associated actors. A compound name ("A and/or B") names its parts in
+    # the graph (ckg:possibleActor) but is not a row naming them: it once added one row
+    # to each unresolved part (Islamic State (Greater Sahara) on the real Niger export).
+    store = _store(tmp_path / "store")
+    try:
+        (summary,) = import_acled(store, [CURRENT], report=True)
+    finally:
+        store.close()
+    df = read_acled(CURRENT)
+
+    def named(name: str) -> int:
+        columns = ("actor1", "actor2", "assoc_actor_1", "assoc_actor_2")
+        return sum(
+            int(df[c].map(lambda v: [x.strip() for x in v.split(";")].count(name)).sum())
+            for c in columns
+        )
+
+    actors = {u.name: u.rows for u in summary.unresolved if u.kind == "actor"}
+    assert "Islamic State (Greater Sahara)" in actors  # a part of a compound name here
+    assert actors == {name: named(name) for name in actors}
 
 
 def test_boulikessi_resolves_to_the_seed_village_and_new_towns_sit_in_admin_units(seeded) -> None:
