@@ -15,6 +15,7 @@ from datetime import date
 from importlib.resources import files
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from acled_oracle import flagship_rows, pandas_flagship, read_acled
 from click.testing import CliRunner
@@ -207,6 +208,39 @@ def test_report_counts_the_rows_naming_each_unresolved_actor(tmp_path: Path) -> 
     actors = {u.name: u.rows for u in summary.unresolved if u.kind == "actor"}
     assert "Islamic State (Greater Sahara)" in actors  # a part of a compound name here
     assert actors == {name: named(name) for name in actors}
+
+
+@pytest.mark.parametrize("name", ["acled-current.csv", "acled-hdx.csv", "moved"])
+def test_report_counts_the_rows_of_each_unresolved_place(tmp_path: Path, name: str) -> None:
+    # Counted in the CSV with pandas: the rows with that location (trimmed) under that
+    # admin3, admin2, admin1 and country, whatever their coordinates - also the rows
+    # merged into the place an earlier row of that coding minted (once left out). "moved":
+    # acled-places.csv with each row repeated as a new event 0.01 degrees (about 1 km) away.
+    path = FIXTURES / name
+    if name == "moved":
+        rows = read_acled(FIXTURES / "acled-places.csv")
+        moved = rows.copy()
+        moved["event_id_cnty"] = moved["event_id_cnty"] + "M"
+        moved["latitude"] = (moved["latitude"].astype(float) + 0.01).map("{:.4f}".format)
+        path = tmp_path / "moved.csv"
+        pd.concat([rows, moved]).to_csv(path, index=False)
+    store = _store(tmp_path / "store")
+    try:
+        (summary,) = import_acled(store, [path], report=True)
+    finally:
+        store.close()
+    df = read_acled(path)
+    for column in ("location", "admin3", "admin2", "admin1", "country"):
+        df[column] = df[column].str.strip()
+    context = df[["admin3", "admin2", "admin1", "country"]].apply(
+        lambda r: ", ".join(x for x in r if x), axis=1
+    )
+    expected = (df["location"] + " [" + context + "]").value_counts()
+    places = [u for u in summary.unresolved if u.kind == "place"]
+    assert places
+    assert {f"{u.name} [{u.context}]": u.rows for u in places} == {
+        f"{u.name} [{u.context}]": int(expected[f"{u.name} [{u.context}]"]) for u in places
+    }
 
 
 def test_boulikessi_resolves_to_the_seed_village_and_new_towns_sit_in_admin_units(seeded) -> None:

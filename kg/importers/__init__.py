@@ -188,8 +188,12 @@ class ImportSummary:
             out.append("no unresolved names")
         for item in sorted(self.unresolved, key=lambda u: (u.kind, u.name.casefold())):
             where = f" [{item.context}]" if item.context else ""
+            # An actor met only inside compound names ("A and/or B") is named by no row.
+            rows = (
+                f"{item.rows} row(s)" if item.rows else "no row names it alone: in a compound name"
+            )
             out.append(
-                f"unresolved {item.kind}: {item.name!r}{where} ({item.rows} row(s))"
+                f"unresolved {item.kind}: {item.name!r}{where} ({rows})"
                 f" -> new node <{item.new_iri}>"
             )
             if not item.candidates:
