@@ -26,58 +26,22 @@ known nodes for the report. Nothing is merged silently.
 
 from __future__ import annotations
 
-import csv
 import difflib
-import io
-import math
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from importlib.resources import files
 from typing import Literal
 
-from kg.terms import ID
-
-#: A candidate with the same name farther than this from the given point is another place.
-MAX_PLACE_KM = 25.0
-
-#: The report's closest candidates for an unresolved place are looked for within this radius.
-CANDIDATE_RADIUS_KM = 60.0
+from kg.resolve.aliases import AliasTable
+from kg.resolve.geo import CANDIDATE_RADIUS_KM, MAX_PLACE_KM, grid_cell, haversine_km
+from kg.resolve.names import actor_keys, admin_key, normalise
 
 PlaceLevel = Literal["country", "admin1", "admin2", "admin3", "settlement", "site", "other"]
 
-_APOSTROPHES = dict.fromkeys(map(ord, "'’‘`ʼʻ´ʹ"), None)
-_NON_WORD = re.compile(r"[\W_]+")
-_YEARS = re.compile(r"\(\s*\d{4}\s*-\s*(\d{4})?\s*\)")
 _COMPOUND = re.compile(r"\band/or\b", re.IGNORECASE)
-# Words that name the kind of an administrative unit rather than the unit: "Région de
-# Kayes", "Kayes Region" and ACLED's "Kayes" are one region.
-_ADMIN_WORDS = frozenset(
-    [
-        "region",
-        "de",
-        "du",
-        "des",
-        "d",
-        "la",
-        "le",
-        "les",
-        "l",
-        "cercle",
-        "province",
-        "department",
-        "departement",
-        "commune",
-        "prefecture",
-        "prefecture",
-        "of",
-        "the",
-        "district",
-    ]
-)
-_LEVEL_ORDER: dict[str, int] = {
+#: Place levels, finest first: a place typed at two levels keeps the finer one.
+LEVEL_ORDER: dict[str, int] = {
     "settlement": 0,
     "site": 1,
     "other": 2,
@@ -86,73 +50,6 @@ _LEVEL_ORDER: dict[str, int] = {
     "admin1": 5,
     "country": 6,
 }
-
-
-def normalise(text: str) -> str:
-    """A name reduced for comparison: casefolded, without accents, apostrophes or punctuation.
-
-    >>> normalise("Jama‘at Nusrat al-Islam wa-l-Muslimin")
-    'jamaat nusrat al islam wa l muslimin'
-    >>> normalise("Sandaré") == normalise("SANDARE")
-    True
-    """
-    if text.isascii():
-        folded = text.lower().translate(_APOSTROPHES)
-    else:
-        decomposed = unicodedata.normalize("NFKD", text)
-        stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-        folded = stripped.casefold().translate(_APOSTROPHES)
-    return " ".join(_NON_WORD.sub(" ", folded).split())
-
-
-def admin_key(text: str) -> str:
-    """A normalised name of an administrative unit without words such as "Region" or "Cercle de"."""
-    words = [w for w in normalise(text).split() if w not in _ADMIN_WORDS]
-    return " ".join(words) or normalise(text)
-
-
-def slug(text: str, *, max_length: int = 80) -> str:
-    """An ASCII slug for minting readable IRIs (``"Nioro du Sahel"`` → ``nioro-du-sahel``).
-
-    Names with no ASCII letters or digits (Arabic script, for example) get a stable hash.
-    """
-    ascii_text = normalise(text).encode("ascii", "ignore").decode("ascii")
-    result = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")[:max_length].strip("-")
-    if result:
-        return result
-    import hashlib
-
-    return "x" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
-
-
-def actor_keys(name: str) -> list[str]:
-    """The normalised forms under which an actor name is looked up, most specific first."""
-    keys: list[str] = []
-
-    def add(text: str) -> None:
-        key = normalise(text)
-        if key and key not in keys:
-            keys.append(key)
-
-    add(name)
-    without_years = _YEARS.sub(" ", name)
-    add(without_years)
-    if ":" in without_years:
-        # ACLED writes "ABBR: Full name"; either part may be what the graph knows.
-        head, _, tail = without_years.partition(":")
-        add(tail)
-        add(head)
-    if without_years.lower().startswith("the "):
-        add(without_years[4:])
-    return keys
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in kilometres between two WGS84 points."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
 
 
 @dataclass(frozen=True)
@@ -190,50 +87,6 @@ class PlaceEntry:
     lon: float | None = None
     parents: set[str] = field(default_factory=set)
     ancestors: frozenset[str] = frozenset()
-
-
-@dataclass
-class AliasTable:
-    """The curated alias table: ``kind`` (actor or place) → normalised name → IRIs."""
-
-    actor: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    place: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    rows: int = 0
-    #: The first alias of each IRI in the table: its name where the store has no label.
-    labels: dict[str, str] = field(default_factory=dict)
-
-    @classmethod
-    def bundled(cls) -> AliasTable:
-        """The table shipped as ``kg.ontology.data/aliases.csv``."""
-        text = files("kg.ontology.data").joinpath("aliases.csv").read_text("utf-8")
-        return cls.from_csv(text, source="aliases.csv")
-
-    @classmethod
-    def from_csv(cls, text: str, *, source: str = "aliases") -> AliasTable:
-        """Read a table with columns ``kind,iri,alias,lang,note`` (``iri`` relative to ID)."""
-        from kg.errors import InputError
-
-        table = cls()
-        reader = csv.DictReader(io.StringIO(text))
-        missing = {"kind", "iri", "alias"} - set(reader.fieldnames or ())
-        if missing:
-            raise InputError(f"alias table lacks column(s) {sorted(missing)}", path=source, line=1)
-        for row in reader:
-            kind, local, alias = (row.get(k) or "" for k in ("kind", "iri", "alias"))
-            line = reader.line_num
-            if kind not in ("actor", "place") or not local or not alias:
-                raise InputError(
-                    "each row needs kind (actor or place), iri and alias", path=source, line=line
-                )
-            iri = local if local.startswith(("http://", "https://")) else str(ID) + local
-            index = table.actor if kind == "actor" else table.place
-            key = normalise(alias)
-            index[key].add(iri)
-            table.labels.setdefault(iri, alias)
-            if kind == "place":
-                index[admin_key(alias)].add(iri)
-            table.rows += 1
-        return table
 
 
 class Resolver:
@@ -276,13 +129,13 @@ class Resolver:
             entry = PlaceEntry(iri, names[0] if names else iri.rsplit("/", 1)[-1], level, lat, lon)
             self._places[iri] = entry
             if lat is not None and lon is not None:
-                self._grid[_cell(lat, lon)].append(iri)
+                self._grid[grid_cell(lat, lon)].append(iri)
         else:
-            if _LEVEL_ORDER[level] < _LEVEL_ORDER[entry.level] and level != "other":
+            if LEVEL_ORDER[level] < LEVEL_ORDER[entry.level] and level != "other":
                 entry.level = level
             if entry.lat is None and lat is not None and lon is not None:
                 entry.lat, entry.lon = lat, lon
-                self._grid[_cell(lat, lon)].append(iri)
+                self._grid[grid_cell(lat, lon)].append(iri)
         entry.parents.update(parents)
         for name in names:
             key = normalise(name)
@@ -480,9 +333,9 @@ class Resolver:
             ):
                 distance = haversine_km(lat, lon, entry.lat, entry.lon)
                 if distance <= MAX_PLACE_KM:
-                    accepted.append(((_LEVEL_ORDER[entry.level], distance), iri, "name+distance"))
+                    accepted.append(((LEVEL_ORDER[entry.level], distance), iri, "name+distance"))
             elif within and self._inside(entry, within):
-                accepted.append(((_LEVEL_ORDER[entry.level], 0.0), iri, "name+admin"))
+                accepted.append(((LEVEL_ORDER[entry.level], 0.0), iri, "name+admin"))
         if not accepted:
             return Resolution(None, "unknown" if not found else "too far")
         accepted.sort()
@@ -554,7 +407,7 @@ class Resolver:
 
     def _near(self, lat: float, lon: float, radius_km: float) -> list[str]:
         # Cells are half a degree (~55 km); the 3x3 block around the point covers the radius.
-        clat, clon = _cell(lat, lon)
+        clat, clon = grid_cell(lat, lon)
         result = []
         for dlat in (-1, 0, 1):
             for dlon in (-1, 0, 1):
@@ -567,178 +420,3 @@ class Resolver:
                     ):
                         result.append(iri)
         return result
-
-
-def _cell(lat: float, lon: float) -> tuple[int, int]:
-    return (math.floor(lat * 2), math.floor(lon * 2))
-
-
-# ---- reading what the store knows -------------------------------------------------------
-
-_PLACE_LEVELS: dict[str, PlaceLevel] = {
-    "Country": "country",
-    "AdminRegion": "admin1",
-    "Cercle": "admin2",
-    "Settlement": "settlement",
-    "Town": "settlement",
-    "Village": "settlement",
-}
-
-
-def _ontology_classes() -> tuple[dict[str, PlaceLevel], set[str]]:
-    """Place classes with their level, and actor classes, from the bundled ontology."""
-    from rdflib.namespace import RDFS
-
-    from kg.namespace import ontology_graph
-    from kg.terms import CKG_NS
-
-    graph = ontology_graph()
-
-    def subclasses(root: str) -> set[str]:
-        from rdflib import URIRef
-
-        found = {root}
-        frontier = [URIRef(root)]
-        while frontier:
-            current = frontier.pop()
-            for sub in graph.subjects(RDFS.subClassOf, current):
-                if str(sub) not in found and str(sub).startswith(CKG_NS):
-                    found.add(str(sub))
-                    frontier.append(URIRef(str(sub)))
-        return found
-
-    site = subclasses(CKG_NS + "Site")
-    places: dict[str, PlaceLevel] = {}
-    for iri in subclasses(CKG_NS + "Place"):
-        local = iri[len(CKG_NS) :]
-        places[iri] = _PLACE_LEVELS.get(local, "site" if iri in site else "other")
-    return places, subclasses(CKG_NS + "Actor")
-
-
-_CLASS_CACHE: tuple[dict[str, PlaceLevel], set[str]] | None = None
-
-
-def ontology_classes() -> tuple[dict[str, PlaceLevel], set[str]]:
-    """Cached :func:`_ontology_classes` (the ontology is parsed once per process)."""
-    global _CLASS_CACHE  # a read-only cache of bundled data, not CLI state
-    if _CLASS_CACHE is None:
-        _CLASS_CACHE = _ontology_classes()
-    return _CLASS_CACHE
-
-
-_LABELS = (
-    "<http://www.w3.org/2000/01/rdf-schema#label>|<http://www.w3.org/2004/02/skos/core#prefLabel>"
-    "|<http://www.w3.org/2004/02/skos/core#altLabel>"
-)
-
-
-def _select(store: object, sparql: str) -> list[tuple[str, ...]]:
-    """Rows of a SELECT over the union of the data graphs, as plain strings.
-
-    The resolver reads tens of thousands of labels; on the embedded store it asks
-    pyoxigraph directly (the store exposes ``db`` for such readers) instead of building an
-    rdflib term per value, which took most of the time. Other stores go through
-    :meth:`kg.store.Store.query`.
-    """
-    db = getattr(store, "db", None)
-    if db is not None and hasattr(db, "named_graphs"):
-        import pyoxigraph as ox
-
-        from kg.store import default_graphs
-        from kg.terms import META_GRAPH
-
-        names = sorted(g.value for g in db.named_graphs() if isinstance(g, ox.NamedNode))
-        graphs = [ox.NamedNode(g) for g in default_graphs(names, False) if g != str(META_GRAPH)]
-        answer = db.query(sparql, default_graph=graphs)
-        width = len(answer.variables)
-        return [
-            tuple(sol[i].value if sol[i] is not None else "" for i in range(width))
-            for sol in answer
-        ]
-    result = store.query(sparql, include_inferred=False)  # type: ignore[attr-defined]
-    return [tuple("" if v is None else str(v) for v in row) for row in result.rows]
-
-
-def resolver_from_store(
-    store: object, aliases: AliasTable | None = None, *, places: bool = True
-) -> Resolver:
-    """A :class:`Resolver` that knows every actor (and place) in ``store`` (a kg.store.Store).
-
-    Reads types, labels, coordinates, ``ckg:locatedIn`` links, GeoNames feature codes and
-    sanctions references with a handful of queries over the union of the data graphs;
-    ``places=False`` skips the places for importers that resolve only actors.
-    """
-    from kg.terms import CKG_NS
-
-    place_classes, actor_classes = ontology_classes()
-    resolver = Resolver(aliases)
-
-    def values(classes: Iterable[str]) -> str:
-        # Class IRIs come from the bundled ontology, never from user input.
-        return " ".join(f"<{c}>" for c in sorted(classes))
-
-    # One pattern per query, joined here: pyoxigraph answers each alone quickly, while
-    # joins over a union default graph of many graphs took seconds.
-    labels: dict[str, list[str]] = defaultdict(list)
-    # Events, passages and claims (millions after big imports) are neither actors nor places.
-    skip = " && ".join(
-        f'!STRSTARTS(STR(?s), "{ID}{kind}/")' for kind in ("event", "claim", "passage")
-    )
-    for subject, label in _select(
-        store, f"SELECT ?s ?l WHERE {{ ?s {_LABELS} ?l FILTER({skip}) }}"
-    ):
-        labels[subject].append(label)
-    if places:
-        levels: dict[str, PlaceLevel] = {}
-        for p, c in _select(
-            store,
-            f"SELECT DISTINCT ?p ?c WHERE {{ VALUES ?c {{ {values(place_classes)} }} ?p a ?c }}",
-        ):
-            level = place_classes[c]
-            old = levels.get(p)
-            if old is None or (_LEVEL_ORDER[level] < _LEVEL_ORDER[old] and level != "other"):
-                levels[p] = level
-        for p, code in _select(
-            store, f"SELECT ?p ?code WHERE {{ ?p <{CKG_NS}featureCode> ?code }}"
-        ):
-            if code == "A.ADM3" and p in levels:
-                levels[p] = "admin3"
-        lats = {
-            r[0]: r[1] for r in _select(store, f"SELECT ?p ?v WHERE {{ ?p <{CKG_NS}latitude> ?v }}")
-        }
-        lons = {
-            r[0]: r[1]
-            for r in _select(store, f"SELECT ?p ?v WHERE {{ ?p <{CKG_NS}longitude> ?v }}")
-        }
-        parents: dict[str, set[str]] = defaultdict(set)
-        for p, q in _select(store, f"SELECT ?p ?q WHERE {{ ?p <{CKG_NS}locatedIn> ?q }}"):
-            parents[p].add(q)
-        for iri, level in levels.items():
-            lat: float | None
-            lon: float | None
-            try:
-                lat, lon = float(lats[iri]), float(lons[iri])
-            except (KeyError, ValueError):
-                lat = lon = None
-            resolver.add_place(
-                iri,
-                labels.get(iri, []),
-                level=level,
-                lat=lat,
-                lon=lon,
-                parents=parents.get(iri, ()),
-            )
-    actors = {
-        a
-        for (a,) in _select(
-            store, f"SELECT DISTINCT ?a WHERE {{ VALUES ?c {{ {values(actor_classes)} }} ?a a ?c }}"
-        )
-    }
-    actor_names: dict[str, list[str]] = defaultdict(list)
-    for a in actors:
-        actor_names[a].extend(labels.get(a, []))
-    for a, ref in _select(store, f"SELECT ?a ?r WHERE {{ ?a <{CKG_NS}sanctionsReference> ?r }}"):
-        actor_names[a].append(ref)
-    for iri, names in actor_names.items():
-        resolver.add_actor(iri, names)
-    return resolver
