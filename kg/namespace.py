@@ -210,6 +210,7 @@ class CKG(DefinedNamespace):
     scopeGroup: URIRef  # scope group
     scopeKind: URIRef  # scope kind
     sequenceTown: URIRef  # sequence town
+    shortestSoFarIn: URIRef  # shortest so far in
     sourceName: URIRef  # source name
     startDate: URIRef  # start date
     startDay: URIRef  # start day

@@ -273,6 +273,40 @@ def test_next_attack_steps_agree_with_pandas(store: EmbeddedStore, seed: int) ->
     assert store_steps(store) == want
 
 
+SHORTEST = """
+PREFIX ckg: <https://w3id.org/conflict-kg/ontology#>
+SELECT ?town ?kind ?group ?position WHERE {
+  ?sequence ckg:sequenceTown ?town ; ckg:scope ?scope .
+  ?scope ckg:scopeKind ?kind .
+  OPTIONAL { ?scope ckg:scopeGroup ?group }
+  ?step ckg:shortestSoFarIn ?sequence ; ckg:position ?position .
+}"""
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_steps_shorter_than_all_before_them_agree_with_pandas(
+    store: EmbeddedStore, seed: int
+) -> None:
+    graphs, table = random_data(seed)
+    fill(store, graphs)
+    steps = pd.DataFrame(
+        sorted(pandas_steps(table), key=lambda t: (t[0], t[1], t[2] or "", t[3])),
+        columns=["town", "kind", "group", "position", "from", "to", "gap"],
+    )
+    steps["group"] = steps["group"].fillna("")
+    earlier = steps.groupby(["town", "kind", "group"])["gap"].transform(
+        lambda gaps: gaps.cummin().shift()
+    )
+    shortest = steps[earlier.isna() | (steps["gap"] < earlier)]
+    want = {(r.town, r.kind, r.group or None, r.position) for r in shortest.itertuples()}
+    assert len(shortest) < len(steps)  # the data has steps that are not the shortest so far
+    got = {
+        (str(t), str(k), str(g) if g is not None else None, int(p))
+        for t, k, g, p in store.query(SHORTEST).rows
+    }
+    assert got == want
+
+
 @pytest.mark.parametrize("seed", range(3))
 def test_flagship_agrees_with_pandas_for_every_filter(store: EmbeddedStore, seed: int) -> None:
     graphs, table = random_data(seed)

@@ -49,7 +49,11 @@ one group G): the town's distinct attacks of kind K in scope, sorted by (start d
 day, event IRI as a string). Each attack A and the one just after it, B, make a *step*
 whose gap is start(B) - end(A) in days (negative when they overlap). The steps are
 numbered from 1 in that order (``ckg:position``). Sequences with the same town and the
-same attacks are written once, with one ``ckg:scope`` per (kind, group) they serve.
+same attacks are written once, with one ``ckg:scope`` per (kind, group) they serve. The
+first step of a sequence, and each step whose gap is shorter than the gap of every step
+before it, also gets ``ckg:shortestSoFarIn`` the sequence: the first step within any
+window is always one of these (every earlier gap is longer than the window), so a question
+looking for it reads those few steps instead of all of them.
 
 Because the order starts with the start day, the attacks of a sequence that start between
 two dates are consecutive in it: the steps of the attacks filtered by start date are the
@@ -130,6 +134,7 @@ POSITION = CKG_NS + "position"
 FROM_ATTACK = CKG_NS + "fromAttack"
 TO_ATTACK = CKG_NS + "toAttack"
 GAP_DAYS = CKG_NS + "gapDays"
+SHORTEST_SO_FAR_IN = CKG_NS + "shortestSoFarIn"
 
 _DERIVED = str(ID) + "derived/"
 
@@ -488,8 +493,12 @@ def sequence_lines(found: Iterable[Sequence]) -> Iterator[str]:
         yield f"{node} <{SEQUENCE_TOWN}> {_iri(seq.town)} .\n"
         for kind, group in seq.scopes:
             yield f"{node} <{SCOPE}> {_iri(scope_iri(kind, group))} .\n"
+        shortest: int | None = None
         for i, gap in enumerate(seq.gaps):
             step = f"<{s}/{i + 1}>"
+            if shortest is None or gap < shortest:
+                shortest = gap
+                yield f"{step} <{SHORTEST_SO_FAR_IN}> {node} .\n"
             # One line per triple: the store compares these lines with what it holds.
             yield f"{step} <{IN_SEQUENCE}> {node} .\n"
             yield f"{step} <{POSITION}> {_integer(i + 1)} .\n"
