@@ -10,7 +10,9 @@ What it measures (each step in a fresh child process, so that peak memory is tha
    any perpetrator) and the same rule computed by pandas over the same CSVs; the answers
    must be equal. The question is the saved text as ``ckg query run`` sends it (pairs from
    the derived graph, labels, regions, perpetrators and sources), timed on its first run
-   after the import and as the best of ``--repeat``.
+   after the import and as the best of ``--repeat``. Then whole processes, as an analyst
+   runs them: ``ckg query run towns_attacked_twice`` against a pandas script that reads the
+   CSVs and answers, started in turn (issue 17's cold target: at most 1.5x).
 2. The same for synthetic ACLED-format CSVs (current layout) of 100k rows, and of 1M rows
    with ``--million``.
 
@@ -37,6 +39,7 @@ import json
 import os
 import random
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -230,6 +233,13 @@ def _child(args: argparse.Namespace) -> None:
     from kg.importers.acled import import_acled
 
     result: dict[str, object] = {}
+    if args.step == "pandas":
+        # A cold pandas process: read the CSVs, prepare the attacks, answer (any perpetrator).
+        rows = pandas_towns_attacked_twice(
+            pandas_frame([Path(p) for p in args.files]), args.window, None
+        )
+        print(json.dumps({"rows": len(rows)}))
+        return
     store = open_store(Path(args.store))
     try:
         if args.step == "import":
@@ -417,7 +427,49 @@ def _bench_files(label: str, paths: list[Path], workdir: Path, args: argparse.Na
         if not same:
             print(f"    SPARQL only: {sorted(set(sparql_rows) - set(rows))[:5]}")
             print(f"    pandas only: {sorted(set(rows) - set(sparql_rows))[:5]}")
+    if not args.jnim_only:
+        _cold(label, paths, store, args)
     return ok
+
+
+def _cold(label: str, paths: list[Path], store: Path, args: argparse.Namespace) -> None:
+    """Whole processes, as an analyst runs them: ``ckg query run`` against a pandas script.
+
+    Started in turn (ckg, pandas, ckg, ...), ``--repeat`` pairs (at least 3); the ratio is
+    the median of the pairs' ratios, so a drift in the machine's speed moves both sides.
+    """
+    ckg = [
+        str(Path(sys.executable).with_name("ckg")),
+        "-q",
+        "--store",
+        str(store),
+        "query",
+        "run",
+        "towns_attacked_twice",
+        "-p",
+        "window",
+        str(args.window),
+        "-f",
+        "csv",
+    ]
+    pandas = [sys.executable, __file__, "--child", "--step", "pandas", "--window"]
+    pandas += [str(args.window), *map(str, paths)]
+    pairs = []
+    for _ in range(max(3, args.repeat)):
+        timed = []
+        for command in (ckg, pandas):
+            started = time.perf_counter()
+            subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+            timed.append(time.perf_counter() - started)
+        pairs.append(tuple(timed))
+    ratio = statistics.median(a / b for a, b in pairs)
+    print(
+        f"[{label}] cold processes, the flagship for any perpetrator: `ckg query run` "
+        f"{statistics.median(a for a, _ in pairs):.2f} s, a pandas process reading the CSV and "
+        f"answering {statistics.median(b for _, b in pairs):.2f} s (medians of {len(pairs)} "
+        f"pairs), ratio {ratio:.2f}x (target <= 1.5x)",
+        flush=True,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -453,7 +505,7 @@ def main(argv: list[str] | None = None) -> int:
         "--path", choices=["auto", "no", "bulk"], default="auto", help=argparse.SUPPRESS
     )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--step", choices=["import", "ceiling", "question"], help=argparse.SUPPRESS)
+    parser.add_argument("--step", choices=["import", "ceiling", "question", "pandas"], help=argparse.SUPPRESS)
     parser.add_argument("--store", help=argparse.SUPPRESS)
     parser.add_argument("--perpetrator", default="", help=argparse.SUPPRESS)
     parser.add_argument("files", nargs="*", help=argparse.SUPPRESS)

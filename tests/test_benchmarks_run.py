@@ -8,6 +8,7 @@ on a small size, and must exit 0 with its SPARQL answers equal to its pandas com
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -48,3 +49,5 @@ def test_bench_import_runs_and_its_answers_equal_pandas(tmp_path):
     lines = [line for line in out.splitlines() if "towns_attacked_twice" in line]
     assert len(lines) == 2, out
     assert all("answers EQUAL" in line for line in lines), out
+    # Then whole processes in turn: ckg query run against a pandas script, with their ratio.
+    assert re.search(r"cold processes, .*`ckg query run` [\d.]+ s, .* ratio [\d.]+x", out), out
