@@ -186,16 +186,22 @@ def test_compound_and_unknown_actors_become_new_nodes_with_inter_codes(seeded) -
     assert "GMA: Mourabitounes Group of Azawad" in unresolved
 
 
+def _reported(tmp_path: Path, path: Path):
+    """The import summary of ``path`` into a new store, with ``--report``'s unresolved names."""
+    store = _store(tmp_path / "store")
+    try:
+        (summary,) = import_acled(store, [path], report=True)
+    finally:
+        store.close()
+    return summary
+
+
 def test_report_counts_the_rows_naming_each_unresolved_actor(tmp_path: Path) -> None:
     # Counted in the CSV with pandas: every actor1/actor2 value and every name of the
     # ";"-separated associated actors. A compound name ("A and/or B") names its parts in
     # the graph (ckg:possibleActor) but is not a row naming them: it once added one row
     # to each unresolved part (Islamic State (Greater Sahara) on the real Niger export).
-    store = _store(tmp_path / "store")
-    try:
-        (summary,) = import_acled(store, [CURRENT], report=True)
-    finally:
-        store.close()
+    summary = _reported(tmp_path, CURRENT)
     df = read_acled(CURRENT)
 
     def named(name: str) -> int:
@@ -224,11 +230,7 @@ def test_report_counts_the_rows_of_each_unresolved_place(tmp_path: Path, name: s
         moved["latitude"] = (moved["latitude"].astype(float) + 0.01).map("{:.4f}".format)
         path = tmp_path / "moved.csv"
         pd.concat([rows, moved]).to_csv(path, index=False)
-    store = _store(tmp_path / "store")
-    try:
-        (summary,) = import_acled(store, [path], report=True)
-    finally:
-        store.close()
+    summary = _reported(tmp_path, path)
     df = read_acled(path)
     for column in ("location", "admin3", "admin2", "admin1", "country"):
         df[column] = df[column].str.strip()
