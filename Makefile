@@ -19,11 +19,11 @@ PYTEST_JOBS ?= -n 2 --dist loadfile
 test: system-deps setup-test lint
 	$(BIN)/python -m pytest -q $(PYTEST_JOBS)
 
-# The package, CLI and tests stay lint-clean and formatted, and the package type-checks
+# The package, CLI, tests and benchmarks stay lint-clean and formatted, and the package type-checks
 # (ruff: seconds; mypy: about a minute on 2 cores; part of make test).
 lint: setup-test
-	$(BIN)/ruff check kg cli tests
-	$(BIN)/ruff format --check kg cli tests
+	$(BIN)/ruff check kg cli tests benchmarks
+	$(BIN)/ruff format --check kg cli tests benchmarks
 	$(BIN)/python -m mypy kg cli
 
 # While editing (aim: under two minutes on an idle 2-core machine): no browser, Virtuoso, Java, kill or slow

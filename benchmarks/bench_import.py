@@ -505,7 +505,9 @@ def main(argv: list[str] | None = None) -> int:
         "--path", choices=["auto", "no", "bulk"], default="auto", help=argparse.SUPPRESS
     )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--step", choices=["import", "ceiling", "question", "pandas"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--step", choices=["import", "ceiling", "question", "pandas"], help=argparse.SUPPRESS
+    )
     parser.add_argument("--store", help=argparse.SUPPRESS)
     parser.add_argument("--perpetrator", default="", help=argparse.SUPPRESS)
     parser.add_argument("files", nargs="*", help=argparse.SUPPRESS)
