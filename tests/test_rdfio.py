@@ -1,7 +1,7 @@
 """kg.rdfio: one parser for load, add and validate; one N-Triples term writer (issue 20.3).
 
 ``ckg load`` streams :func:`kg.rdfio.read_quads`; ``ckg add`` and ``ckg validate FILE``
-read :func:`kg.rdfio.read_dataset`, the same parser's quads as rdflib terms. The errors
+read :func:`kg.rdfio.read_rdflib_quads`, the same parser's quads as rdflib terms. The errors
 both give name the file, line and column in the same words.
 """
 
@@ -14,7 +14,7 @@ from rdflib.compare import isomorphic
 
 from kg.errors import InputError
 from kg.loading import parse_source, source_for_file
-from kg.rdfio import read_dataset
+from kg.rdfio import read_rdflib_quads
 from kg.rdfio.ntriples import lang_lit, lit, typed
 
 TRIG = """@prefix ex: <https://example.org/> .
@@ -28,7 +28,9 @@ ex:b ex:p "no graph" .
 def test_the_gate_reads_what_rdflib_reads_with_the_parser_load_uses(tmp_path):
     path = tmp_path / "batch.trig"
     path.write_text(TRIG, encoding="utf-8")
-    ours = read_dataset(path)
+    ours = Dataset()
+    for s, p, o, name in read_rdflib_quads(path):
+        ours.graph(name).add((s, p, o))
     theirs = Dataset().parse(data=TRIG, format="trig")
     for name in ("https://example.org/g1", None):
         mine = ours.graph(name) if name else ours.default_graph
@@ -55,7 +57,7 @@ def test_load_and_the_gate_say_the_same_about_a_bad_file(tmp_path, content, word
     with pytest.raises(InputError) as loaded:
         parse_source(source_for_file(path))
     with pytest.raises(InputError) as gated:
-        read_dataset(path)
+        read_rdflib_quads(path)
     for error in (loaded.value, gated.value):
         assert str(error).startswith(f"{path}:1: ")
         assert words in str(error)
@@ -66,7 +68,7 @@ def test_the_gate_bounds_nesting_that_load_streams(tmp_path):
     path.write_text("<urn:a> <urn:p> " + "( " * 300 + ")" * 300 + " .\n", encoding="utf-8")
     assert parse_source(source_for_file(path))  # Oxigraph does not recurse
     with pytest.raises(InputError, match="nest deeper"):
-        read_dataset(path)
+        read_rdflib_quads(path)
 
 
 @pytest.mark.parametrize("text", ['say "hi"', "back\\slash", "two\nlines\r\tand\x00nul", "é 中"])

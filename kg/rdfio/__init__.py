@@ -18,7 +18,6 @@ from kg.rdfio.reading import (
     UNRESOLVED_BASE,
     RdflibQuad,
     format_for,
-    read_dataset,
     read_quads,
     read_rdflib_quads,
 )
@@ -31,7 +30,6 @@ __all__ = [
     "UNRESOLVED_BASE",
     "RdflibQuad",
     "format_for",
-    "read_dataset",
     "read_quads",
     "read_rdflib_quads",
     "to_ox",

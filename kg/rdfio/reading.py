@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import cast
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import IdentifiedNode, Identifier
 
@@ -226,21 +226,6 @@ def read_rdflib_quads(path: Path, *, where: str | None = None) -> list[RdflibQua
                 )
             out.append((s, p, o, name))
     return out
-
-
-def read_dataset(path: Path, *, where: str | None = None) -> Dataset:
-    """A file's quads as an rdflib Dataset (:func:`read_rdflib_quads`, order not kept).
-
-    A file's default-graph triples are in the dataset's default graph.
-    """
-    ds = Dataset()
-    graphs: dict[IdentifiedNode, Graph] = {}
-    for s, p, o, name in read_rdflib_quads(path, where=where):
-        graph = graphs.get(name)
-        if graph is None:
-            graph = graphs[name] = ds.graph(name)
-        graph.add((s, p, o))
-    return ds
 
 
 def _check_resolved(term: object, data: bytes, where: str) -> None:
