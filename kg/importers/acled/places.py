@@ -79,10 +79,6 @@ def place_iri_for(
             if km <= MERGE_KM:
                 context = ", ".join(x for x in (admin3, admin2, admin1, country) if x)
                 summary.place_merges.append(PlaceMerge(location, context, other, km))
-                # A row of a coding already reported (other coordinates) still counts.
-                item = state.unresolved.get(("place", "|".join(key)))
-                if item is not None:
-                    item.rows += 1
                 return other
     iri = f"{ID}place/acled/" + "/".join(path) + "/" + slug(location)
     if lat is not None and iri in state.emitted:
@@ -104,7 +100,6 @@ def place_iri_for(
         )
         context = ", ".join(x for x in (admin3, admin2, admin1, country) if x)
         state.unresolved[ukey] = Unresolved("place", location, iri, 0, found, context)
-    state.unresolved[ukey].rows += 1
     return iri
 
 

@@ -364,10 +364,11 @@ class AcledImporter:
                 self.resolver, place_key, lat, lon, state, candidates=self.candidates
             )
             state.places[coded] = place_iri
-        else:
-            item = state.unresolved.get(("place", "|".join(place_key)))
-            if item is not None:
-                item.rows += 1
+        # --report's "(N row(s))": every row of this coding, whether it minted the place,
+        # was merged into it or met it again (place_iri_for only lists the coding).
+        item = state.unresolved.get(("place", "|".join(place_key)))
+        if item is not None:
+            item.rows += 1
 
         seen_ids[event_id] = line
         if layout.actor_based:
