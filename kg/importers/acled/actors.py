@@ -20,18 +20,12 @@ _COMPOUND = re.compile(r"\s+and/or\s+", re.IGNORECASE)
 
 
 def actor_iri(
-    resolver: Resolver,
-    name: str,
-    inter: str,
-    state: FileState,
-    *,
-    candidates: bool = False,
-    from_row: bool = True,
+    resolver: Resolver, name: str, inter: str, state: FileState, *, candidates: bool = False
 ) -> str:
     """The IRI of actor ``name``: a known node, or a new one (written once per file).
 
-    ``from_row`` is False for a name met inside another one (a part of a compound name):
-    the report's "(N row(s))" counts the rows that name an actor, not the names that do.
+    The report's "(N row(s))" is counted by the caller that reads rows, not here: a part of
+    a compound name ("A and/or B") also comes through here, and no row names it alone.
     """
     summary = state.summary
     iri = state.actors.get(name)
@@ -56,9 +50,6 @@ def actor_iri(
             found = others(resolver.actor_candidates(name, limit=4), iri) if candidates else ()
             state.unresolved[("actor", name)] = Unresolved("actor", name, iri, 0, found)
         state.actors[name] = iri
-    item = state.unresolved.get(("actor", name)) if from_row else None
-    if item is not None:
-        item.rows += 1  # the rows that name it (not the compound names that contain it)
     if inter and inter.isdigit() and iri not in state.with_inter:
         state.with_inter.add(iri)
         state.lines.append(f'<{iri}> {P["interCode"]} "{int(inter)}"^^<{XSD}integer> .\n')
@@ -89,7 +80,4 @@ def _compound_parts(resolver: Resolver, name: str, state: FileState, candidates:
     parts = [p.strip() for p in _COMPOUND.split(name) if p.strip()]
     if len(parts) < 2:
         return []
-    return [
-        actor_iri(resolver, part, "", state, candidates=candidates, from_row=False)
-        for part in parts
-    ]
+    return [actor_iri(resolver, part, "", state, candidates=candidates) for part in parts]

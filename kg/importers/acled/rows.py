@@ -486,8 +486,13 @@ class AcledImporter:
         return _MERGED
 
     def actor(self, name: str, inter: str, state: FileState) -> str:
-        """The IRI of actor ``name`` in this file (see :func:`~kg.importers.acled.actors.actor_iri`)."""
-        return actor_iri(self.resolver, name, inter, state, candidates=self.candidates)
+        """The IRI of actor ``name``, named by a row of this file (see
+        :func:`~kg.importers.acled.actors.actor_iri`); the row counts for ``--report``."""
+        iri = actor_iri(self.resolver, name, inter, state, candidates=self.candidates)
+        item = state.unresolved.get(("actor", name))
+        if item is not None:
+            item.rows += 1
+        return iri
 
 
 #: What :meth:`AcledImporter._row` returns for a row that joined an earlier row's event.
